@@ -1,0 +1,1 @@
+"""Data the labs need, available without internet."""

@@ -1,0 +1,225 @@
+"""Stage 3 (definitions mode): turn a notebook into the programs that define graded objects.
+
+Nothing here runs student code: cells are parsed (IPython magics blanked out, line numbers
+kept), and each top-level statement is kept or dropped by its shape. Kept: imports, ``def`` and
+``class``, and the assignments the graded objects need, found by following free names
+transitively (``cross_entropy``, ``latent_dim``...). Dropped: loops (training), ``while True``,
+``fit``, plotting, bare expressions. Each item gets a :class:`Snapshot`: the kept statements of
+the cells up to the end of its section, so a name redefined later (``compute_loss`` in 2.5 and
+in task 3) is graded as it stood in that section.
+"""
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from .i18n import Text, message
+from .notebook import Notebook
+from .outcomes import Outcome
+from .rubric import Extraction, Item, Rubric
+from .sections import Span
+
+_MAGIC = re.compile(r"^\s*[%!]")
+_CELL_MAGICS_WITH_PYTHON = ("%%time", "%%timeit", "%%capture")
+_DEF_GUESS = re.compile(r"^(?:def|class)\s+(\w+)|^(\w+)\s*=", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One top-level statement: where it is, its source, what it binds and reads."""
+
+    cell: int
+    line: int
+    source: str
+    kind: str  # import | def | class | assign | call | try
+    binds: tuple[str, ...]
+    reads: frozenset[str]
+    dump: str  # ast.dump without positions: equal dumps mean equal code
+    method_of: str | None = None  # for "call": the object whose configuring method it calls
+
+
+@dataclass(frozen=True)
+class BrokenCell:
+    cell: int
+    line: int
+    error: str
+    guessed_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The program of one section: what the sandbox executes before probing its items."""
+
+    id: str
+    end_cell: int
+    statements: tuple[Statement, ...]
+
+    def to_wire(self) -> list[dict]:
+        return [{"cell": s.cell, "line": s.line, "source": s.source, "binds": list(s.binds)}
+                for s in self.statements]
+
+
+@dataclass(frozen=True)
+class Program:
+    """All parsed statements of a notebook, in order, with the cells that failed to parse."""
+
+    statements: tuple[Statement, ...]
+    broken: tuple[BrokenCell, ...]
+    cell_sources: dict[int, str] = field(default_factory=dict)
+
+    def definitions(self, name: str, before: int | None = None) -> list[Statement]:
+        return [s for s in self.statements
+                if name in s.binds and s.kind != "call" and (before is None or s.cell < before)]
+
+    def defined_names(self) -> set[str]:
+        return {n for s in self.statements if s.kind in ("def", "class", "assign") for n in s.binds}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Which student object an item grades, in which snapshot, or why there is none."""
+
+    item_id: str
+    name: str | None
+    snapshot: Snapshot | None
+    outcome: Outcome | None = None  # None: found; else missing / errored
+    message: Text | None = None
+
+
+def extract_program(notebook: Notebook) -> Program:
+    """Parse every code cell; cells with syntax errors are recorded, not fatal."""
+    statements: list[Statement] = []
+    broken: list[BrokenCell] = []
+    sources: dict[int, str] = {}
+    for cell in notebook.cells:
+        if cell.kind != "code":
+            continue
+        source = strip_magics(cell.source)
+        sources[cell.index] = source
+        try:
+            tree = ast.parse(source)
+        except SyntaxError as exc:
+            names = tuple(a or b for a, b in _DEF_GUESS.findall(source))
+            broken.append(BrokenCell(cell.index, exc.lineno or 0, exc.msg, names))
+            continue
+        lines = source.splitlines()
+        for node in tree.body:
+            stmt = _statement(cell.index, node, lines)
+            if stmt is not None:
+                statements.append(stmt)
+    return Program(tuple(statements), tuple(broken), sources)
+
+
+def strip_magics(source: str) -> str:
+    """Blank out IPython magics and shell escapes, keeping line numbers."""
+    lines = source.splitlines()
+    if lines and lines[0].lstrip().startswith("%%"):
+        if not lines[0].split()[0] in _CELL_MAGICS_WITH_PYTHON:
+            return ""  # %%bash, %%html...: not Python
+        lines[0] = ""
+    return "\n".join("" if _MAGIC.match(l) or "get_ipython()" in l else l for l in lines)
+
+
+def _statement(cell: int, node: ast.stmt, lines: list[str]) -> Statement | None:
+    start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+    source = "\n".join(lines[start - 1:node.end_lineno])
+    common = dict(cell=cell, line=start, source=source, dump=ast.dump(node))
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        binds = tuple((a.asname or a.name).split(".")[0] for a in node.names if a.name != "*")
+        return Statement(kind="import", binds=binds, reads=frozenset(), **common)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        kind = "class" if isinstance(node, ast.ClassDef) else "def"
+        return Statement(kind=kind, binds=(node.name,), reads=_reads(node), **common)
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        binds = tuple(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+        if binds:
+            return Statement(kind="assign", binds=binds, reads=_reads(node.value), **common)
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        func = node.value.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            return Statement(kind="call", binds=(func.attr,), reads=_reads(node.value),
+                             method_of=func.value.id, **common)
+    if isinstance(node, ast.Try) and all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in node.body):
+        binds = tuple((a.asname or a.name).split(".")[0] for n in node.body for a in n.names)
+        return Statement(kind="import", binds=binds, reads=frozenset(), **common)
+    return None  # loops, with, if, bare expressions: never run in definitions mode
+
+
+def _reads(node: ast.AST) -> frozenset[str]:
+    return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+
+
+def _called_names(source: str) -> set[str]:
+    tree = ast.parse(source)
+    names = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Call):
+            f = n.func
+            names.add(f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", ""))
+    return names
+
+
+def build_snapshot(program: Program, end_cell: int, roots: set[str], rules: Extraction) -> Snapshot:
+    """The statements of cells before ``end_cell`` that the ``roots`` need, in notebook order."""
+    visible = [s for s in program.statements if s.cell < end_cell]
+    needed = set(roots)
+    changed = True
+    while changed:
+        changed = False
+        for s in visible:
+            if s.kind in ("def", "class", "assign") and needed.intersection(s.binds):
+                new = s.reads - needed
+                if new:
+                    needed |= new
+                    changed = True
+    drop = set(rules.drop_calls)
+    kept = []
+    for s in visible:
+        if s.kind in ("import", "def", "class"):
+            kept.append(s)
+        elif s.kind == "assign" and needed.intersection(s.binds) and not (_called_names(s.source) & drop):
+            kept.append(s)
+        elif s.kind == "call" and s.method_of in needed and s.binds[0] in rules.keep_methods:
+            kept.append(s)
+    return Snapshot(id=f"cells<{end_cell}", end_cell=end_cell, statements=tuple(kept))
+
+
+def resolve_item(item: Item, program: Program, spans: dict[str, Span], rubric: Rubric,
+                 template: Program, n_cells: int) -> Resolution:
+    """Find the student's object for a code item: its name (or an alias) as it stands at the
+    end of the item's section, skipping definitions left exactly as the template has them."""
+    assert item.object is not None
+    section_end = spans[item.section].end if item.section in spans else n_cells
+    roots = {n for i in rubric.items if i.object for n in (i.object, *i.aliases)}
+    untouched: str | None = None
+    for name in (item.object, *item.aliases):
+        defs = program.definitions(name, before=section_end) or program.definitions(name)[:1]
+        if not defs:
+            continue
+        chosen = defs[-1]
+        template_dumps = {s.dump for s in template.definitions(name)}
+        if chosen.dump in template_dumps:
+            untouched = untouched or name
+            continue
+        end = max(section_end, chosen.cell + 1)
+        return Resolution(item.id, name, build_snapshot(program, end, roots, rubric.extraction))
+    for broken in program.broken:
+        if broken.cell < section_end and {item.object, *item.aliases} & set(broken.guessed_names):
+            text = message("syntax_error", cell=broken.cell + 1, line=broken.line, error=broken.error)
+            return Resolution(item.id, None, None, Outcome.ERRORED, text)
+    if untouched:
+        return Resolution(item.id, None, None, Outcome.MISSING, message("untouched", name=untouched))
+    return Resolution(item.id, None, None, Outcome.MISSING, missing_message(item, program))
+
+
+def missing_message(item: Item, program: Program) -> Text:
+    """"No definition of X" plus the closest names the notebook does define."""
+    text = message("missing_name", name=item.object, section=item.section)
+    close = difflib.get_close_matches(item.object, sorted(program.defined_names()), n=3, cutoff=0.6)
+    if close:
+        suggestion = message("did_you_mean", names=", ".join(f"`{c}`" for c in close), name=item.object)
+        text = Text(f"{text.pl} {suggestion.pl}", f"{text.en} {suggestion.en}")
+    return text

@@ -1,0 +1,145 @@
+"""The typed hand-offs between the judge, ``score()`` and the exporters.
+
+``Judge -> SubmissionResult (ItemResult, CheckResult) -> score() -> Grade (ItemGrade)``.
+All frozen: a stage never mutates what an earlier stage produced.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from .i18n import Text
+
+
+class Outcome(str, enum.Enum):
+    """The closed set of outcomes of a check or an item (DESIGN.md decision 4)."""
+
+    PASSED = "passed"          # right answer
+    FAILED = "failed"          # wrong answer: expected / got / hint
+    ERRORED = "errored"        # the student's code raised
+    TIMED_OUT = "timed_out"    # the student's code ran past its limit
+    MISSING = "missing"        # no answer: name not defined, template untouched, empty prose
+    MANUAL = "manual"          # awaits a person
+    GRADER_ERROR = "grader_error"  # our bug: flagged, never charged to the student
+
+    @property
+    def charged(self) -> bool:
+        """Whether this outcome may cost the student points (a grader error never does)."""
+        return self is not Outcome.GRADER_ERROR
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check found. ``expected``/``got`` are short renderings for the report."""
+
+    id: str
+    title: Text
+    status: Outcome
+    weight: float = 1.0
+    public: bool = True
+    message: Text | None = None
+    hint: Text | None = None
+    expected: str | None = None
+    got: str | None = None
+    traceback: str | None = None
+    duration_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A PNG the notebook showed (stored output), with where it came from."""
+
+    cell: int
+    png_base64: str
+    source: str = "stored"  # "stored": saved in the notebook, not re-run (not evidence)
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """The judge's verdict on one rubric item, before points are computed.
+
+    ``status`` summarises the checks (see :func:`item_status`). ``object_name`` is the
+    student's name that was graded (an alias or a redefinition found in the section);
+    ``answer`` is the extracted prose answer for prose items.
+    """
+
+    item_id: str
+    status: Outcome
+    checks: tuple[CheckResult, ...] = ()
+    message: Text | None = None
+    object_name: str | None = None
+    answer: str | None = None
+    figures: tuple[Figure, ...] = ()
+
+
+def item_status(checks: tuple[CheckResult, ...]) -> Outcome:
+    """Summarise check outcomes: all passed -> passed; else the most telling failure.
+
+    Precedence: grader_error > timed_out > errored > missing > failed > manual > passed;
+    a student sees first what stopped their code, then what was wrong.
+    """
+    order = [Outcome.GRADER_ERROR, Outcome.TIMED_OUT, Outcome.ERRORED, Outcome.MISSING,
+             Outcome.FAILED, Outcome.MANUAL]
+    statuses = {c.status for c in checks}
+    for outcome in order:
+        if outcome in statuses:
+            return outcome
+    return Outcome.PASSED
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    """Everything the judge learned about one submission (no points yet).
+
+    ``error`` is set when the submission could not be graded at all (unreadable file);
+    then ``items`` still lists every item, each ``missing``, so that the grade is 0 and
+    nothing is silently dropped. ``environment`` records what the sandbox ran with
+    (data source, isolation layers, seeds).
+    """
+
+    student: str
+    file: str
+    sha256: str
+    items: tuple[ItemResult, ...]
+    error: Text | None = None
+    environment: dict[str, object] = field(default_factory=dict)
+    duration_s: float = 0.0
+
+    @property
+    def status(self) -> str:
+        return "error" if self.error is not None else "graded"
+
+
+@dataclass(frozen=True)
+class ItemGrade:
+    """One item's points, as ``score()`` computed them from an ItemResult and the rubric."""
+
+    id: str
+    title: Text
+    kind: str
+    points: float
+    max_points: float
+    auto_points: float
+    auto_max: float
+    manual_points: float | None
+    manual_max: float
+    status: Outcome
+    bonus: bool
+    result: ItemResult
+
+
+@dataclass(frozen=True)
+class Grade:
+    """A submission's grade: the exporters only format this."""
+
+    lab: str
+    student: str
+    file: str
+    sha256: str
+    status: str
+    error: Text | None
+    total: float
+    max: float
+    items: tuple[ItemGrade, ...]
+    result: SubmissionResult
+    rubric_hash: str = ""

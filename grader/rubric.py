@@ -1,0 +1,200 @@
+"""Rubric YAML: the schema, its validation on load, and check-id resolution.
+
+A rubric is declared data: which items a lab has, their points, the checks that grade each,
+where each item lives in the notebook. Everything a mistake in it could break is checked on
+load, and the error names the file, the item and the fix (DESIGN.md decision 6).
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib
+import re
+from pathlib import Path
+from typing import Callable, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import RubricError
+from .i18n import Text
+
+SCHEMA_VERSION = 1
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Bilingual(_Strict):
+    pl: str
+    en: str
+
+    def text(self) -> Text:
+        return Text(self.pl, self.en)
+
+
+class CheckSpec(_Strict):
+    """One check of an item: ``id`` is a check function of the lab, maybe with arguments."""
+
+    id: str = Field(description="check function name, e.g. check_kl_closed_form or check_x(size=14)")
+    weight: float = Field(1.0, gt=0, description="share of the item's points")
+    public: bool = Field(True, description="run by students' self-check and shown in detail")
+
+
+class Item(_Strict):
+    """A rubric item: a code item names a student object; a prose item a question."""
+
+    id: str
+    title: Bilingual
+    kind: Literal["code", "prose"]
+    points: float = Field(gt=0)
+    bonus: bool = Field(False, description="adds to the total without raising the maximum")
+    section: str = Field(description="id of the section (heading) the item lives in")
+    object: str | None = Field(None, description="name the student must define (code items)")
+    aliases: tuple[str, ...] = Field((), description="other names accepted for `object`")
+    checks: tuple[CheckSpec, ...] = ()
+
+
+class Extraction(_Strict):
+    """How definitions mode turns a notebook into a program (DESIGN.md decision 3)."""
+
+    keep_methods: tuple[str, ...] = Field(
+        ("compile",), description="method calls on kept objects that configure them, kept as statements")
+    drop_calls: tuple[str, ...] = Field(
+        ("fit", "fit_generator", "train", "train_ae", "evaluate", "show", "savefig", "imshow",
+         "plot", "scatter", "figure", "subplots", "save", "save_weights", "load_weights", "input"),
+        description="an assignment whose value calls one of these is never run")
+
+
+class Rubric(_Strict):
+    schema_version: int
+    lab: str
+    title: Bilingual
+    framework: Literal["tensorflow", "torch", "none"]
+    template: str = Field(description="student template notebook, relative to the lab root")
+    checks: str = Field(description="Python module with the judge's check functions")
+    public_dir: str = Field(description="folder of files the sandbox may import (scaffold, probes)")
+    placeholders: tuple[str, ...] = ("TU WPISZ ODPOWIEDŹ", "YOUR ANSWER HERE")
+    sections: dict[str, str] = Field(description="section id -> regex matched against markdown cells")
+    extraction: Extraction = Extraction()
+    total: float = Field(gt=0, description="sum of the points of the non-bonus items")
+    items: tuple[Item, ...]
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, v: int) -> int:
+        if v != SCHEMA_VERSION:
+            raise ValueError(f"schema_version {v} is not supported; this grader reads {SCHEMA_VERSION}")
+        return v
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    @property
+    def max_points(self) -> float:
+        return round(sum(i.points for i in self.items if not i.bonus), 6)
+
+
+def load_rubric(path: Path) -> tuple[Rubric, str]:
+    """Load and validate a rubric; return it with the hash of its bytes (for the gradebook)."""
+    raw = _read_yaml(path)
+    try:
+        rubric = Rubric.model_validate(raw)
+    except ValidationError as exc:
+        raise RubricError(_explain_validation(path, raw, exc)) from None
+    _validate_semantics(path, rubric)
+    return rubric, hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RubricError(f"{path}: rubric file not found. Fix: check the lab name or the path.") from None
+    except yaml.YAMLError as exc:
+        raise RubricError(f"{path}: not valid YAML: {exc}. Fix: correct the syntax at that line.") from None
+    if not isinstance(raw, dict):
+        raise RubricError(f"{path}: a rubric must be a mapping with keys lab, items, ...; got {type(raw).__name__}.")
+    return raw
+
+
+def _explain_validation(path: Path, raw: dict, exc: ValidationError) -> str:
+    lines = [f"{path}: invalid rubric:"]
+    for err in exc.errors():
+        loc = list(err["loc"])
+        where = ".".join(str(p) for p in loc)
+        if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
+            items = raw.get("items") or []
+            item_id = items[loc[1]].get("id", f"#{loc[1] + 1}") if loc[1] < len(items) and isinstance(items[loc[1]], dict) else f"#{loc[1] + 1}"
+            where = f"item '{item_id}' field '{'.'.join(str(p) for p in loc[2:])}'"
+        fix = "remove it (typo?)" if err["type"] == "extra_forbidden" else "give it a valid value"
+        lines.append(f"  - {where}: {err['msg']}. Fix: {fix}.")
+    return "\n".join(lines)
+
+
+def _validate_semantics(path: Path, rubric: Rubric) -> None:
+    problems: list[str] = []
+    seen: set[str] = set()
+    for pattern_id, pattern in rubric.sections.items():
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            problems.append(f"section '{pattern_id}': pattern {pattern!r} is not a valid regex ({exc}). Fix: escape special characters.")
+    try:
+        module = importlib.import_module(rubric.checks)
+    except ImportError as exc:
+        raise RubricError(f"{path}: checks module '{rubric.checks}' cannot be imported ({exc}). Fix: correct `checks:`.") from None
+    for item in rubric.items:
+        where = f"item '{item.id}'"
+        if item.id in seen:
+            problems.append(f"{where}: duplicated id. Fix: give each item its own id.")
+        seen.add(item.id)
+        if item.section not in rubric.sections:
+            problems.append(f"{where}: section '{item.section}' has no heading pattern. Fix: add it under `sections:` (known: {', '.join(rubric.sections)}).")
+        if item.kind == "code" and not item.object:
+            problems.append(f"{where}: a code item needs `object:`, the name students define.")
+        if item.kind == "code" and not item.checks:
+            problems.append(f"{where}: a code item needs at least one check.")
+        if item.kind == "prose" and item.checks:
+            problems.append(f"{where}: a prose item is scored by a person; remove its `checks:`.")
+        for spec in item.checks:
+            try:
+                resolve_check(module, spec.id)
+            except RubricError as exc:
+                problems.append(f"{where}: {exc}")
+    total = rubric.max_points
+    if abs(total - rubric.total) > 1e-6:
+        problems.append(f"points of the non-bonus items add up to {total:g}, but `total:` says {rubric.total:g}. Fix: correct an item's points or `total:`.")
+    if problems:
+        raise RubricError(f"{path}: invalid rubric:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def resolve_check(module, check_id: str) -> Callable:
+    """Turn ``check_x`` or ``check_x(size=14)`` into the callable of ``module`` it names."""
+    try:
+        node = ast.parse(check_id, mode="eval").body
+    except SyntaxError:
+        raise RubricError(f"check id {check_id!r} is not `name` or `name(arg=value, ...)`.") from None
+    kwargs: dict[str, object] = {}
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.args:
+        name = node.func.id
+        try:
+            kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+        except ValueError:
+            raise RubricError(f"check id {check_id!r}: arguments must be literals.") from None
+    elif isinstance(node, ast.Name):
+        name = node.id
+    else:
+        raise RubricError(f"check id {check_id!r} is not `name` or `name(arg=value, ...)`.")
+    fn = getattr(module, name, None)
+    if not (name.startswith("check_") and callable(fn)):
+        known = sorted(n for n in dir(module) if n.startswith("check_"))
+        raise RubricError(f"check '{name}' is not defined in {module.__name__}. Fix: use one of {', '.join(known)}.")
+    if kwargs:
+        import functools
+        return functools.partial(fn, **kwargs)
+    return fn

@@ -1,0 +1,66 @@
+"""What a lab's code needs to run in the sandbox, applied before any student code.
+
+- matplotlib draws on Agg and ``plt.show()`` does nothing (no display, no blocking);
+- MNIST loaders (Keras 3, tf.keras / Keras 2) return the local cache or the stand-in, since
+  there is no internet;
+- TensorFlow runs on one thread (workers run in parallel, one per core).
+Returns what was applied, for the report.
+"""
+from __future__ import annotations
+
+import os
+
+from ..data.mnist import load_mnist, mnist_source
+
+
+def apply_shims(framework: str, data: dict) -> dict:
+    environment: dict[str, object] = {}
+    source = data.get("mnist") or mnist_source()
+    environment["mnist"] = source
+    _matplotlib()
+    if framework == "tensorflow":
+        environment.update(_tensorflow(source))
+    elif framework == "torch":
+        environment.update(_torch())
+    return environment
+
+
+def _matplotlib() -> None:
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    plt.show = lambda *a, **k: None
+
+
+def _tensorflow(source: str) -> dict:
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:
+        pass  # already initialised: keep its settings
+    loader = lambda *a, **k: load_mnist(source)  # noqa: E731
+    tf.keras.datasets.mnist.load_data = loader
+    versions = {"tensorflow": tf.__version__}
+    try:
+        import keras
+
+        keras.datasets.mnist.load_data = loader
+        versions["keras"] = keras.__version__
+    except ImportError:
+        pass
+    versions["tf.keras"] = getattr(tf.keras, "__version__", "?")
+    return versions
+
+
+def _torch() -> dict:
+    import torch
+
+    torch.set_num_threads(1)
+    return {"torch": torch.__version__}

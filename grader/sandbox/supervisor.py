@@ -1,0 +1,274 @@
+"""The grader's side of the sandbox: start a worker, send it work, time it, replace it.
+
+A :class:`Sandbox` owns at most one worker process at a time. Every call has a deadline; a
+worker that runs past it, dies, exceeds its memory or answers garbage is killed with its whole
+process group, the call raises (:class:`ProbeTimeout`, :class:`WorkerDied`), and the next call
+starts a fresh worker and reloads the snapshots it needs, so the remaining items go on.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import protocol
+
+POLL_S = 0.2
+
+
+class SandboxError(Exception):
+    """Base of what a call into the sandbox can end with, other than a reply."""
+
+
+class StudentCodeError(SandboxError):
+    """The student's code raised; ``traceback`` shows only their cells."""
+
+    def __init__(self, error: str, traceback: str = "", not_implemented: bool = False):
+        super().__init__(error)
+        self.error, self.traceback, self.not_implemented = error, traceback, not_implemented
+
+
+class ProbeTimeout(SandboxError):
+    def __init__(self, seconds: float):
+        super().__init__(f"no reply within {seconds:g} s")
+        self.seconds = seconds
+
+
+class WorkerDied(SandboxError):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ProbeBug(SandboxError):
+    """A probe (our code) failed in a way that is not the student's: a grader error."""
+
+
+@dataclass(frozen=True)
+class SandboxSpec:
+    """What a worker is started with; built from the lab and the settings."""
+
+    public_dir: Path
+    framework: str
+    seed: int = 0
+    start_timeout_s: float = 120.0
+    memory_mb: int = 4096
+    limits: dict[str, int] = field(default_factory=dict)  # RLIMIT_* name -> value
+    env: dict[str, str] = field(default_factory=dict)
+    data: dict[str, str] = field(default_factory=dict)
+
+
+class Sandbox:
+    """One submission's sandbox: use as a context manager; calls restart a dead worker."""
+
+    def __init__(self, spec: SandboxSpec):
+        self.spec = spec
+        self.environment: dict = {}
+        self.restarts = 0
+        self._proc: subprocess.Popen | None = None
+        self._loaded: dict[str, list[dict]] = {}
+        self._ids = itertools.count(1)
+        self._workdir: Path | None = None
+
+    def __enter__(self) -> "Sandbox":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- public calls -------------------------------------------------------------------
+
+    def load(self, snapshot_id: str, statements: list[dict], cells: dict[int, str], timeout: float) -> list[dict]:
+        """Execute a snapshot in the worker (once per worker); return its failed statements."""
+        if snapshot_id not in self._loaded:
+            reply, _ = self._call({"op": "load", "snapshot": snapshot_id, "statements": statements,
+                                   "cells": {str(k): v for k, v in cells.items()}}, {}, timeout)
+            self._loaded[snapshot_id] = reply.get("failures", [])
+        return self._loaded[snapshot_id]
+
+    def probe(self, snapshot_id: str, probe: str, name: str | None, args: dict,
+              arrays: dict[str, np.ndarray], timeout: float, seed: int | None = None):
+        """Run a lab probe on a loaded snapshot; return ``(values, arrays)`` or raise."""
+        header = {"op": "probe", "snapshot": snapshot_id, "probe": probe, "name": name,
+                  "args": args, "seed": self.spec.seed if seed is None else seed}
+        reply, out = self._call(header, arrays, timeout)
+        return reply.get("value", {}), out
+
+    def is_loaded(self, snapshot_id: str) -> bool:
+        return snapshot_id in self._loaded and self._proc is not None
+
+    def close(self) -> None:
+        if self._proc is not None:
+            try:
+                protocol.send(self._stdin, {"op": "exit"})
+            except (OSError, ValueError):
+                pass
+            self._kill()
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+
+    # -- machinery ----------------------------------------------------------------------
+
+    def _call(self, header: dict, arrays: dict, timeout: float):
+        if self._proc is None:
+            self._start()
+        request_id = next(self._ids)
+        try:
+            protocol.send(self._stdin, dict(header, id=request_id), arrays)
+        except (BrokenPipeError, OSError):
+            raise self._died() from None
+        reply, out = self._receive(timeout)
+        if reply.get("id") != request_id:
+            self._kill()
+            raise WorkerDied("the worker answered out of turn")
+        if not reply.get("ok"):
+            kind = reply.get("kind")
+            if kind == "probe_bug":
+                raise ProbeBug(reply.get("error", ""))
+            raise StudentCodeError(str(reply.get("error", "")), str(reply.get("traceback", "")),
+                                   not_implemented=kind == "not_implemented")
+        return reply, out
+
+    def _start(self) -> None:
+        if self._workdir is None:
+            self._workdir = Path(tempfile.mkdtemp(prefix="grader-sandbox-"))
+        home = self._workdir / "home"
+        home.mkdir(exist_ok=True)
+        (home / "tmp").mkdir(exist_ok=True)
+        to_worker_r, to_worker_w = os.pipe()
+        from_worker_r, from_worker_w = os.pipe()
+        log = open(self._workdir / "worker.log", "ab")
+        self._proc = subprocess.Popen(
+            [sys.executable, "-I", "-m", "grader.sandbox.worker", str(to_worker_r), str(from_worker_w)],
+            pass_fds=(to_worker_r, from_worker_w), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            cwd=home, env=self._environment(home), start_new_session=True, close_fds=True)
+        log.close()
+        os.close(to_worker_r)
+        os.close(from_worker_w)
+        self._stdin = os.fdopen(to_worker_w, "wb")
+        self._stdout_fd = from_worker_r
+        self._loaded.clear()
+        spec = self.spec
+        init = {"op": "init", "public_dir": str(spec.public_dir), "framework": spec.framework,
+                "seed": spec.seed, "limits": spec.limits, "data": spec.data}
+        reply, _ = self._call(init, {}, spec.start_timeout_s)
+        self.environment = reply.get("environment", {})
+
+    def _environment(self, home: Path) -> dict[str, str]:
+        """A scrubbed environment: nothing of the grader's, only what the frameworks need."""
+        env = {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(home),
+            "TMPDIR": str(home / "tmp"),
+            "LANG": "C.UTF-8",
+            "MPLBACKEND": "Agg",
+            "MPLCONFIGDIR": str(home / "tmp"),
+            "KERAS_HOME": str(home / ".keras"),
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "TF_ENABLE_ONEDNN_OPTS": "0",
+            "CUDA_VISIBLE_DEVICES": "",
+            "OMP_NUM_THREADS": "1",
+            "PYTHONHASHSEED": "0",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
+        env.update(self.spec.env)
+        return env
+
+    def _receive(self, timeout: float):
+        reader = _DeadlineReader(self._stdout_fd, time.monotonic() + timeout, self._check_memory)
+        try:
+            return protocol.recv(reader)
+        except TimeoutError:
+            self._kill()
+            raise ProbeTimeout(timeout) from None
+        except protocol.ProtocolError:
+            raise self._died() from None
+        except MemoryError as exc:
+            self._kill()
+            raise WorkerDied(str(exc)) from None
+
+    def _check_memory(self) -> None:
+        rss = _tree_rss_mb(self._proc.pid) if self._proc else 0
+        if rss > self.spec.memory_mb:
+            raise MemoryError(f"memory limit of {self.spec.memory_mb} MiB exceeded ({rss:.0f} MiB)")
+
+    def _died(self) -> WorkerDied:
+        proc = self._proc
+        code = proc.wait(timeout=5) if proc is not None else None
+        self._kill()
+        if code is None:
+            return WorkerDied("the worker closed its channel")
+        if code < 0:
+            return WorkerDied(f"killed by signal {signal.Signals(-code).name}")
+        return WorkerDied(f"exited with status {code}")
+
+    def _kill(self) -> None:
+        proc, self._proc = self._proc, None
+        self._loaded.clear()
+        if proc is None:
+            return
+        self.restarts += 1
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        for fh in (getattr(self, "_stdin", None),):
+            try:
+                fh and fh.close()
+            except OSError:
+                pass
+        try:
+            os.close(self._stdout_fd)
+        except OSError:
+            pass
+
+
+class _DeadlineReader:
+    """A file-like ``read`` on a pipe that gives up at a deadline (and polls memory)."""
+
+    def __init__(self, fd: int, deadline: float, poll):
+        self.fd, self.deadline, self.poll = fd, deadline, poll
+
+    def read(self, n: int) -> bytes:
+        while True:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([self.fd], [], [], min(left, POLL_S))
+            if ready:
+                return os.read(self.fd, min(n, 1 << 20))
+            self.poll()
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its descendants, in MiB (0 if it is gone)."""
+    try:
+        import psutil
+
+        proc = psutil.Process(pid)
+        procs = [proc, *proc.children(recursive=True)]
+        total = 0
+        for p in procs:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                pass
+        return total / (1 << 20)
+    except Exception:  # noqa: BLE001 - the process may vanish between calls
+        return 0.0

@@ -1,0 +1,172 @@
+"""The sandbox worker: the only process where student code runs.
+
+Started by :mod:`grader.sandbox.supervisor` as ``python -I -m grader.sandbox.worker IN OUT``
+with a scrubbed environment, a fresh working directory and HOME, stdout/stderr going to a log
+file (never read for scoring), and the protocol on the file descriptors IN and OUT. It:
+
+1. receives ``init``: applies resource limits and the lab's shims (MNIST offline, matplotlib
+   Agg), imports the lab's framework and its public probes module;
+2. receives ``load``: executes a snapshot's statements, each on its own, into a fresh namespace
+   (a failing statement costs only what depends on it);
+3. receives ``probe``: seeds every framework, calls a probe function of the lab with the
+   snapshot's namespace, and returns plain data.
+
+Nothing from here is trusted by the grader: replies are numbers and strings.
+"""
+from __future__ import annotations
+
+import importlib.util
+import linecache
+import os
+import resource
+import sys
+import traceback
+from pathlib import Path
+
+from . import protocol
+from .convert import split_plain
+from .shims import apply_shims
+from ..seeding import seed_everything
+
+CELL_FILE = "<cell {}>"
+
+
+class Namespace:
+    """A snapshot's globals as a probe sees them, with the graded object's name."""
+
+    def __init__(self, globals_: dict, name: str | None):
+        self.globals = globals_
+        self.name = name
+
+    @property
+    def student(self):
+        """The graded object (function, class or value) the judge resolved."""
+        return self.globals[self.name]
+
+    def get(self, name: str, default=None):
+        return self.globals.get(name, default)
+
+    def provide(self, name: str, value, *functions) -> None:
+        """Set a template global where the student's code reads it: in each function's
+        ``__globals__`` (the dict they actually close over), and in the snapshot."""
+        self.globals[name] = value
+        for fn in functions:
+            target = getattr(fn, "__globals__", None)
+            if target is not None:
+                target[name] = value
+
+
+class Worker:
+    def __init__(self, rfile, wfile):
+        self.rfile, self.wfile = rfile, wfile
+        self.snapshots: dict[str, dict] = {}
+        self.probes = None
+        self.scaffold: dict = {}
+        self.seed = 0
+
+    def serve(self) -> None:
+        while True:
+            try:
+                header, arrays = protocol.recv(self.rfile)
+            except protocol.ProtocolError:
+                return  # the grader hung up
+            op = header.get("op")
+            if op == "exit":
+                return
+            handler = {"init": self.init, "load": self.load, "probe": self.probe}.get(op)
+            try:
+                reply, out_arrays = handler(header, arrays) if handler else ({"ok": False, "kind": "protocol", "error": f"unknown op {op!r}"}, {})
+            except BaseException as exc:  # noqa: BLE001 - SystemExit and co. from student code too
+                reply, out_arrays = _error_reply(exc), {}
+            reply["id"] = header.get("id")
+            protocol.send(self.wfile, reply, out_arrays)
+
+    def init(self, header: dict, _arrays: dict):
+        _apply_limits(header.get("limits", {}))
+        self.seed = int(header.get("seed", 0))
+        environment = apply_shims(header.get("framework", "none"), header.get("data", {}))
+        public = Path(header["public_dir"])
+        sys.path.insert(0, str(public))
+        self.probes = _import_file("lab_probes", public / "probes.py")
+        scaffold_file = public / "scaffold.py"
+        if scaffold_file.exists():
+            scaffold = _import_file("lab_scaffold", scaffold_file)
+            self.scaffold = {k: v for k, v in vars(scaffold).items() if not k.startswith("__")}
+        return {"ok": True, "environment": environment}, {}
+
+    def load(self, header: dict, _arrays: dict):
+        """Execute a snapshot's statements into a fresh namespace built on the scaffold."""
+        namespace = dict(self.scaffold)
+        namespace.update({"__name__": "__main__", "__builtins__": __builtins__})
+        failures = []
+        seed_everything(self.seed)
+        for stmt in header["statements"]:
+            filename = CELL_FILE.format(stmt["cell"] + 1)
+            cell_source = header.get("cells", {}).get(str(stmt["cell"]))
+            if cell_source is not None:
+                linecache.cache[filename] = (len(cell_source), None, cell_source.splitlines(True), filename)
+            try:
+                code = compile("\n" * (stmt["line"] - 1) + stmt["source"], filename, "exec")
+                exec(code, namespace)  # noqa: S102 - this process exists to run student code
+            except BaseException as exc:  # noqa: BLE001
+                failures.append({"cell": stmt["cell"], "line": stmt["line"], "binds": stmt["binds"],
+                                 "error": _describe(exc), "traceback": _student_traceback(exc)})
+        self.snapshots[header["snapshot"]] = namespace
+        return {"ok": True, "failures": failures}, {}
+
+    def probe(self, header: dict, arrays: dict):
+        namespace = self.snapshots[header["snapshot"]]
+        fn = getattr(self.probes, header["probe"])
+        seed_everything(int(header.get("seed", self.seed)))
+        result = fn(Namespace(namespace, header.get("name")), **header.get("args", {}), **arrays)
+        plain, out_arrays = split_plain(result or {})
+        return {"ok": True, "value": plain}, out_arrays
+
+
+def _error_reply(exc: BaseException) -> dict:
+    kind = "not_implemented" if isinstance(exc, NotImplementedError) else "student"
+    return {"ok": False, "kind": kind, "error": _describe(exc), "traceback": _student_traceback(exc)}
+
+
+def _describe(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) < 600 else text[:600] + "..."
+
+
+def _student_traceback(exc: BaseException, limit: int = 4000) -> str:
+    """The traceback with only the student's cells in it (library frames are noise to them)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<cell ")]
+    lines = traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc)
+    text = "".join(lines)
+    return text[-limit:]
+
+
+def _import_file(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _apply_limits(limits: dict) -> None:
+    """Lower this process's limits before any student code runs (children inherit them)."""
+    for name, value in limits.items():
+        which = getattr(resource, name, None)
+        if which is not None and value:
+            soft, hard = resource.getrlimit(which)
+            new = value if hard == resource.RLIM_INFINITY else min(value, hard)
+            resource.setrlimit(which, (new, new))
+
+
+def main(argv: list[str]) -> None:
+    rfd, wfd = int(argv[0]), int(argv[1])
+    worker = Worker(os.fdopen(rfd, "rb", buffering=0), os.fdopen(wfd, "wb"))
+    try:
+        worker.serve()
+    finally:
+        os._exit(0)  # skip interpreter shutdown: student atexit hooks and TF teardown
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
