@@ -157,8 +157,6 @@ def _validate_semantics(path: Path, rubric: Rubric) -> None:
             problems.append(f"{where}: section '{item.section}' has no heading pattern. Fix: add it under `sections:` (known: {', '.join(rubric.sections)}).")
         if item.kind == "code" and not item.object:
             problems.append(f"{where}: a code item needs `object:`, the name students define.")
-        if item.kind == "code" and not item.checks:
-            problems.append(f"{where}: a code item needs at least one check.")
         if item.kind == "prose" and item.checks:
             problems.append(f"{where}: a prose item is scored by a person; remove its `checks:`.")
         for spec in item.checks:

@@ -33,9 +33,10 @@ class SandboxError(Exception):
 class StudentCodeError(SandboxError):
     """The student's code raised; ``traceback`` shows only their cells."""
 
-    def __init__(self, error: str, traceback: str = "", not_implemented: bool = False):
+    def __init__(self, error: str, traceback: str = "", not_implemented: bool = False, message_text=None):
         super().__init__(error)
         self.error, self.traceback, self.not_implemented = error, traceback, not_implemented
+        self.message_text = message_text  # a bilingual Text when the judge phrased it
 
 
 class ProbeTimeout(SandboxError):

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from . import protocol
 from .convert import split_plain
+from .probing import StudentFault
 from .shims import apply_shims
 from ..seeding import seed_everything
 
@@ -41,6 +42,8 @@ class Namespace:
     @property
     def student(self):
         """The graded object (function, class or value) the judge resolved."""
+        if self.name not in self.globals:
+            raise StudentFault(NameError(f"name {self.name!r} is not defined (its definition failed)"))
         return self.globals[self.name]
 
     def get(self, name: str, default=None):
@@ -51,6 +54,7 @@ class Namespace:
         ``__globals__`` (the dict they actually close over), and in the snapshot."""
         self.globals[name] = value
         for fn in functions:
+            fn = getattr(fn, "python_function", fn)  # a @tf.function wraps the student's function
             target = getattr(fn, "__globals__", None)
             if target is not None:
                 target[name] = value
@@ -124,8 +128,24 @@ class Worker:
 
 
 def _error_reply(exc: BaseException) -> dict:
-    kind = "not_implemented" if isinstance(exc, NotImplementedError) else "student"
-    return {"ok": False, "kind": kind, "error": _describe(exc), "traceback": _student_traceback(exc)}
+    """Classify an exception: the student's (their code raised or returned garbage) or the
+    probe's own bug (no student frame and not wrapped by ``student_code``)."""
+    blamed = isinstance(exc, StudentFault)
+    original = exc.original if blamed else exc
+    has_student_frame = bool(_student_frames(original))
+    if isinstance(original, NotImplementedError):
+        kind = "not_implemented"
+    elif blamed or has_student_frame:
+        kind = "student"
+    else:
+        kind = "probe_bug"
+    traceback_text = _student_traceback(original) if kind != "probe_bug" else "".join(
+        traceback.format_exception(type(original), original, original.__traceback__))[-4000:]
+    return {"ok": False, "kind": kind, "error": _describe(original), "traceback": traceback_text}
+
+
+def _student_frames(exc: BaseException) -> list:
+    return [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<cell ")]
 
 
 def _describe(exc: BaseException) -> str:
@@ -135,8 +155,7 @@ def _describe(exc: BaseException) -> str:
 
 def _student_traceback(exc: BaseException, limit: int = 4000) -> str:
     """The traceback with only the student's cells in it (library frames are noise to them)."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<cell ")]
-    lines = traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc)
+    lines = traceback.format_list(_student_frames(exc)) + traceback.format_exception_only(type(exc), exc)
     text = "".join(lines)
     return text[-limit:]
 

@@ -1,0 +1,24 @@
+"""grader: grades ML lab notebooks against reference implementations, in a sandbox.
+
+Data flow (docs/architecture.md): discover -> notebook -> extract -> sandbox/judge -> score ->
+gradebook -> reports. The public surface is small: the CLI (``grader``), ``check()`` for a
+student's self-check inside a notebook, and the pure ``score()``.
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+__all__ = ["check", "score", "__version__"]
+
+
+def check(item: str | None = None, notebook=None, lab: str | None = None, lang: str | None = None) -> None:
+    """Self-check the current notebook (public checks only); see :func:`grader.selfcheck.check`."""
+    from .selfcheck import check as _check
+
+    _check(item, notebook=notebook, lab=lab, lang=lang)
+
+
+def score(result, rubric, manual=None, rubric_hash: str = ""):
+    """Points from a judge's result and a rubric; see :func:`grader.scoring.score`."""
+    from .scoring import score as _score
+
+    return _score(result, rubric, manual, rubric_hash)

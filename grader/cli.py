@@ -1,0 +1,105 @@
+"""The command line: ``grader grade``, ``grader check``, ``grader labs``.
+
+The only place that catches :class:`GraderError`: it prints the message once and exits with
+the error's code (documented in docs/cli.md). Settings are built here, once.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import GraderError
+from .settings import load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 1
+    try:
+        return args.run(args)
+    except GraderError as exc:
+        print(f"grader: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("grader: interrupted; what was graded is in the gradebook.", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="grader", description="Grade ML lab notebooks against reference implementations.")
+    sub = parser.add_subparsers(dest="command")
+
+    grade = sub.add_parser("grade", help="grade a class: folders or files of notebooks")
+    grade.add_argument("paths", nargs="+", type=Path, help=".ipynb / jupytext .py files or folders of them")
+    grade.add_argument("--lab", required=True, help="lab name (see `grader labs`) or a rubric .yaml path")
+    grade.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
+    grade.add_argument("--db", help="gradebook SQLAlchemy URL (default: sqlite:///OUT/gradebook.db)")
+    _common(grade)
+    grade.add_argument("--jobs", type=int, help="submissions graded in parallel (default: one per core)")
+    grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.set_defaults(run=_grade)
+
+    check = sub.add_parser("check", help="a student's self-check: public checks, a table in the terminal")
+    check.add_argument("notebook", type=Path)
+    check.add_argument("--lab", required=True, help="lab name (see `grader labs`)")
+    check.add_argument("--item", action="append", help="only this item (repeatable), e.g. --item 3.data")
+    _common(check)
+    check.set_defaults(run=_check)
+
+    labs = sub.add_parser("labs", help="list the installed labs")
+    labs.add_argument("--lang", choices=("pl", "en"))
+    labs.set_defaults(run=_labs)
+    return parser
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=("pl", "en"), help="language of messages and reports (default: pl)")
+    p.add_argument("--seed", type=int, help="seed for every framework (default: 0)")
+
+
+def _settings(args) -> "object":
+    return load_settings({"lang": args.lang, "seed": getattr(args, "seed", None), "jobs": getattr(args, "jobs", None)})
+
+
+def _grade(args) -> int:
+    from .labs import find_lab
+    from .pipeline import grade_batch
+
+    settings = _settings(args)
+    lab = find_lab(args.lab, settings)
+    batch = grade_batch(args.paths, lab, settings, args.out, db_url=args.db, progress=not args.quiet)
+    errors = sum(1 for g in batch.grades if g.status == "error")
+    mean = sum(g.total for g in batch.grades) / max(len(batch.grades), 1)
+    print(f"graded {len(batch.grades)} submissions of {lab.name} ({errors} unreadable), "
+          f"mean {mean:.2f}/{lab.rubric.max_points:g}, in {batch.meta['duration_s']} s")
+    print(f"  dashboard: {args.out / 'index.html'}")
+    print(f"  results:   {args.out / 'results.json'}, {args.out / 'grades.csv'}")
+    print(f"  gradebook: {args.db or args.out / 'gradebook.db'}")
+    return 0
+
+
+def _check(args) -> int:
+    from .selfcheck import run_self_check
+
+    settings = _settings(args)
+    print(run_self_check(args.notebook, args.lab, settings, set(args.item) if args.item else None))
+    return 0
+
+
+def _labs(args) -> int:
+    from .labs import list_labs
+
+    settings = load_settings({"lang": args.lang})
+    for lab in list_labs(settings):
+        code = sum(1 for i in lab.rubric.items if i.kind == "code")
+        print(f"{lab.name:24} {lab.rubric.max_points:g} pts, {len(lab.rubric.items)} items ({code} code)  "
+              f"{lab.title(settings.lang)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,188 @@
+"""Machine-readable exports of a batch of grades: ``results.json`` and ``grades.csv``.
+
+``results.json`` (``schema_version`` 1; field by field in ``docs/results-schema.md``)::
+
+    {"schema_version": 1, "lab": str, "grader_version": str, "lang": "pl" | "en",
+     "meta": {...},                      # free-form; timestamps and run timings live here
+     "submissions": [                    # sorted by student
+       {"student", "file", "sha256", "status": "graded" | "error",
+        "error": str | null, "error_i18n": {"pl", "en"} | null,
+        "total", "max", "duration_s", "environment": {...},
+        "items": [
+          {"id", "title", "kind": "code" | "prose", "points", "max_points",
+           "auto_points", "auto_max", "manual_points", "manual_max",
+           "status", "bonus", "object_name", "message", "message_i18n", "answer",
+           "checks": [
+             {"id", "title", "status", "weight", "public", "message", "message_i18n",
+              "hint", "expected", "got", "traceback", "duration_s"}]}]}]}
+
+Strings (``title``, ``message``, ``hint``, ``error``) are in ``lang``; ``*_i18n`` carry both
+languages for LMS feedback. Statuses are :class:`~grader.outcomes.Outcome` values.
+
+The output is deterministic: the only time-dependent values are under ``meta`` and under
+keys named ``duration_s``, so two runs compare byte for byte once those are dropped.
+"""
+from __future__ import annotations
+
+import csv
+import importlib.metadata
+import json
+from pathlib import Path
+
+from .i18n import Text
+from .outcomes import CheckResult, Grade, ItemGrade, Outcome
+
+SCHEMA_VERSION = 1
+
+
+def grader_version() -> str:
+    """The installed grader's version (``grader.__version__`` when the package defines one)."""
+    import grader
+
+    version = getattr(grader, "__version__", None)
+    if version:
+        return str(version)
+    try:
+        return importlib.metadata.version("grader")
+    except importlib.metadata.PackageNotFoundError:
+        # Running from a source checkout that was never installed.
+        return "0+unknown"
+
+
+def format_number(value: float | None) -> str:
+    """``12.5 -> "12.5"``, ``3.0 -> "3"``, ``1/3 -> "0.3333"``; ``None -> ""``."""
+    if value is None:
+        return ""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _text(text: Text | None, lang: str) -> str | None:
+    return None if text is None else text(lang)
+
+
+def _i18n(text: Text | None) -> dict[str, str] | None:
+    return None if text is None else text.to_json()
+
+
+def _jsonable(value: object) -> object:
+    """Environment values come from the sandbox: keep JSON types, stringify the rest."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def check_document(check: CheckResult, lang: str) -> dict:
+    """One check as it appears in ``results.json``."""
+    return {
+        "id": check.id,
+        "title": check.title(lang),
+        "status": check.status.value,
+        "weight": check.weight,
+        "public": check.public,
+        "message": _text(check.message, lang),
+        "message_i18n": _i18n(check.message),
+        "hint": _text(check.hint, lang),
+        "expected": check.expected,
+        "got": check.got,
+        "traceback": check.traceback,
+        "duration_s": check.duration_s,
+    }
+
+
+def item_document(item: ItemGrade, lang: str) -> dict:
+    """One graded item as it appears in ``results.json``."""
+    result = item.result
+    return {
+        "id": item.id,
+        "title": item.title(lang),
+        "kind": item.kind,
+        "points": item.points,
+        "max_points": item.max_points,
+        "auto_points": item.auto_points,
+        "auto_max": item.auto_max,
+        "manual_points": item.manual_points,
+        "manual_max": item.manual_max,
+        "status": item.status.value,
+        "bonus": item.bonus,
+        "object_name": result.object_name,
+        "message": _text(result.message, lang),
+        "message_i18n": _i18n(result.message),
+        "answer": result.answer,
+        "checks": [check_document(c, lang) for c in result.checks],
+    }
+
+
+def submission_document(grade: Grade, lang: str) -> dict:
+    """One submission as it appears in ``results.json`` (and in the gradebook's grade_json)."""
+    return {
+        "student": grade.student,
+        "file": grade.file,
+        "sha256": grade.sha256,
+        "status": grade.status,
+        "error": _text(grade.error, lang),
+        "error_i18n": _i18n(grade.error),
+        "total": grade.total,
+        "max": grade.max,
+        "duration_s": grade.result.duration_s,
+        "environment": _jsonable(dict(grade.result.environment)),
+        "items": [item_document(i, lang) for i in grade.items],
+    }
+
+
+def results_document(grades: list[Grade], lab: str, lang: str, meta: dict) -> dict:
+    """The whole ``results.json`` document for a batch, submissions sorted by student."""
+    ordered = sorted(grades, key=lambda g: (g.student, g.file))
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "lab": lab,
+        "grader_version": grader_version(),
+        "lang": lang,
+        "meta": _jsonable(dict(meta)),
+        "submissions": [submission_document(g, lang) for g in ordered],
+    }
+
+
+def dumps(document: dict) -> str:
+    """The canonical JSON text of a document (stable across runs and platforms)."""
+    return json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def write_results_json(path, grades: list[Grade], lab: str, lang: str, meta: dict) -> Path:
+    """Write ``results.json`` to ``path`` (UTF-8) and return the path."""
+    path = Path(path)
+    path.write_text(dumps(results_document(grades, lab, lang, meta)), encoding="utf-8")
+    return path
+
+
+def _cell(item: ItemGrade | None) -> str:
+    if item is None:
+        return ""
+    # A prose answer nobody has scored yet has no points: an empty cell, not a zero.
+    if item.kind == "prose" and item.manual_points is None and item.status is Outcome.MANUAL:
+        return ""
+    return format_number(item.points)
+
+
+def grades_csv_rows(grades: list[Grade], rubric_items: list[tuple[str, str]]) -> list[list[str]]:
+    """The rows of ``grades.csv``, header first, one row per submission sorted by student."""
+    ids = [item_id for item_id, _kind in rubric_items]
+    rows = [["student", "file", "status", *ids, "total", "max"]]
+    for grade in sorted(grades, key=lambda g: (g.student, g.file)):
+        by_id = {item.id: item for item in grade.items}
+        cells = [_cell(by_id.get(item_id)) for item_id in ids]
+        rows.append([grade.student, grade.file, grade.status, *cells,
+                     format_number(grade.total), format_number(grade.max)])
+    return rows
+
+
+def write_grades_csv(path, grades: list[Grade], rubric_items: list[tuple[str, str]]) -> Path:
+    """Write ``grades.csv`` (columns: student, file, status, item ids..., total, max)."""
+    path = Path(path)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(grades_csv_rows(grades, rubric_items))
+    return path

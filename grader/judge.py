@@ -1,0 +1,188 @@
+"""Stage 5: the judge. Runs a lab's checks against one submission; trusted side only.
+
+``judge_submission(submission, lab, settings) -> SubmissionResult``. For each rubric item:
+resolve the student's object (name, alias, section snapshot), run each check in this process,
+where checks reach student code only through probes into the sandbox, and map how each check
+ended to an outcome. One failing item never stops the others; the sandbox restarts a dead
+worker for the remaining items.
+"""
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass
+
+import numpy as np
+
+from .checks import CheckFailure, Probed, check_title
+from .discover import Submission
+from .extract import Program, Resolution, Snapshot, extract_program, resolve_item
+from .i18n import Text, message
+from .labs import Lab
+from .notebook import Notebook, NotebookError, load_notebook
+from .outcomes import CheckResult, Figure, ItemResult, Outcome, SubmissionResult, item_status
+from .rubric import CheckSpec, Item
+from .sandbox.supervisor import ProbeBug, ProbeTimeout, Sandbox, SandboxSpec, StudentCodeError, WorkerDied
+from .sections import Span, find_sections, is_placeholder, prose_answer
+from .settings import Settings
+
+
+class SubmissionTimeout(Exception):
+    """The submission's total time budget is spent."""
+
+
+@dataclass
+class _Session:
+    """What the checks of one submission share: the sandbox, the program, the clock."""
+
+    sandbox: Sandbox
+    program: Program
+    settings: Settings
+    deadline: float
+
+    def remaining(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise SubmissionTimeout
+        return min(left, self.settings.probe_timeout_s)
+
+    def ensure_loaded(self, snapshot: Snapshot, name: str) -> None:
+        cells = {s.cell: self.program.cell_sources.get(s.cell, "") for s in snapshot.statements}
+        failures = self.sandbox.load(snapshot.id, snapshot.to_wire(), cells, self.remaining())
+        for failure in failures:
+            if name in failure["binds"]:
+                text = message("definition_failed", name=name, cell=failure["cell"] + 1, error=failure["error"])
+                raise StudentCodeError(text.en, failure.get("traceback", ""), message_text=text)
+
+
+class StudentHandle:
+    """The :class:`grader.checks.Student` a check receives: one object in one snapshot."""
+
+    def __init__(self, session: _Session, name: str, snapshot: Snapshot, lab: Lab):
+        self._session, self.name, self._snapshot, self._lab = session, name, snapshot, lab
+
+    def probe(self, probe: str, /, *, seed: int | None = None, **inputs) -> Probed:
+        self._session.ensure_loaded(self._snapshot, self.name)
+        arrays = {k: v for k, v in inputs.items() if isinstance(v, np.ndarray)}
+        args = {k: v for k, v in inputs.items() if k not in arrays}
+        values, out = self._session.sandbox.probe(self._snapshot.id, probe, self.name, args, arrays,
+                                                  self._session.remaining(), seed)
+        return Probed(values, out)
+
+    def helper(self, *names: str) -> "StudentHandle | None":
+        template = self._lab.template_program
+        for name in names:
+            defs = [s for s in self._snapshot.statements if name in s.binds and s.kind != "call"]
+            if defs and defs[-1].dump not in {s.dump for s in template.definitions(name)}:
+                return StudentHandle(self._session, name, self._snapshot, self._lab)
+        return None
+
+
+def judge_submission(submission: Submission, lab: Lab, settings: Settings,
+                     only_items: set[str] | None = None, public_only: bool = False) -> SubmissionResult:
+    """Grade one submission: every item of the rubric (or ``only_items``)."""
+    started = time.monotonic()
+    items = [i for i in lab.rubric.items if only_items is None or i.id in only_items]
+    try:
+        notebook = load_notebook(submission)
+    except NotebookError as exc:
+        return _unreadable(submission, items, exc.text, time.monotonic() - started)
+    program = extract_program(notebook)
+    spans = find_sections(notebook, lab.rubric.sections)
+    spec = SandboxSpec(public_dir=lab.public_dir, framework=lab.rubric.framework, seed=settings.seed,
+                       start_timeout_s=settings.start_timeout_s, memory_mb=settings.memory_mb,
+                       limits=settings.sandbox_limits(), data={"mnist": settings.mnist} if settings.mnist else {})
+    with Sandbox(spec) as sandbox:
+        session = _Session(sandbox, program, settings, started + settings.submission_timeout_s)
+        results = []
+        for item in items:
+            if item.kind == "prose":
+                results.append(_judge_prose(item, notebook, spans, lab))
+            else:
+                results.append(_judge_code(item, notebook, program, spans, lab, session, public_only))
+        environment = dict(sandbox.environment, worker_restarts=max(sandbox.restarts - 1, 0))
+    return SubmissionResult(submission.student, str(submission.path), submission.sha256, tuple(results),
+                            environment=environment, duration_s=round(time.monotonic() - started, 3))
+
+
+def _judge_code(item: Item, notebook: Notebook, program: Program, spans: dict[str, Span], lab: Lab,
+                session: _Session, public_only: bool) -> ItemResult:
+    specs = [s for s in item.checks if s.public or not public_only]
+    figures = _figures(notebook, spans.get(item.section))
+    if not item.checks:
+        return ItemResult(item.id, Outcome.MANUAL, message=message("prose_manual"), figures=figures)
+    resolution = resolve_item(item, program, spans, lab.rubric, lab.template_program, len(notebook.cells))
+    if resolution.outcome is not None:
+        checks = tuple(_unrun(spec, lab, resolution) for spec in specs)
+        return ItemResult(item.id, resolution.outcome, checks, resolution.message, figures=figures)
+    handle = StudentHandle(session, resolution.name, resolution.snapshot, lab)
+    checks = tuple(_run_check(spec, lab, handle) for spec in specs)
+    return ItemResult(item.id, item_status(checks), checks, object_name=resolution.name, figures=figures)
+
+
+def _run_check(spec: CheckSpec, lab: Lab, handle: StudentHandle) -> CheckResult:
+    fn = lab.check_function(spec.id)
+    base = dict(id=spec.id, title=check_title(fn), weight=spec.weight, public=spec.public)
+    started = time.monotonic()
+    try:
+        fn(handle)
+        outcome = dict(status=Outcome.PASSED)
+    except CheckFailure as f:
+        outcome = dict(status=Outcome.FAILED, message=f.message, hint=f.hint, expected=f.expected, got=f.got)
+    except StudentCodeError as e:
+        outcome = _student_error(e, handle.name)
+    except ProbeTimeout as e:
+        outcome = dict(status=Outcome.TIMED_OUT, message=message("probe_timeout", seconds=f"{e.seconds:g}"))
+    except SubmissionTimeout:
+        outcome = dict(status=Outcome.TIMED_OUT,
+                       message=message("submission_timeout", seconds=f"{handle._session.settings.submission_timeout_s:g}"))
+    except WorkerDied as e:
+        outcome = dict(status=Outcome.ERRORED, message=message("worker_died", reason=e.reason))
+    except ProbeBug as e:
+        outcome = dict(status=Outcome.GRADER_ERROR, message=message("grader_error", error=str(e)[:300]), traceback=str(e))
+    except Exception as e:  # noqa: BLE001 - a bug in a check is ours, never the student's
+        outcome = dict(status=Outcome.GRADER_ERROR, message=message("grader_error", error=f"{type(e).__name__}: {e}"[:300]),
+                       traceback=traceback.format_exc()[-4000:])
+    return CheckResult(**base, **outcome, duration_s=round(time.monotonic() - started, 3))
+
+
+def _student_error(e: StudentCodeError, name: str) -> dict:
+    if e.not_implemented:
+        return dict(status=Outcome.MISSING, message=message("not_implemented", name=name), traceback=e.traceback)
+    text = e.message_text or message("student_error", error=e.error)
+    return dict(status=Outcome.ERRORED, message=text, traceback=e.traceback)
+
+
+def _unrun(spec: CheckSpec, lab: Lab, resolution: Resolution) -> CheckResult:
+    fn = lab.check_function(spec.id)
+    return CheckResult(spec.id, check_title(fn), resolution.outcome, spec.weight, spec.public, resolution.message)
+
+
+def _judge_prose(item: Item, notebook: Notebook, spans: dict[str, Span], lab: Lab) -> ItemResult:
+    span = spans.get(item.section)
+    if span is None:
+        return ItemResult(item.id, Outcome.MISSING, message=message("prose_missing_question", section=item.section))
+    answer = prose_answer(notebook, span, lab.template_texts)
+    figures = _figures(notebook, span)
+    if is_placeholder(answer, lab.rubric.placeholders):
+        return ItemResult(item.id, Outcome.MISSING, message=message("prose_empty"), answer=answer, figures=figures)
+    return ItemResult(item.id, Outcome.MANUAL, message=message("prose_manual"), answer=answer, figures=figures)
+
+
+def _figures(notebook: Notebook, span: Span | None) -> tuple[Figure, ...]:
+    if span is None:
+        return ()
+    return tuple(Figure(c.index, png) for c in notebook.cells[span.start:span.end] for png in c.images)
+
+
+def _unreadable(submission: Submission, items: list[Item], error: Text, duration: float) -> SubmissionResult:
+    results = tuple(ItemResult(i.id, Outcome.MISSING, message=error) for i in items)
+    return SubmissionResult(submission.student, str(submission.path), submission.sha256, results,
+                            error=error, duration_s=round(duration, 3))
+
+
+def grader_failure(submission: Submission, items: list[Item], exc: BaseException) -> SubmissionResult:
+    """A bug of ours while grading a whole submission: every item flagged, nothing charged."""
+    text = message("grader_error", error=f"{type(exc).__name__}: {exc}"[:300])
+    results = tuple(ItemResult(i.id, Outcome.GRADER_ERROR, message=text) for i in items)
+    return SubmissionResult(submission.student, str(submission.path), submission.sha256, results, error=text)

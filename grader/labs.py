@@ -1,0 +1,79 @@
+"""The installed labs: a lab is a rubric (``rubrics/<lab>.yaml``) plus what it points to.
+
+A :class:`Lab` bundles the validated rubric, its checks module (trusted, judge-side), the
+student template (to tell untouched cells from answers) and the public folder the sandbox
+may import (scaffold and probes). Which checks run comes from this declared data only.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .discover import Submission
+from .errors import LabNotFound, RubricError
+from .extract import Program, extract_program
+from .notebook import Notebook, NotebookError, load_notebook
+from .rubric import Rubric, load_rubric, resolve_check
+from .sections import template_markdown
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Lab:
+    name: str
+    root: Path
+    rubric_path: Path
+    rubric: Rubric
+    rubric_hash: str
+
+    @property
+    def title(self):
+        return self.rubric.title.text()
+
+    @property
+    def public_dir(self) -> Path:
+        return (self.root / self.rubric.public_dir).resolve()
+
+    @cached_property
+    def checks_module(self):
+        return importlib.import_module(self.rubric.checks)
+
+    def check_function(self, check_id: str):
+        return resolve_check(self.checks_module, check_id)
+
+    @cached_property
+    def template(self) -> Notebook:
+        path = self.root / self.rubric.template
+        try:
+            return load_notebook(Submission("template", path, "", 0))
+        except (NotebookError, FileNotFoundError) as exc:
+            raise RubricError(f"{self.rubric_path}: template {path} cannot be read ({exc}). Fix: `template:`.") from None
+
+    @cached_property
+    def template_program(self) -> Program:
+        return extract_program(self.template)
+
+    @cached_property
+    def template_texts(self) -> set[str]:
+        return template_markdown(self.template)
+
+
+def rubric_dir(settings: Settings) -> Path:
+    return settings.labs_root / "rubrics"
+
+
+def find_lab(name: str, settings: Settings) -> Lab:
+    """The lab called ``name`` (or a rubric file path), validated."""
+    path = Path(name) if name.endswith((".yaml", ".yml")) else rubric_dir(settings) / f"{name}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in rubric_dir(settings).glob("*.yaml"))) or "none"
+        raise LabNotFound(f"lab {name!r}: no rubric at {path}. Fix: use one of: {known} (see `grader labs`).")
+    rubric, digest = load_rubric(path)
+    root = settings.labs_root if path.parent == rubric_dir(settings) else path.parent.parent
+    return Lab(rubric.lab, root, path, rubric, digest)
+
+
+def list_labs(settings: Settings) -> list[Lab]:
+    return [find_lab(p.stem, settings) for p in sorted(rubric_dir(settings).glob("*.yaml"))]

@@ -1,0 +1,64 @@
+"""``score(results, rubric) -> Grade``: the one pure function that turns verdicts into points.
+
+Rules (DESIGN.md decision 5):
+- a code item earns ``points * (weight of passed checks) / (weight of all its checks)``;
+- a check that ended in ``grader_error`` is never charged: its share of the item is held back
+  as ``manual_max`` (awaiting the instructor) instead of counted as lost;
+- a code item with no checks, and a prose item with an answer, are ``manual``: 0 until a person
+  scores them; a prose item with an empty or untouched answer scores 0 automatically;
+- a manual score (``manual``, item id -> points) replaces the computed points of that item,
+  clamped to [0, points];
+- a bonus item adds to ``total`` but not to ``max``.
+No I/O, no clock: the same inputs give the same Grade.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .outcomes import Grade, ItemGrade, ItemResult, Outcome, SubmissionResult
+from .rubric import Item, Rubric
+
+ROUND = 6
+
+
+def score(result: SubmissionResult, rubric: Rubric, manual: Mapping[str, float] | None = None,
+          rubric_hash: str = "") -> Grade:
+    manual = manual or {}
+    by_id = {r.item_id: r for r in result.items}
+    items = tuple(_score_item(item, by_id.get(item.id) or _absent(item), manual.get(item.id))
+                  for item in rubric.items)
+    total = round(sum(i.points for i in items), ROUND)
+    return Grade(lab=rubric.lab, student=result.student, file=result.file, sha256=result.sha256,
+                 status=result.status, error=result.error, total=total, max=rubric.max_points,
+                 items=items, result=result, rubric_hash=rubric_hash)
+
+
+def _score_item(item: Item, result: ItemResult, manual_points: float | None) -> ItemGrade:
+    auto_points, auto_max = _auto(item, result)
+    manual_max = round(item.points - auto_max, ROUND)
+    if manual_points is not None:
+        points = min(max(float(manual_points), 0.0), item.points)
+    else:
+        points = auto_points
+    return ItemGrade(id=item.id, title=item.title.text(), kind=item.kind, points=round(points, ROUND),
+                     max_points=item.points, auto_points=auto_points, auto_max=auto_max,
+                     manual_points=manual_points, manual_max=manual_max, status=result.status,
+                     bonus=item.bonus, result=result)
+
+
+def _auto(item: Item, result: ItemResult) -> tuple[float, float]:
+    """Automatic points and the part of the item's points decided automatically."""
+    if result.status is Outcome.MANUAL or (result.status is Outcome.GRADER_ERROR and not result.checks):
+        return 0.0, 0.0
+    if not result.checks:  # missing / errored before any check ran, or empty prose answer
+        return 0.0, item.points
+    total_weight = sum(c.weight for c in result.checks)
+    passed = sum(c.weight for c in result.checks if c.status is Outcome.PASSED)
+    decided = sum(c.weight for c in result.checks if c.status.charged and c.status is not Outcome.MANUAL)
+    return (round(item.points * passed / total_weight, ROUND),
+            round(item.points * decided / total_weight, ROUND))
+
+
+def _absent(item: Item) -> ItemResult:
+    """An item the judge did not report on (should not happen) is a grader error, not a zero."""
+    return ItemResult(item.id, Outcome.GRADER_ERROR)

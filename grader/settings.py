@@ -1,0 +1,76 @@
+"""One settings object, built once at the CLI edge and passed down explicitly.
+
+Precedence: field defaults < ``[tool.grader]`` in ``./pyproject.toml`` < environment variables
+``GRADER_<FIELD>`` < command-line flags. Every field says what it is for.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from .errors import SettingsError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    jobs: int = field(default=0, metadata={"help": "submissions graded in parallel; 0 = one per CPU core"})
+    lang: str = field(default="pl", metadata={"help": "language of reports and messages: pl or en"})
+    seed: int = field(default=0, metadata={"help": "seed for every framework before every probe"})
+    probe_timeout_s: float = field(default=60.0, metadata={"help": "wall-clock limit of one probe (one call into student code)"})
+    submission_timeout_s: float = field(default=600.0, metadata={"help": "wall-clock limit of one whole submission"})
+    start_timeout_s: float = field(default=120.0, metadata={"help": "limit for a sandbox worker to start (imports the framework)"})
+    memory_mb: int = field(default=4096, metadata={"help": "resident memory of a sandbox worker and its children, MiB"})
+    cpu_s: int = field(default=900, metadata={"help": "CPU-seconds limit of a sandbox worker (RLIMIT_CPU)"})
+    file_size_mb: int = field(default=64, metadata={"help": "largest file a sandbox worker may write, MiB (RLIMIT_FSIZE)"})
+    open_files: int = field(default=1024, metadata={"help": "open-file limit of a sandbox worker (RLIMIT_NOFILE)"})
+    labs_root: Path = field(default=PROJECT_ROOT, metadata={"help": "folder holding rubrics/ and reference/"})
+    mnist: str = field(default="", metadata={"help": "path of an mnist.npz; empty = the Keras cache or the stand-in"})
+
+    def __post_init__(self) -> None:
+        if self.lang not in ("pl", "en"):
+            raise SettingsError(f"lang={self.lang!r}: use 'pl' or 'en'.")
+        if self.jobs < 0:
+            raise SettingsError(f"jobs={self.jobs}: use 0 (one per core) or a positive number.")
+
+    @property
+    def workers(self) -> int:
+        return self.jobs or os.cpu_count() or 1
+
+    def sandbox_limits(self) -> dict[str, int]:
+        return {"RLIMIT_CPU": self.cpu_s, "RLIMIT_FSIZE": self.file_size_mb << 20,
+                "RLIMIT_NOFILE": self.open_files, "RLIMIT_CORE": 0}
+
+
+def load_settings(overrides: dict | None = None, cwd: Path | None = None) -> Settings:
+    """Build the settings from pyproject, environment and ``overrides`` (flags; None = unset)."""
+    values: dict = {}
+    pyproject = (cwd or Path.cwd()) / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            values.update(tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("grader", {}))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{pyproject}: invalid TOML ({exc}).") from None
+    for f in fields(Settings):
+        env = os.environ.get(f"GRADER_{f.name.upper()}")
+        if env is not None:
+            values[f.name] = env
+    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    return _coerce(values)
+
+
+def _coerce(values: dict) -> Settings:
+    known = {f.name: f for f in fields(Settings)}
+    kwargs = {}
+    for name, raw in values.items():
+        if name not in known:
+            raise SettingsError(f"unknown setting {name!r} in [tool.grader] or GRADER_*; known: {', '.join(known)}.")
+        kind = type(getattr(Settings(), name))
+        try:
+            kwargs[name] = Path(raw) if kind is Path or isinstance(getattr(Settings(), name), Path) else kind(raw)
+        except (TypeError, ValueError):
+            raise SettingsError(f"setting {name}={raw!r}: expected {kind.__name__}.") from None
+    return replace(Settings(), **kwargs)
