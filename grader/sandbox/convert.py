@@ -20,7 +20,8 @@ def to_numpy(value) -> np.ndarray:
     elif isinstance(value, (list, tuple)):
         array = np.asarray([to_numpy(v) for v in value])
     else:
-        array = np.asarray(value)
+        array = value
+    array = np.asarray(array)  # numpy/TF scalars become 0-d arrays: always sent as arrays
     if array.dtype == object or array.dtype.kind not in "biufc":
         raise TypeError(f"expected numbers, got an array of {array.dtype}")
     return array

@@ -167,12 +167,17 @@ def check_conditioned_distinct_positions(student: Student) -> None:
 @title_pl("Działa dla cyfr 28x28 i dla N = 1")
 def check_conditioned_any_size(student: Student) -> None:
     """Works for 28x28 digits and for N = 1"""
+    hint = Text("Nie wpisuj 14 ani 42 na sztywno: użyj x.shape.", "Do not hard-code 14 or 42: use x.shape.")
     for n, size in ((2, 28), (1, 14)):
-        x, y, reply = _conditioned(student, n, size, 2, seed=40 + n)
+        try:
+            x, y, reply = _conditioned(student, n, size, 2, seed=40 + n)
+        except StudentCodeError as exc:
+            raise CheckFailure(Text(f"conditioned_mnist nie działa dla cyfr {size}x{size} i N={n}",
+                                    f"conditioned_mnist fails for {size}x{size} digits and N={n}"),
+                               got=exc.error, hint=hint) from None
         assert_shape(reply["x_res"], (n * 2, 3 * size, 3 * size, 1),
                      Text(f"dla cyfr {size}x{size} i N={n} x_res ma zły kształt",
-                          f"for {size}x{size} digits and N={n}, x_res has the wrong shape"),
-                     hint=Text("Nie wpisuj 14 ani 42 na sztywno: użyj x.shape.", "Do not hard-code 14 or 42: use x.shape."))
+                          f"for {size}x{size} digits and N={n}, x_res has the wrong shape"), hint=hint)
         _raise_layout_problems(oracles.conditioned_layout_problems(x, y, 2, reply["x_res"], reply["y_res"]))
 
 

@@ -37,14 +37,14 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 
 def compile_autoencoder(autoencoder):
-    """Item 1.2: compile the autoencoder with binary cross-entropy (pixels are in [0, 1] and the
+    """Compile the autoencoder with binary cross-entropy (pixels are in [0, 1] and the
     decoder ends with a sigmoid) and Adam. Returns the model."""
     autoencoder.compile(optimizer="adam", loss="binary_crossentropy")
     return autoencoder
 
 
 def plot_latent_space_ae(model, data):
-    """Item 1.plot: one point per image of ``data`` at its 2-D code ``model.encoder(data)``."""
+    """Scatter plot of the 2-D codes ``model.encoder(data)``: one point per image of ``data``."""
     codes = np.asarray(model.encoder(data))
     plt.figure(figsize=(8, 8))
     plt.scatter(codes[:, 0], codes[:, 1], s=2, alpha=0.5)
@@ -55,7 +55,7 @@ def plot_latent_space_ae(model, data):
 
 
 def plot_latent_space_vae(model, data):
-    """Item 2.plot: the posterior means of ``data`` with error bars of one standard deviation,
+    """The posterior means of ``data`` with error bars of one standard deviation,
     ``std = exp(logvar / 2)``, on both axes."""
     mean, logvar = model.encode(data)
     mean = np.asarray(mean)
@@ -163,7 +163,7 @@ class Cond_CVAE_Solution(Cond_CVAE):
 
 
 def compute_loss_cond(model, x):
-    """Item 3.loss: the tutorial's Monte-Carlo negative ELBO for the conditioned model,
+    """The tutorial's Monte-Carlo negative ELBO for the conditioned model,
     ``x = (data, cond)``; the encoder and the decoder both receive the condition."""
     data, cond = x
     data = tf.convert_to_tensor(data, dtype=tf.float32)
@@ -240,7 +240,7 @@ def discriminator_loss(real_output, fake_output):
 
 def make_train_step(generator, discriminator, generator_optimizer, discriminator_optimizer,
                     noise_dim):
-    """Item 4.step: return ``train_step(data)``, ``data = (images, cond, noise_cond)``.
+    """Return ``train_step(data)``, ``data = (images, cond, noise_cond)``.
 
     The generator draws ``noise`` and makes images for the conditions ``noise_cond``; the
     discriminator judges the real images with their conditions ``cond`` and the fake ones with
