@@ -156,3 +156,12 @@ def test_self_check_prints_public_checks_only(capsys):
 def test_labs_lists_generative_tf(capsys):
     assert main(["labs"]) == 0
     assert "generative-tf" in capsys.readouterr().out
+
+
+def test_grader_check_inside_a_notebook_reads_the_lab_from_metadata(capsys):
+    import grader
+
+    grader.check("4.loss", notebook=SAMPLES / "discriminator_swapped_labels.ipynb", lang="pl")
+    out = capsys.readouterr().out
+    assert "4.loss" in out and "zamienione" in out  # the Polish message names the swapped labels
+    assert "3.data" not in out  # only the item asked for

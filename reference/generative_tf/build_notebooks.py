@@ -45,6 +45,7 @@ FREE_CODE = "# TU WPISZ KOD"
 METADATA = {
     "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
     "language_info": {"name": "python"},
+    "grader": {"lab": "generative-tf"},  # lets grader.check() inside the notebook find its lab
 }
 
 # ---------------------------------------------------------------------------------------------
