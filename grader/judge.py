@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .checks import CheckFailure, Probed, check_title
+from .data.mnist import mnist_source
 from .discover import Submission
 from .extract import Program, Resolution, Snapshot, extract_program, resolve_item
 from .i18n import Text, message
@@ -91,7 +92,7 @@ def judge_submission(submission: Submission, lab: Lab, settings: Settings,
     spans = find_sections(notebook, lab.rubric.sections)
     spec = SandboxSpec(public_dir=lab.public_dir, framework=lab.rubric.framework, seed=settings.seed,
                        start_timeout_s=settings.start_timeout_s, memory_mb=settings.memory_mb,
-                       limits=settings.sandbox_limits(), data={"mnist": settings.mnist} if settings.mnist else {})
+                       limits=settings.sandbox_limits(), data={"mnist": settings.mnist or mnist_source()})
     with Sandbox(spec) as sandbox:
         session = _Session(sandbox, program, settings, started + settings.submission_timeout_s)
         results = []

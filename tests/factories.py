@@ -72,3 +72,12 @@ def make_grade(student: str = "s1", answer: str | None = "Latent space is smooth
                  status=result.status, error=error,
                  total=sum(i.points for i in items), max=3.0, items=items, result=result,
                  rubric_hash=rubric_hash)
+
+
+def without_timings(value):
+    """A results document without ``meta`` and ``duration_s``: what must not change between runs."""
+    if isinstance(value, dict):
+        return {k: without_timings(v) for k, v in value.items() if k not in ("meta", "duration_s")}
+    if isinstance(value, list):
+        return [without_timings(v) for v in value]
+    return value

@@ -10,7 +10,7 @@ from grader.export import (format_number, results_document, write_grades_csv,
                            write_results_json)
 from grader.i18n import Text
 from grader.outcomes import Outcome
-from tests.factories import RUBRIC_ITEMS, make_check, make_grade
+from tests.factories import RUBRIC_ITEMS, make_check, make_grade, without_timings
 
 TOP_KEYS = ["schema_version", "lab", "grader_version", "lang", "meta", "submissions"]
 SUBMISSION_KEYS = {"student", "file", "sha256", "status", "error", "error_i18n", "total", "max",
@@ -26,15 +26,6 @@ def _failing_grade(student="s2", **kwargs):
     check = make_check(status=Outcome.FAILED, expected="(None, 42, 42, 1)",
                        got="(None, 21, 21, 1)", duration_s=0.25)
     return make_grade(student, code_status=Outcome.FAILED, checks=(check,), **kwargs)
-
-
-def _drop_timing(value):
-    """The document without ``meta`` and ``duration_s``: what must not change between runs."""
-    if isinstance(value, dict):
-        return {k: _drop_timing(v) for k, v in value.items() if k not in ("meta", "duration_s")}
-    if isinstance(value, list):
-        return [_drop_timing(v) for v in value]
-    return value
 
 
 def test_results_document_has_the_documented_keys():
@@ -87,7 +78,7 @@ def test_two_runs_differ_only_in_meta_and_durations(tmp_path):
     assert a.read_bytes() != b.read_bytes()
     doc_a = json.loads(a.read_text(encoding="utf-8"))
     doc_b = json.loads(b.read_text(encoding="utf-8"))
-    dump = lambda d: json.dumps(_drop_timing(d), indent=2, ensure_ascii=False).encode()
+    dump = lambda d: json.dumps(without_timings(d), indent=2, ensure_ascii=False).encode()
     assert dump(doc_a) == dump(doc_b)
 
 

@@ -15,6 +15,7 @@ import nbformat
 import pytest
 
 from grader.cli import main
+from tests.factories import without_timings
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,17 +100,9 @@ def test_outputs_written(graded):
     assert len(list((out / "students").glob("*.html"))) == len(EXPECTED)
 
 
-def _without_timings(value):
-    if isinstance(value, dict):
-        return {k: _without_timings(v) for k, v in value.items() if k not in ("meta", "duration_s")}
-    if isinstance(value, list):
-        return [_without_timings(v) for v in value]
-    return value
-
-
 def test_grading_twice_gives_identical_results(graded, tmp_path):
     again = _grade([SAMPLES], tmp_path / "again", "--jobs", "1")
-    assert _without_timings(again) == _without_timings(graded[1])
+    assert without_timings(again) == without_timings(graded[1])
 
 
 class _Tags(HTMLParser):
