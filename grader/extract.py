@@ -200,11 +200,10 @@ def resolve_item(item: Item, program: Program, spans: dict[str, Span], rubric: R
         if not defs:
             continue
         chosen = defs[-1]
-        template_dumps = {s.dump for s in template.definitions(name)}
-        if chosen.dump in template_dumps:
+        end = max(section_end, chosen.cell + 1)
+        if not _answered(program, template, name, chosen, end, rubric.extraction):
             untouched = untouched or name
             continue
-        end = max(section_end, chosen.cell + 1)
         return Resolution(item.id, name, build_snapshot(program, end, roots, rubric.extraction))
     for broken in program.broken:
         if broken.cell < section_end and {item.object, *item.aliases} & set(broken.guessed_names):
@@ -213,6 +212,17 @@ def resolve_item(item: Item, program: Program, spans: dict[str, Span], rubric: R
     if untouched:
         return Resolution(item.id, None, None, Outcome.MISSING, message("untouched", name=untouched))
     return Resolution(item.id, None, None, Outcome.MISSING, missing_message(item, program))
+
+
+def _answered(program: Program, template: Program, name: str, chosen: Statement, end: int,
+              rules: Extraction) -> bool:
+    """Whether the student changed the object: its definition differs from the template's, or
+    a configuring call on it (``autoencoder.compile(...)``) is not the template's."""
+    if chosen.dump not in {s.dump for s in template.definitions(name)}:
+        return True
+    template_calls = {s.dump for s in template.statements if s.kind == "call" and s.method_of == name}
+    return any(s.kind == "call" and s.method_of == name and s.binds[0] in rules.keep_methods
+               and s.cell < end and s.dump not in template_calls for s in program.statements)
 
 
 def missing_message(item: Item, program: Program) -> Text:

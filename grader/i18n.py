@@ -91,6 +91,10 @@ MESSAGES: dict[str, Text] = {
         pl="Odpowiedź czeka na ocenę prowadzącego.",
         en="The answer awaits scoring by the instructor.",
     ),
+    "code_manual": Text(
+        pl="Kod jest oceniany przez prowadzącego (brak testu automatycznego dla tego zadania).",
+        en="The code is scored by the instructor (no automatic check for this item).",
+    ),
     "prose_missing_question": Text(
         pl="Nie znaleziono pytania {section} w notatniku (usunięta komórka?).",
         en="Question {section} was not found in the notebook (deleted cell?).",

@@ -110,12 +110,13 @@ def _judge_code(item: Item, notebook: Notebook, program: Program, spans: dict[st
                 session: _Session, public_only: bool) -> ItemResult:
     specs = [s for s in item.checks if s.public or not public_only]
     figures = _figures(notebook, spans.get(item.section))
-    if not item.checks:
-        return ItemResult(item.id, Outcome.MANUAL, message=message("prose_manual"), figures=figures)
     resolution = resolve_item(item, program, spans, lab.rubric, lab.template_program, len(notebook.cells))
     if resolution.outcome is not None:
         checks = tuple(_unrun(spec, lab, resolution) for spec in specs)
         return ItemResult(item.id, resolution.outcome, checks, resolution.message, figures=figures)
+    if not item.checks:  # answered, no automatic check: a person scores it
+        return ItemResult(item.id, Outcome.MANUAL, message=message("code_manual"), object_name=resolution.name,
+                          figures=figures)
     handle = StudentHandle(session, resolution.name, resolution.snapshot, lab)
     checks = tuple(_run_check(spec, lab, handle) for spec in specs)
     return ItemResult(item.id, item_status(checks), checks, object_name=resolution.name, figures=figures)

@@ -136,3 +136,17 @@ def test_prose_answer_spans_cells_up_to_the_next_section_without_template_text(t
                                           ("YOUR ANSWER HERE", True), ("Sigmoid maps to [0, 1].", False)])
 def test_placeholder_answers_are_empty(answer, empty):
     assert is_placeholder(answer, ("TU WPISZ ODPOWIEDŹ", "YOUR ANSWER HERE")) is empty
+
+
+def test_an_object_configured_by_the_student_counts_as_answered(tmp_path):
+    rubric = RUBRIC.model_copy(update={"items": (RUBRIC.items[0].model_copy(update={"object": "autoencoder", "aliases": ()}),)})
+    template = extract_program(_load(tmp_path, [code("autoencoder = Autoencoder(2)\n")], "template.ipynb"))
+    for cells, answered in (([code("autoencoder = Autoencoder(2)\n"), md("#### Zadanie 2.5")], False),
+                            ([code("autoencoder = Autoencoder(2)\n"), md("#### Zadanie 2.5"),
+                              code("autoencoder.compile(optimizer='adam', loss='binary_crossentropy')\n")], True)):
+        nb = _load(tmp_path, cells)
+        r = resolve_item(rubric.items[0], extract_program(nb), find_sections(nb, rubric.sections), rubric, template,
+                         len(nb.cells))
+        assert (r.outcome is None) is answered
+        if answered:
+            assert "compile" in _sources(r.snapshot)

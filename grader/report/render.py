@@ -124,7 +124,8 @@ def _figure_views(item: ItemGrade, ui: dict) -> list[dict]:
 
 def _item_view(item: ItemGrade, lang: str, ui: dict) -> dict:
     result = item.result
-    pending = item.kind == "prose" and item.manual_points is None and item.status is Outcome.MANUAL
+    # Awaiting a person (a prose answer, or a code item without automatic checks): no number yet.
+    pending = item.manual_points is None and item.status is Outcome.MANUAL
     return {
         "id": item.id, "title": item.title(lang), "kind": item.kind, "bonus": item.bonus,
         "pending": pending, "points": "?" if pending else format_number(item.points),
@@ -201,8 +202,9 @@ def _item_rates(grades: list[Grade], rubric_items: list, lang: str) -> list[dict
     rows = []
     for item_id, kind in _item_pairs(rubric_items):
         graded = [i for g in grades for i in g.items if i.id == item_id]
-        # A prose item "passes" when it was answered: it then awaits (or got) a person's score.
-        good = {Outcome.MANUAL, Outcome.PASSED} if kind == "prose" else {Outcome.PASSED}
+        # An item scored by a person (prose, or code without checks) "passes" when it was
+        # answered: it then awaits (or got) a person's score.
+        good = {Outcome.MANUAL, Outcome.PASSED}
         hits = sum(1 for i in graded if i.status in good)
         share = hits / len(graded) if graded else 0.0
         rows.append({"id": item_id, "kind": kind, "title": graded[0].title(lang) if graded else "",
