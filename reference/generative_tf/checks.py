@@ -6,6 +6,8 @@ Each check builds small seeded inputs, asks the sandbox for what the student's o
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from grader.checks import CheckFailure, Student, Text, assert_shape, title_pl
@@ -221,3 +223,357 @@ def check_discriminator_loss_matches_bce(student: Student) -> None:
                   "cross_entropy(tf.zeros_like(fake_output), fake_output); zwróć ich sumę.",
                   "real_loss = cross_entropy(tf.ones_like(real_output), real_output); fake_loss = "
                   "cross_entropy(tf.zeros_like(fake_output), fake_output); return their sum."))
+
+
+# ---------------------------------------------------------------------------------------------
+# 1.2: autoencoder.compile(loss=...)
+# ---------------------------------------------------------------------------------------------
+
+ACCEPTED_LOSSES = ("binary_crossentropy", "mean_squared_error", "mean_absolute_error", "root_mean_squared_error")
+
+
+@title_pl("autoencoder jest skompilowany ze stratą odpowiednią dla danych z [0, 1]")
+def check_autoencoder_loss_suits_unit_data(student: Student) -> None:
+    """autoencoder is compiled with a loss suited to data in [0, 1]"""
+    y_true, y_pred = oracles.reconstruction_case()
+    reply = student.probe("compiled_loss", y_true=y_true, y_pred=y_pred)
+    if not reply["compiled"]:
+        raise CheckFailure(Text("autoencoder nie został skompilowany", "autoencoder is not compiled"),
+                           hint=Text("autoencoder.compile(optimizer='adam', loss='binary_crossentropy')",
+                                     "autoencoder.compile(optimizer='adam', loss='binary_crossentropy')"))
+    value = float(np.asarray(reply["value"]).reshape(-1)[0])
+    reference = oracles.reconstruction_losses(y_true, y_pred)
+    close = [k for k, v in reference.items() if abs(value - v) <= 1e-4 + 1e-4 * abs(v)]
+    if any(k in ACCEPTED_LOSSES for k in close):
+        return
+    if "from_logits_bce" in close or reply["from_logits"]:
+        raise CheckFailure(Text("binarna entropia krzyżowa z from_logits=True, a dekoder kończy się już sigmoidem",
+                                "binary cross-entropy with from_logits=True, but the decoder already ends in a sigmoid"),
+                           got=reply["name"], hint=Text("Użyj loss='binary_crossentropy' (from_logits=False).",
+                                                        "Use loss='binary_crossentropy' (from_logits=False)."))
+    raise CheckFailure(Text(f"strata `{reply['name']}` nie pasuje do pikseli z [0, 1]",
+                            f"the loss `{reply['name']}` does not suit pixels in [0, 1]"),
+                       expected="binary_crossentropy / mse / mae", got=reply["name"],
+                       hint=Text("Piksele są znormalizowane do [0, 1], a dekoder kończy się sigmoidem: binarna entropia "
+                                 "krzyżowa albo MSE/MAE.", "Pixels are normalised to [0, 1] and the decoder ends in a sigmoid: "
+                                 "binary cross-entropy, or MSE/MAE."))
+
+
+# ---------------------------------------------------------------------------------------------
+# 1.plot, 2.plot: plot_latent_space
+# ---------------------------------------------------------------------------------------------
+
+def _point_sets(reply) -> list[np.ndarray]:
+    points, lengths = reply["points"], reply["lengths"]
+    return np.split(points, np.cumsum(lengths)[:-1]) if len(lengths) else []
+
+
+def _require_points(reply, expected: np.ndarray, what: Text, hint: Text) -> None:
+    sets = _point_sets(reply)
+    if any(oracles.matches_as_set(expected, s) for s in sets) or oracles.matches_as_set(expected, reply["points"]):
+        return
+    if not len(reply["points"]):
+        raise CheckFailure(Text("plot_latent_space niczego nie rysuje (brak punktów na wykresie)",
+                                "plot_latent_space draws nothing (no points on the plot)"), hint=hint)
+    raise CheckFailure(what, expected=expected[:3], got=reply["points"][:3], hint=hint)
+
+
+@title_pl("plot_latent_space (AE) rysuje po jednym punkcie na wejście w miejscu kodu z enkodera")
+def check_ae_latent_plot_draws_codes(student: Student) -> None:
+    """plot_latent_space (AE) draws one point per input at the encoder's 2-D output"""
+    data, w, b = oracles.latent_case(seed=11, latent_outputs=2)
+    reply = student.probe("latent_plot", data=data, w=w, b=b)
+    _require_points(reply, oracles.encoder_outputs(data, w, b),
+                    Text("narysowane punkty nie są kodami enkodera dla danych", "the points drawn are not the encoder's codes of the data"),
+                    Text("codes = model.encoder(data); plt.scatter(codes[:, 0], codes[:, 1])",
+                         "codes = model.encoder(data); plt.scatter(codes[:, 0], codes[:, 1])"))
+
+
+@title_pl("plot_latent_space (VAE) rysuje średnie z enkodera")
+def check_vae_latent_plot_draws_means(student: Student) -> None:
+    """plot_latent_space (VAE) draws the encoder's means"""
+    data, w, b = oracles.latent_case(seed=21, latent_outputs=4)
+    reply = student.probe("latent_plot", data=data, w=w, b=b)
+    _require_points(reply, oracles.encoder_outputs(data, w, b)[:, :2],
+                    Text("narysowane punkty nie są średnimi z model.encode (czy to próbki z albo logvar?)",
+                         "the points drawn are not the means from model.encode (sampled z, or logvar?)"),
+                    Text("mean, logvar = model.encode(data); punkty w mean[:, 0], mean[:, 1]",
+                         "mean, logvar = model.encode(data); points at mean[:, 0], mean[:, 1]"))
+
+
+@title_pl("plot_latent_space (VAE) pokazuje odchylenia standardowe exp(logvar/2)")
+def check_vae_latent_plot_shows_std(student: Student) -> None:
+    """plot_latent_space (VAE) shows the standard deviations exp(logvar/2)"""
+    data, w, b = oracles.latent_case(seed=21, latent_outputs=4)
+    reply = student.probe("latent_plot", data=data, w=w, b=b)
+    logvar = oracles.encoder_outputs(data, w, b)[:, 2:]
+    extents = reply["extents"]
+    if oracles.share_with_extent(np.exp(logvar / 2), extents) >= 0.9:
+        return
+    hint = Text("Np. plt.errorbar(mean[:, 0], mean[:, 1], xerr=std[:, 0], yerr=std[:, 1], fmt='o'), std = exp(logvar/2).",
+                "E.g. plt.errorbar(mean[:, 0], mean[:, 1], xerr=std[:, 0], yerr=std[:, 1], fmt='o'), std = exp(logvar/2).")
+    wrong = {"exp(logvar)": np.exp(logvar), "logvar": np.abs(logvar), "exp(logvar)/2": np.exp(logvar) / 2}
+    for name, values in wrong.items():
+        if oracles.share_with_extent(values, extents) >= 0.9:
+            raise CheckFailure(Text(f"rysowane odchylenia to {name}, a odchylenie standardowe to exp(logvar/2)",
+                                    f"the deviations drawn are {name}; the standard deviation is exp(logvar/2)"), hint=hint)
+    raise CheckFailure(Text("wykres nie pokazuje odchyleń standardowych exp(logvar/2) punktów",
+                            "the plot does not show the points' standard deviations exp(logvar/2)"), hint=hint)
+
+
+# ---------------------------------------------------------------------------------------------
+# 3.model: Cond_CVAE
+# ---------------------------------------------------------------------------------------------
+
+def _cond_cvae(student: Student, latent_dim: int, batch: int = 4):
+    rng = np.random.default_rng(300 + latent_dim)
+    img = rng.uniform(0, 1, (batch, 42, 42, 1)).astype(np.float32)
+    labels = np.eye(10, dtype=np.float32)[rng.integers(0, 10, batch)]
+    positions = rng.choice([0.0, 0.5, 1.0], (batch, 2)).astype(np.float32)
+    cond = np.hstack([labels, positions])
+    cond2 = np.hstack([np.roll(labels, 1, axis=1), 1 - positions]).astype(np.float32)
+    z = rng.normal(0, 1, (batch, latent_dim)).astype(np.float32)
+    eps = rng.normal(0, 1, (batch, latent_dim)).astype(np.float32)
+    return student.probe("cond_cvae", latent_dim=latent_dim, img=img, cond=cond, cond2=cond2, z=z, eps=eps)
+
+
+@title_pl("Cond_CVAE: enkoder [obraz, warunek] -> 2*latent_dim, dekoder [z, warunek] -> (42, 42, 1)")
+def check_cond_cvae_shapes(student: Student) -> None:
+    """Cond_CVAE: encoder [image, cond] -> 2*latent_dim, decoder [z, cond] -> (42, 42, 1)"""
+    for latent_dim in (2, 25):
+        reply = _cond_cvae(student, latent_dim)
+        assert_shape(reply["enc1"], (4, 2 * latent_dim),
+                     Text(f"enkoder (latent_dim={latent_dim}) zwraca zły kształt", f"the encoder (latent_dim={latent_dim}) returns the wrong shape"),
+                     hint=Text("Ostatnia warstwa: Dense(latent_dim + latent_dim); latent_dim czytaj z globalnej zmiennej lub self.latent_dim.",
+                               "Last layer: Dense(latent_dim + latent_dim); read latent_dim from the global or self.latent_dim."))
+        assert_shape(reply["dec1"], (4, 42, 42, 1),
+                     Text(f"dekoder (latent_dim={latent_dim}) zwraca zły kształt", f"the decoder (latent_dim={latent_dim}) returns the wrong shape"),
+                     hint=Text("7x7 -> stride 2 -> 14x14 -> stride 3 -> 42x42, ostatnia warstwa z 1 filtrem.",
+                               "7x7 -> stride 2 -> 14x14 -> stride 3 -> 42x42, last layer with 1 filter."))
+
+
+@title_pl("Ostatnia warstwa enkodera jest liniowa (średnia i logvar mogą być ujemne)")
+def check_cond_encoder_is_linear(student: Student) -> None:
+    """The encoder's last layer is linear (mean and logvar can be negative)"""
+    enc = np.asarray(_cond_cvae(student, 2)["enc1"])
+    if enc.ndim == 2 and enc.shape[1] == 4 and (enc[:, :2] < 0).any() and (enc[:, 2:] < 0).any():
+        return
+    activation = "ReLU" if enc.min() >= 0 else "tanh/sigmoid" if np.abs(enc).max() <= 1 else "?"
+    raise CheckFailure(Text(f"wyjścia enkodera nie bywają ujemne: ostatnia warstwa ma aktywację ({activation}), a średnia i logvar "
+                            "przyjmują dowolne wartości rzeczywiste",
+                            f"the encoder's outputs are never negative: its last layer has an activation ({activation}), "
+                            "but mean and logvar range over all reals"),
+                       got=enc, hint=Text("Dense(latent_dim + latent_dim) bez aktywacji.", "Dense(latent_dim + latent_dim) without activation."))
+
+
+@title_pl("Dekoder zwraca logity (sigmoid stosuje decode(apply_sigmoid=True))")
+def check_cond_decoder_outputs_logits(student: Student) -> None:
+    """The decoder returns logits (decode(apply_sigmoid=True) applies the sigmoid)"""
+    dec = np.asarray(_cond_cvae(student, 2)["dec1"])
+    if dec.min() < 0 or dec.max() > 1:
+        return
+    raise CheckFailure(Text("wyjścia dekodera leżą w [0, 1]: dekoder stosuje sigmoid, a strata oczekuje logitów",
+                            "the decoder's outputs lie in [0, 1]: it applies a sigmoid, but the loss expects logits"),
+                       got=dec, hint=Text("Ostatnia Conv2DTranspose bez aktywacji.", "The last Conv2DTranspose without activation."))
+
+
+@title_pl("Warunek wpływa na wyjście enkodera i dekodera")
+def check_cond_condition_changes_output(student: Student) -> None:
+    """The condition changes the encoder's and the decoder's output"""
+    reply = _cond_cvae(student, 2)
+    for part, a, b in (("encoder", "enc1", "enc2"), ("decoder", "dec1", "dec2")):
+        if np.max(np.abs(np.asarray(reply[a]) - np.asarray(reply[b]))) <= 1e-6:
+            pl = "enkodera" if part == "encoder" else "dekodera"
+            raise CheckFailure(Text(f"wyjście {pl} nie zależy od warunku (etykieta, pozycja)",
+                                    f"the {part}'s output does not depend on the condition (label, position)"),
+                               hint=Text("Połącz warunek z cechami: Concatenate()([x, input_cond]).",
+                                         "Join the condition with the features: Concatenate()([x, input_cond])."))
+
+
+@title_pl("Cond_CVAE uczy się end to end (gradienty dochodzą do wag enkodera i dekodera)")
+def check_cond_cvae_trainable(student: Student) -> None:
+    """Cond_CVAE trains end to end (gradients reach the encoder's and the decoder's weights)"""
+    reply = _cond_cvae(student, 2)
+    for part, pl in (("encoder", "enkodera"), ("decoder", "dekodera")):
+        total, moved = reply[f"{part}_variables"], reply[f"{part}_with_gradient"]
+        if total == 0 or moved == 0:
+            raise CheckFailure(Text(f"żadna waga {pl} nie dostaje gradientu", f"no weight of the {part} gets a gradient"),
+                               expected=f"> 0 of {total}", got=moved,
+                               hint=Text("Model nie może być zamrożony (trainable=False) ani odcięty od straty.",
+                                         "The model must not be frozen (trainable=False) nor cut off from the loss."))
+
+
+# ---------------------------------------------------------------------------------------------
+# 3.loss: compute_loss of the conditioned VAE
+# ---------------------------------------------------------------------------------------------
+
+@title_pl("compute_loss (3) równa się ELBO modelu warunkowego (Monte-Carlo lub KL zamknięta)")
+def check_cond_loss_matches_elbo(student: Student) -> None:
+    """compute_loss (task 3) equals the conditioned model's ELBO (Monte-Carlo or closed-form KL)"""
+    rng = np.random.default_rng(33)
+    cond = np.hstack([np.eye(10, dtype=np.float32)[rng.integers(0, 10, 16)],
+                      rng.choice([0.0, 0.5, 1.0], (16, 2)).astype(np.float32)])
+    case = oracles.vae_case(seed=34, image=(42, 42, 1), cond=cond)
+    got = student.probe("loss_on_fixed_model", x=case.x, w_enc=case.w_enc, b_enc=case.b_enc, w_dec=case.w_dec,
+                        b_dec=case.b_dec, eps=case.eps, cond=cond)["loss"]
+    if got.size != 1:
+        raise CheckFailure(Text(f"`{student.name}` powinna zwracać jedną liczbę", f"`{student.name}` should return one number"),
+                           expected="shape ()", got=f"shape {got.shape}")
+    got = float(got.reshape(()))
+    variants = oracles.vae_loss_variants(case, cond=cond)
+    tol = 2 * oracles.LOSS_ATOL
+    if min(abs(got - variants["correct"]), abs(got - variants["mc"])) <= tol:
+        return
+    fault = next((k for k, v in variants.items() if k not in ("correct", "mc") and abs(got - v) <= tol), None)
+    what = LOSS_FAULTS[fault] if fault else Text("strata nie równa się ujemnemu ELBO modelu warunkowego",
+                                                 "the loss does not equal the negative ELBO of the conditioned model")
+    raise CheckFailure(Text(f"`{student.name}`: {what.pl}", f"`{student.name}`: {what.en}"), expected=variants["correct"], got=got,
+                       hint=Text("data, cond = x; mean, logvar = model.encode(x); z = model.reparameterize(mean, logvar); "
+                                 "x_logit = model.decode([z, cond]); etykiety BCE = data.",
+                                 "data, cond = x; mean, logvar = model.encode(x); z = model.reparameterize(mean, logvar); "
+                                 "x_logit = model.decode([z, cond]); BCE labels = data."))
+
+
+# ---------------------------------------------------------------------------------------------
+# 4.gen, 4.disc: the conditional generator and discriminator
+# ---------------------------------------------------------------------------------------------
+
+_CONCAT_WITHOUT_LIST = re.compile(r"Concatenate\([^()]*\)\(\s*[^\[\s]")
+
+
+def _conditional(student: Student, args: list, x: np.ndarray, scale: float, seed: int):
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 10, len(x))
+    cond, cond2 = np.eye(10, dtype=np.float32)[labels], np.eye(10, dtype=np.float32)[(labels + 3) % 10]
+    try:
+        return student.probe("conditional_model", args=args, x=x, cond=cond, cond2=cond2, scale=scale)
+    except StudentCodeError as exc:
+        if _CONCAT_WITHOUT_LIST.search(exc.traceback or ""):
+            raise CheckFailure(Text("Concatenate wywołano z dwoma argumentami zamiast z listą wejść",
+                                    "Concatenate is called with two arguments instead of a list of inputs"),
+                               got=exc.error, hint=Text("tf.keras.layers.Concatenate(axis=1)([input_img, input_cond])",
+                                                        "tf.keras.layers.Concatenate(axis=1)([input_img, input_cond])")) from None
+        raise
+
+
+def _generator(student: Student):
+    noise = np.random.default_rng(40).normal(0, 1, (8, 100)).astype(np.float32)
+    return _conditional(student, [100, 10], noise, scale=10.0, seed=41)
+
+
+def _discriminator(student: Student):
+    images = np.random.default_rng(42).uniform(-1, 1, (8, 28, 28, 1)).astype(np.float32)
+    return _conditional(student, [[28, 28, 1], 10], images, scale=5.0, seed=43)
+
+
+@title_pl("Generator: [szum, warunek] -> obraz (28, 28, 1) z wartościami w [-1, 1] (tanh)")
+def check_generator_output_shape_and_range(student: Student) -> None:
+    """Generator: [noise, cond] -> image (28, 28, 1) with values in [-1, 1] (tanh)"""
+    reply = _generator(student)
+    assert_shape(reply["out1"], (8, 28, 28, 1), Text("generator zwraca zły kształt", "the generator returns the wrong shape"),
+                 hint=Text("7x7 -> 14x14 -> 28x28, ostatnia warstwa z 1 filtrem.", "7x7 -> 14x14 -> 28x28, last layer with 1 filter."))
+    values = np.concatenate([np.ravel(reply["out1"]), np.ravel(reply["out_big"])])
+    hint = Text("Ostatnia warstwa z activation='tanh': obrazy treningowe są w [-1, 1].",
+                "The last layer with activation='tanh': the training images are in [-1, 1].")
+    if values.min() < -1 - 1e-5 or values.max() > 1 + 1e-5:
+        raise CheckFailure(Text("wyjścia generatora wychodzą poza [-1, 1]: brakuje tanh na końcu",
+                                "the generator's outputs leave [-1, 1]: the final tanh is missing"),
+                           expected="[-1, 1]", got=f"[{values.min():.3g}, {values.max():.3g}]", hint=hint)
+    if values.min() >= 0:
+        raise CheckFailure(Text("wyjścia generatora nigdy nie są ujemne: sigmoid zamiast tanh (obrazy są w [-1, 1])",
+                                "the generator's outputs are never negative: sigmoid instead of tanh (images are in [-1, 1])"),
+                           expected="[-1, 1]", got=f"[{values.min():.3g}, {values.max():.3g}]", hint=hint)
+
+
+@title_pl("Obraz z generatora zależy od warunku")
+def check_generator_uses_condition(student: Student) -> None:
+    """The generator's image depends on the condition"""
+    reply = _generator(student)
+    if np.max(np.abs(np.asarray(reply["out1"]) - np.asarray(reply["out2"]))) <= 1e-6:
+        raise CheckFailure(Text("obraz z generatora nie zależy od warunku (etykiety)", "the generator's image does not depend on the condition (label)"),
+                           hint=Text("Połącz szum z warunkiem: Concatenate()([noise, cond]).", "Join noise and condition: Concatenate()([noise, cond])."))
+
+
+@title_pl("Dyskryminator: [obraz, warunek] -> (1,) logit, nie prawdopodobieństwo")
+def check_discriminator_outputs_logit(student: Student) -> None:
+    """Discriminator: [image, cond] -> (1,) logit, not a probability"""
+    reply = _discriminator(student)
+    assert_shape(reply["out1"], (8, 1), Text("dyskryminator zwraca zły kształt", "the discriminator returns the wrong shape"),
+                 hint=Text("Ostatnia warstwa: Dense(1).", "Last layer: Dense(1)."))
+    values = np.concatenate([np.ravel(reply["out1"]), np.ravel(reply["out_big"])])
+    if values.min() >= 0 and values.max() <= 1:
+        raise CheckFailure(Text("wyjścia dyskryminatora leżą w [0, 1]: kończy się sigmoidem, a strata używa from_logits=True",
+                                "the discriminator's outputs lie in [0, 1]: it ends in a sigmoid, but the loss uses from_logits=True"),
+                           got=f"[{values.min():.3g}, {values.max():.3g}]",
+                           hint=Text("Dense(1) bez aktywacji.", "Dense(1) without activation."))
+
+
+@title_pl("Ocena dyskryminatora zależy od warunku")
+def check_discriminator_uses_condition(student: Student) -> None:
+    """The discriminator's verdict depends on the condition"""
+    reply = _discriminator(student)
+    if np.max(np.abs(np.asarray(reply["out1"]) - np.asarray(reply["out2"]))) <= 1e-6:
+        raise CheckFailure(Text("wyjście dyskryminatora nie zależy od warunku (etykiety)",
+                                "the discriminator's output does not depend on the condition (label)"),
+                           hint=Text("Połącz cechy obrazu z warunkiem: Concatenate()([x, input_cond]).",
+                                     "Join the image features with the condition: Concatenate()([x, input_cond])."))
+
+
+# ---------------------------------------------------------------------------------------------
+# 4.step: train_step
+# ---------------------------------------------------------------------------------------------
+
+GAN_LR = 0.01
+
+
+def _gan_step(student: Student, freeze: str):
+    rng = np.random.default_rng(44)
+    images = rng.uniform(0.2, 1.0, (8, 28, 28, 1)).astype(np.float32)  # real: bright; fakes start near 0
+    cond = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 8)]
+    noise_cond = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 8)]
+    reply = student.probe("gan_step", images=images, cond=cond, noise_cond=noise_cond, noise_dim=100,
+                          freeze=freeze, learning_rate=GAN_LR)
+    delta = {k: float(np.mean(reply[f"{k}_after"]) - np.mean(reply[f"{k}_before"]))
+             for k in ("d_real", "d_fake_cond", "d_fake_noise_cond")}
+    moved = {k: float(np.max(np.abs(reply[f"{k}_after"] - reply[f"{k}_before"]))) for k in ("g_weights", "d_weights")}
+    return delta, moved
+
+
+@title_pl("Jeden krok train_step zmienia obie sieci")
+def check_train_step_updates_both_networks(student: Student) -> None:
+    """One train_step changes both networks"""
+    _, moved = _gan_step(student, freeze="none")
+    for key, en, pl in (("g_weights", "generator", "generatora"), ("d_weights", "discriminator", "dyskryminatora")):
+        if moved[key] <= 0:
+            raise CheckFailure(Text(f"train_step nie zmienia wag {pl}", f"train_step does not change the {en}'s weights"),
+                               hint=Text(f"{en}_optimizer.apply_gradients(zip(gradienty, {en}.trainable_variables))",
+                                         f"{en}_optimizer.apply_gradients(zip(gradients, {en}.trainable_variables))"))
+
+
+@title_pl("Krok dyskryminatora podnosi D(real) i obniża D(fake)")
+def check_train_step_discriminator_learns(student: Student) -> None:
+    """The discriminator's update raises D(real) and lowers D(fake) on the batch"""
+    delta, _ = _gan_step(student, freeze="generator")
+    if delta["d_real"] > 0 and min(delta["d_fake_cond"], delta["d_fake_noise_cond"]) < 0:
+        return
+    raise CheckFailure(Text("aktualizacja dyskryminatora nie podnosi D(real) i nie obniża D(fake): jego gradienty nie pochodzą "
+                            "z discriminator_loss (zamienione taśmy lub straty?)",
+                            "the discriminator's update does not raise D(real) and lower D(fake): its gradients do not come "
+                            "from discriminator_loss (tapes or losses swapped?)"),
+                       expected="ΔD(real) > 0, ΔD(fake) < 0", got=f"ΔD(real) = {delta['d_real']:.4g}, "
+                       f"ΔD(fake) = {min(delta['d_fake_cond'], delta['d_fake_noise_cond']):.4g}",
+                       hint=Text("disc_tape.gradient(disc_loss, discriminator.trainable_variables)",
+                                 "disc_tape.gradient(disc_loss, discriminator.trainable_variables)"))
+
+
+@title_pl("Krok generatora podnosi D(G(z))")
+def check_train_step_generator_learns(student: Student) -> None:
+    """The generator's update raises D(G(z))"""
+    delta, _ = _gan_step(student, freeze="discriminator")
+    if max(delta["d_fake_cond"], delta["d_fake_noise_cond"]) > 0:
+        return
+    raise CheckFailure(Text("aktualizacja generatora nie podnosi D(G(z)): jego gradienty nie pochodzą z generator_loss",
+                            "the generator's update does not raise D(G(z)): its gradients do not come from generator_loss"),
+                       expected="ΔD(G(z)) > 0", got=f"{max(delta['d_fake_cond'], delta['d_fake_noise_cond']):.4g}",
+                       hint=Text("gen_tape.gradient(gen_loss, generator.trainable_variables)",
+                                 "gen_tape.gradient(gen_loss, generator.trainable_variables)"))

@@ -216,3 +216,70 @@ def discriminator_loss_variants(real: np.ndarray, fake: np.ndarray) -> dict[str,
     }
     _assert_separated(values, 0.05)
     return values
+
+
+# ------------------------------------------------------------------------ 1.2 compile
+
+def reconstruction_case(seed: int = 12) -> tuple[np.ndarray, np.ndarray]:
+    """Targets in [0, 1] like normalised pixels and predictions in (0, 1) like a sigmoid's."""
+    rng = np.random.default_rng(seed)
+    y_true = rng.uniform(0, 1, (8, 28, 28, 1)).astype(np.float32)
+    y_pred = rng.uniform(0.02, 0.98, (8, 28, 28, 1)).astype(np.float32)
+    return y_true, y_pred
+
+
+def reconstruction_losses(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
+    """Losses suited to [0, 1] data (accepted) and from_logits BCE (wrong: the decoder already
+    ends in a sigmoid), as Keras computes them (means over every axis)."""
+    t, p = y_true.astype(np.float64), y_pred.astype(np.float64)
+    mse = float(np.mean((t - p) ** 2))
+    eps = np.float32(1e-7)
+    pc = np.clip(y_pred, eps, np.float32(1) - eps).astype(np.float64)
+    return {
+        "binary_crossentropy": float(np.mean(-(t * np.log(pc) + (1 - t) * np.log((np.float32(1) - np.clip(y_pred, eps, 1 - eps)).astype(np.float64))))),
+        "mean_squared_error": mse,
+        "mean_absolute_error": float(np.mean(np.abs(t - p))),
+        "root_mean_squared_error": float(np.sqrt(mse)),
+        "from_logits_bce": float(np.mean(bce_with_logits(t, p))),
+    }
+
+
+# ------------------------------------------------------------------------ latent plots
+
+def latent_case(seed: int, batch: int = 12, latent_outputs: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Images and a linear encoder whose outputs are spread out (means around N(0, 2)) and,
+    for the VAE (4 outputs), log-variances around [-2, 0.5] that differ from point to point,
+    so that standard deviations, variances and log-variances are all distinct."""
+    rng = np.random.default_rng(seed)
+    data = rng.uniform(0, 1, (batch, 28, 28, 1)).astype(np.float32)
+    w = rng.normal(0, 0.05, (784, latent_outputs)).astype(np.float32)
+    b = np.concatenate([rng.normal(0, 2, 2), rng.uniform(-2, 0.5, latent_outputs - 2)]).astype(np.float32)
+    return data, w, b
+
+
+def encoder_outputs(data: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return data.reshape(len(data), -1).astype(np.float64) @ w.astype(np.float64) + b.astype(np.float64)
+
+
+def matches_as_set(expected: np.ndarray, drawn: np.ndarray, tol: float = 1e-3) -> bool:
+    """Every expected point is drawn (any order), within ``tol`` relative to its scale."""
+    if len(drawn) < len(expected):
+        return False
+    scale = max(1.0, float(np.max(np.abs(expected))))
+    for point in expected:
+        if not np.any(np.all(np.abs(drawn - point) <= tol * scale, axis=1)):
+            return False
+    return True
+
+
+def share_with_extent(sigmas: np.ndarray, extents: np.ndarray, factors=(1.0, 2.0), tol: float = 2e-3) -> float:
+    """Share of (point, dimension) pairs whose value, times one of ``factors``, is the length
+    of some drawn segment or ellipse axis along that dimension."""
+    if len(extents) == 0:
+        return 0.0
+    hits = 0
+    for i in range(sigmas.shape[0]):
+        for d in range(2):
+            ok = any(np.any(np.abs(extents[:, d] - f * sigmas[i, d]) <= tol * max(1.0, sigmas[i, d])) for f in factors)
+            hits += ok
+    return hits / (2 * sigmas.shape[0])

@@ -33,15 +33,22 @@ class FixedNoiseVAE:
 
     def encoder(self, x, training=False):
         img, cond = _split_input(x)
+        self._require_condition(cond, "encode", "[data, cond]", self.w_enc.shape[0] - int(np.prod(self.image_shape)))
         flat = tf.reshape(tf.cast(img, tf.float32), (tf.shape(img)[0], -1))
         parts = [flat] if cond is None else [flat, tf.cast(cond, tf.float32)]
         return tf.concat(parts, axis=1) @ self.w_enc + self.b_enc
 
     def decoder(self, x, training=False):
         z, cond = _split_input(x)
+        self._require_condition(cond, "decode", "[z, cond]", self.w_dec.shape[0] - self.latent_dim)
         parts = [tf.cast(z, tf.float32)] if cond is None else [tf.cast(z, tf.float32), tf.cast(cond, tf.float32)]
         logits = tf.concat(parts, axis=1) @ self.w_dec + self.b_dec
         return tf.reshape(logits, (-1, *self.image_shape))
+
+    @staticmethod
+    def _require_condition(cond, method: str, call: str, cond_dim: int) -> None:
+        if cond_dim and cond is None:
+            reject(f"model.{method} was called without the condition: use model.{method}({call})")
 
     def encode(self, x):
         mean, logvar = tf.split(self.encoder(x), num_or_size_splits=2, axis=1)
@@ -112,3 +119,230 @@ def call_discriminator_loss(ns, real, fake):
     with student_code():
         loss = ns.student(tf.constant(real), tf.constant(fake))
     return {"loss": _scalar_or_array(loss, ns.name)}
+
+
+# ------------------------------------------------------------------------------- 1.2 compile
+
+def compiled_loss(ns, y_true, y_pred):
+    """How ``autoencoder`` was compiled: the loss's name and its value on the judge's data.
+    Accepts a loss given as a string, a class, an instance or a function."""
+    model = ns.student
+    loss = getattr(model, "loss", None)
+    if loss is None:
+        return {"compiled": False}
+    with student_code():
+        if isinstance(loss, str):
+            name, fn = loss, tf.keras.losses.get(loss)
+        elif isinstance(loss, type):
+            name, fn = loss.__name__, loss()
+        else:
+            name, fn = getattr(loss, "name", None) or getattr(loss, "__name__", type(loss).__name__), loss
+        config = getattr(fn, "get_config", lambda: {})() if not isinstance(fn, type) else {}
+        value = tf.reduce_mean(fn(tf.constant(y_true), tf.constant(y_pred)))
+    return {"compiled": True, "name": str(name), "from_logits": bool(config.get("from_logits", False)),
+            "value": _scalar_or_array(value, "the loss")}
+
+
+# ------------------------------------------------------------------------------- 1.plot, 2.plot
+
+class LinearEncoder:
+    """``encoder(x) = flatten(x) @ w + b``, callable and with ``predict`` like a Keras model."""
+
+    def __init__(self, w, b):
+        self.w, self.b = tf.constant(w), tf.constant(b)
+
+    def __call__(self, x, training=False):
+        x = tf.cast(tf.convert_to_tensor(x), tf.float32)
+        return tf.reshape(x, (tf.shape(x)[0], -1)) @ self.w + self.b
+
+    def predict(self, x, *args, **kwargs):
+        return self(x).numpy()
+
+
+class LatentModel:
+    """A stand-in for the trained AE (``encoder``) or VAE (``encode`` -> mean, logvar)."""
+
+    def __init__(self, w, b):
+        self.encoder = LinearEncoder(w, b)
+        self.latent_dim = int(w.shape[1]) // 2
+
+    def encode(self, x):
+        return tf.split(self.encoder(x), 2, axis=1)
+
+    def __call__(self, x, training=False):
+        return self.encoder(x)
+
+
+def latent_plot(ns, data, w, b):
+    """Call the student's ``plot_latent_space(model, data)`` and return what it drew:
+    the point sets of every artist and the extents of every drawn segment or ellipse."""
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    with student_code():
+        ns.student(LatentModel(w, b), data.copy())
+    sets, extents = _drawn(plt)
+    plt.close("all")
+    lengths = [len(s) for s in sets]
+    points = np.concatenate(sets) if sets else np.zeros((0, 2))
+    return {"points": points.astype(np.float64), "lengths": np.asarray(lengths, dtype=np.int64),
+            "extents": np.asarray(extents, dtype=np.float64).reshape(-1, 2)}
+
+
+def _drawn(plt):
+    from matplotlib.collections import LineCollection, PathCollection
+    from matplotlib.patches import Ellipse
+
+    sets, extents = [], []
+    for num in plt.get_fignums():
+        for ax in plt.figure(num).axes:
+            for coll in ax.collections:
+                if isinstance(coll, PathCollection):
+                    sets.append(np.asarray(coll.get_offsets(), dtype=np.float64).reshape(-1, 2))
+                elif isinstance(coll, LineCollection):
+                    extents += [np.abs(np.ptp(np.asarray(seg, dtype=np.float64), axis=0)) for seg in coll.get_segments() if len(seg) >= 2]
+            for line in ax.lines:
+                xy = np.asarray(line.get_xydata(), dtype=np.float64).reshape(-1, 2)
+                sets.append(xy)
+                if len(xy) == 2:
+                    extents.append(np.abs(xy[1] - xy[0]))
+            for patch in ax.patches:
+                if isinstance(patch, Ellipse):
+                    extents.append(np.array([patch.width, patch.height], dtype=np.float64))
+    return sets, extents
+
+
+# ------------------------------------------------------------------------------- 3.model
+
+def cond_cvae(ns, latent_dim, img, cond, cond2, z, eps):
+    """Build the student's ``Cond_CVAE(latent_dim)`` (template global ``latent_dim`` provided)
+    and report what its encoder and decoder compute and whether gradients reach every weight."""
+    cls = ns.student
+    methods = [getattr(cls, m, None) for m in ("__init__", "prepare_encoder", "prepare_decoder")]
+    ns.provide("latent_dim", int(latent_dim), *[m for m in methods if m is not None])
+    img, cond, cond2, z, eps = (tf.constant(a) for a in (img, cond, cond2, z, eps))
+    with student_code():
+        model = cls(int(latent_dim))
+        enc1 = model.encoder([img, cond], training=False)
+        enc2 = model.encoder([img, cond2], training=False)
+        dec1 = model.decoder([z, cond], training=False)
+        dec2 = model.decoder([z, cond2], training=False)
+        with tf.GradientTape() as tape:
+            h = model.encoder([img, cond], training=True)
+            mean, logvar = tf.split(h, 2, axis=1)
+            logits = model.decoder([mean + eps * tf.exp(0.5 * logvar), cond], training=True)
+            loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=img, logits=logits)) \
+                + tf.reduce_mean(tf.square(mean)) + tf.reduce_mean(tf.exp(logvar) - logvar)
+        n_encoder = len(model.encoder.trainable_variables)
+        variables = model.encoder.trainable_variables + model.decoder.trainable_variables
+        grads = tape.gradient(loss, variables)
+    moved = [g is not None and bool(np.any(to_numpy(g))) for g in grads]
+    return {"enc1": enc1, "enc2": enc2, "dec1": dec1, "dec2": dec2,
+            "encoder_variables": n_encoder, "decoder_variables": len(variables) - n_encoder,
+            "encoder_with_gradient": sum(moved[:n_encoder]), "decoder_with_gradient": sum(moved[n_encoder:])}
+
+
+# ------------------------------------------------------------------------------- 4.gen, 4.disc
+
+def conditional_model(ns, args, x, cond, cond2, scale):
+    """Build ``prepare_generator(*args)`` or ``prepare_discriminator(*args)`` and call it on
+    ``[x, cond]``, ``[x, cond2]`` and ``[scale * x, cond]`` (inference mode)."""
+    shapeify = lambda a: tuple(a) if isinstance(a, list) else a  # noqa: E731 - img_shape arrives as a list
+    x, cond, cond2 = (tf.constant(a) for a in (x, cond, cond2))
+    with student_code():
+        model = ns.student(*[shapeify(a) for a in args])
+        out1 = model([x, cond], training=False)
+        out2 = model([x, cond2], training=False)
+        out_big = model([x * float(scale), cond], training=False)
+    return {"out1": out1, "out2": out2, "out_big": out_big}
+
+
+# ------------------------------------------------------------------------------- 4.step
+
+class FrozenOptimizer:
+    """An optimizer that applies nothing: freezes one network while the other's update is measured."""
+
+    learning_rate = 0.0
+
+    def apply_gradients(self, grads_and_vars, *args, **kwargs):
+        list(grads_and_vars)
+
+    def apply(self, grads, variables=None, *args, **kwargs):
+        return None
+
+    def minimize(self, *args, **kwargs):
+        return None
+
+
+def _reference_gan(noise_dim: int, cond_dim: int, image_shape=(28, 28, 1)):
+    """Tiny deterministic nets: G ignores its noise (fakes depend only on the condition, so a
+    step's effect is measured on the very fakes it used); D is linear in image and condition.
+    Neither has dropout or batch normalisation: one step moves them by its gradient only."""
+    layers = tf.keras.layers
+    noise, cond = layers.Input((noise_dim,)), layers.Input((cond_dim,))
+    pixels = int(np.prod(image_shape))
+    zero_noise = layers.Lambda(lambda t: t * 0.0)(noise)
+    h = layers.Concatenate()([zero_noise, cond])
+    g_out = layers.Reshape(image_shape)(layers.Dense(pixels, activation="tanh", name="g_dense")(h))
+    generator = tf.keras.Model([noise, cond], g_out, name="reference_generator")
+    image, dcond = layers.Input(image_shape), layers.Input((cond_dim,))
+    d_in = layers.Concatenate()([layers.Flatten()(image), dcond])
+    discriminator = tf.keras.Model([image, dcond], layers.Dense(1, name="d_dense")(d_in), name="reference_discriminator")
+    rng = np.random.default_rng(7)
+    generator.get_layer("g_dense").set_weights([rng.normal(0, 0.5, (noise_dim + cond_dim, pixels)).astype("float32"),
+                                                np.zeros(pixels, "float32")])
+    discriminator.get_layer("d_dense").set_weights([rng.normal(0, 0.05, (pixels + cond_dim, 1)).astype("float32"),
+                                                    np.zeros(1, "float32")])
+    return generator, discriminator
+
+
+def gan_step(ns, images, cond, noise_cond, noise_dim, freeze, learning_rate):
+    """One call of the student's ``train_step((images, cond, noise_cond))`` on reference nets,
+    with one network frozen (``freeze``: "generator", "discriminator" or "none"); returns D's
+    logits on the real batch and on the fakes (under ``cond`` and ``noise_cond``) before and
+    after, and how much each network's weights moved."""
+    generator, discriminator = _reference_gan(int(noise_dim), cond.shape[1])
+    sgd = lambda: tf.keras.optimizers.SGD(float(learning_rate))  # noqa: E731
+    step = getattr(ns.student, "python_function", ns.student)  # run eagerly: fresh globals every probe
+    ns.provide("generator", generator, step)
+    ns.provide("discriminator", discriminator, step)
+    ns.provide("generator_optimizer", FrozenOptimizer() if freeze == "generator" else sgd(), step)
+    ns.provide("discriminator_optimizer", FrozenOptimizer() if freeze == "discriminator" else sgd(), step)
+    ns.provide("noise_dim", int(noise_dim), step)
+    for name in ("BATCH_SIZE", "batch_size"):
+        ns.provide(name, int(images.shape[0]), step)
+    for name in ("cross_entropy", "generator_loss", "discriminator_loss"):
+        ns.provide(name, getattr(ReferenceLosses, name), step)
+    images, cond, noise_cond = (tf.constant(a) for a in (images, cond, noise_cond))
+    before = _gan_state(generator, discriminator, images, cond, noise_cond, int(noise_dim))
+    with student_code():
+        step((images, cond, noise_cond))
+    after = _gan_state(generator, discriminator, images, cond, noise_cond, int(noise_dim))
+    return {**{f"{k}_before": v for k, v in before.items()}, **{f"{k}_after": v for k, v in after.items()}}
+
+
+def _gan_state(generator, discriminator, images, cond, noise_cond, noise_dim):
+    z = tf.zeros((images.shape[0], noise_dim))
+    return {
+        "d_real": discriminator([images, cond], training=False),
+        "d_fake_cond": discriminator([generator([z, cond], training=False), cond], training=False),
+        "d_fake_noise_cond": discriminator([generator([z, noise_cond], training=False), noise_cond], training=False),
+        "g_weights": np.concatenate([to_numpy(w).ravel() for w in generator.trainable_weights]),
+        "d_weights": np.concatenate([to_numpy(w).ravel() for w in discriminator.trainable_weights]),
+    }
+
+
+class ReferenceLosses:
+    """The template's ``cross_entropy`` and ``generator_loss`` and the reference
+    ``discriminator_loss``, so 4.step is graded independently of 4.loss."""
+
+    cross_entropy = tf.keras.losses.BinaryCrossentropy(from_logits=True)
+
+    @staticmethod
+    def generator_loss(fake_output):
+        return ReferenceLosses.cross_entropy(tf.ones_like(fake_output), fake_output)
+
+    @staticmethod
+    def discriminator_loss(real_output, fake_output):
+        ce = ReferenceLosses.cross_entropy
+        return ce(tf.ones_like(real_output), real_output) + ce(tf.zeros_like(fake_output), fake_output)
