@@ -8,7 +8,9 @@ The end-to-end path through the real sandbox is covered by tests on the sample n
 from __future__ import annotations
 
 import importlib.util
+import linecache
 import sys
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from grader.checks import Probed
 from grader.sandbox.convert import split_plain
 from grader.sandbox.probing import StudentFault
 from grader.sandbox.supervisor import StudentCodeError
-from grader.sandbox.worker import Namespace
+from grader.sandbox.worker import Namespace, student_traceback
 from grader.seeding import seed_everything
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,10 +42,12 @@ class InProcessStudent:
         seed_everything(seed or 0)
         fn = getattr(_module(self.public / "probes.py"), probe)
         try:
-            result = fn(Namespace(self.namespace, self.name), **inputs)
+            with warnings.catch_warnings():  # the sandbox does not turn student warnings into errors
+                warnings.simplefilter("ignore")
+                result = fn(Namespace(self.namespace, self.name), **inputs)
         except StudentFault as fault:
             original = fault.original
-            raise StudentCodeError(f"{type(original).__name__}: {original}",
+            raise StudentCodeError(f"{type(original).__name__}: {original}", student_traceback(original),
                                    not_implemented=isinstance(original, NotImplementedError)) from None
         plain, arrays = split_plain(result)
         return Probed(plain, arrays)
@@ -62,5 +66,6 @@ def student_from_source(lab: str, source: str, name: str) -> InProcessStudent:
     public = ROOT / "reference" / lab / "public"
     namespace = {k: v for k, v in vars(_module(public / "scaffold.py")).items() if not k.startswith("__")}
     namespace["__name__"] = "__main__"
+    linecache.cache["<cell 1>"] = (len(source), None, source.splitlines(True), "<cell 1>")  # as the worker does
     exec(compile(source, "<cell 1>", "exec"), namespace)  # noqa: S102 - test mutants
     return InProcessStudent(public, namespace, name)

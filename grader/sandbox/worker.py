@@ -114,7 +114,7 @@ class Worker:
                 exec(code, namespace)  # noqa: S102 - this process exists to run student code
             except BaseException as exc:  # noqa: BLE001
                 failures.append({"cell": stmt["cell"], "line": stmt["line"], "binds": stmt["binds"],
-                                 "error": _describe(exc), "traceback": _student_traceback(exc)})
+                                 "error": _describe(exc), "traceback": student_traceback(exc)})
         self.snapshots[header["snapshot"]] = namespace
         return {"ok": True, "failures": failures}, {}
 
@@ -139,7 +139,7 @@ def _error_reply(exc: BaseException) -> dict:
         kind = "student"
     else:
         kind = "probe_bug"
-    traceback_text = _student_traceback(original) if kind != "probe_bug" else "".join(
+    traceback_text = student_traceback(original) if kind != "probe_bug" else "".join(
         traceback.format_exception(type(original), original, original.__traceback__))[-4000:]
     return {"ok": False, "kind": kind, "error": _describe(original), "traceback": traceback_text}
 
@@ -153,7 +153,7 @@ def _describe(exc: BaseException) -> str:
     return text if len(text) < 600 else text[:600] + "..."
 
 
-def _student_traceback(exc: BaseException, limit: int = 4000) -> str:
+def student_traceback(exc: BaseException, limit: int = 4000) -> str:
     """The traceback with only the student's cells in it (library frames are noise to them)."""
     lines = traceback.format_list(_student_frames(exc)) + traceback.format_exception_only(type(exc), exc)
     text = "".join(lines)

