@@ -59,10 +59,12 @@ def _parser() -> argparse.ArgumentParser:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=("pl", "en"), help="language of messages and reports (default: pl)")
     p.add_argument("--seed", type=int, help="seed for every framework (default: 0)")
+    p.add_argument("--keras", choices=("2", "3"), help="Keras of the sandbox (default: the lab's `keras:`)")
 
 
 def _settings(args) -> "object":
-    return load_settings({"lang": args.lang, "seed": getattr(args, "seed", None), "jobs": getattr(args, "jobs", None)})
+    return load_settings({"lang": args.lang, "seed": getattr(args, "seed", None), "jobs": getattr(args, "jobs", None),
+                          "keras": getattr(args, "keras", None)})
 
 
 def _grade(args) -> int:

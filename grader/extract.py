@@ -170,7 +170,9 @@ def build_snapshot(program: Program, end_cell: int, roots: set[str], rules: Extr
     while changed:
         changed = False
         for s in visible:
-            if s.kind in ("def", "class", "assign") and needed.intersection(s.binds):
+            # a kept configuring call (autoencoder.compile(loss=my_loss)) needs what it reads too
+            configures = s.kind == "call" and s.method_of in needed and s.binds[0] in rules.keep_methods
+            if configures or (s.kind in ("def", "class", "assign") and needed.intersection(s.binds)):
                 new = s.reads - needed
                 if new:
                     needed |= new

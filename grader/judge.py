@@ -92,7 +92,8 @@ def judge_submission(submission: Submission, lab: Lab, settings: Settings,
     spans = find_sections(notebook, lab.rubric.sections)
     spec = SandboxSpec(public_dir=lab.public_dir, framework=lab.rubric.framework, seed=settings.seed,
                        start_timeout_s=settings.start_timeout_s, memory_mb=settings.memory_mb,
-                       limits=settings.sandbox_limits(), data={"mnist": settings.mnist or mnist_source()})
+                       limits=settings.sandbox_limits(), data={"mnist": settings.mnist or mnist_source()},
+                       env=framework_env(lab, settings))
     with Sandbox(spec) as sandbox:
         session = _Session(sandbox, program, settings, started + settings.submission_timeout_s)
         results = []
@@ -104,6 +105,12 @@ def judge_submission(submission: Submission, lab: Lab, settings: Settings,
         environment = dict(sandbox.environment, worker_restarts=max(sandbox.restarts - 1, 0))
     return SubmissionResult(submission.student, str(submission.path), submission.sha256, tuple(results),
                             environment=environment, duration_s=round(time.monotonic() - started, 3))
+
+
+def framework_env(lab: Lab, settings: Settings) -> dict[str, str]:
+    """Environment that selects the framework flavour the lab's students wrote for."""
+    keras = settings.keras or lab.rubric.keras
+    return {"TF_USE_LEGACY_KERAS": "1"} if lab.rubric.framework == "tensorflow" and keras == "2" else {}
 
 
 def _judge_code(item: Item, notebook: Notebook, program: Program, spans: dict[str, Span], lab: Lab,

@@ -72,6 +72,9 @@ class Rubric(_Strict):
     lab: str
     title: Bilingual
     framework: Literal["tensorflow", "torch", "none"]
+    keras: Literal["2", "3"] = Field(
+        "3", description="Keras the students wrote for: '2' runs the sandbox with tf-keras (TF_USE_LEGACY_KERAS=1), "
+                         "as Colab's tf.keras of 2023; '3' with Keras 3")
     template: str = Field(description="student template notebook, relative to the lab root")
     checks: str = Field(description="Python module with the judge's check functions")
     public_dir: str = Field(description="folder of files the sandbox may import (scaffold, probes)")

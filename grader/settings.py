@@ -29,10 +29,13 @@ class Settings:
     open_files: int = field(default=1024, metadata={"help": "open-file limit of a sandbox worker (RLIMIT_NOFILE)"})
     labs_root: Path = field(default=PROJECT_ROOT, metadata={"help": "folder holding rubrics/ and reference/"})
     mnist: str = field(default="", metadata={"help": "path of an mnist.npz; empty = the Keras cache or the stand-in"})
+    keras: str = field(default="", metadata={"help": "Keras of the sandbox, 2 or 3; empty = the lab's `keras:`"})
 
     def __post_init__(self) -> None:
         if self.lang not in ("pl", "en"):
             raise SettingsError(f"lang={self.lang!r}: use 'pl' or 'en'.")
+        if self.keras not in ("", "2", "3"):
+            raise SettingsError(f"keras={self.keras!r}: use 2, 3, or leave it empty for the lab's choice.")
         if self.jobs < 0:
             raise SettingsError(f"jobs={self.jobs}: use 0 (one per core) or a positive number.")
 

@@ -150,3 +150,9 @@ def test_an_object_configured_by_the_student_counts_as_answered(tmp_path):
         assert (r.outcome is None) is answered
         if answered:
             assert "compile" in _sources(r.snapshot)
+
+
+def test_what_a_kept_configuring_call_reads_is_kept_too(tmp_path):
+    nb = _load(tmp_path, [code("strata = BCE()\nautoencoder = Autoencoder(2)\nautoencoder.compile(loss=strata)\n")])
+    text = _sources(build_snapshot(extract_program(nb), 10, {"autoencoder"}, Extraction()))
+    assert "strata = BCE()" in text and "compile" in text

@@ -344,6 +344,14 @@ def test_build_is_deterministic():
     assert first == second
 
 
+def _parses(source: str) -> bool:
+    try:
+        ast.parse(source)
+    except SyntaxError:
+        return False
+    return True
+
+
 def test_every_notebook_is_valid_and_clean():
     for relative in build.all_notebooks():
         nb = nbformat.read(build.REPO_ROOT / relative, as_version=4)
@@ -351,10 +359,15 @@ def test_every_notebook_is_valid_and_clean():
         assert nb.metadata["kernelspec"]["name"] == "python3"
         ids = [c.id for c in nb.cells]
         assert ids == [f"cell-{i:03d}" for i in range(1, len(ids) + 1)]
+        broken_slot = (build.SYNTAX_ERROR_SAMPLES.get(relative.stem)
+                       if relative.parent == build.SUBMISSIONS_DIR else None)
+        broken = {build.STUDENT_SAMPLES[relative.stem][broken_slot]} if broken_slot else set()
         for cell in nb.cells:
             if cell.cell_type == "code":
                 assert cell.outputs == [] and cell.execution_count is None
-                ast.parse(cell.source)
+                # Only the cell a sample breaks on purpose fails to parse.
+                assert _parses(cell.source) == (cell.source not in broken), (relative, cell.id)
+        assert broken <= {c.source for c in nb.cells}, relative
 
 
 def test_template_headings(template):
@@ -485,6 +498,28 @@ def test_each_buggy_sample_differs_from_the_solution_in_one_cell(solved):
         changed = [a.id for a, b in zip(nb.cells, solved.cells) if a.source != b.source]
         assert len(changed) == 1, student
         assert len(overrides) == 1
+
+
+def test_student_samples_differ_from_the_solution_only_in_their_slots(solved):
+    """A sample of ``samples.py``: the solution's cells, its slots replaced, its extra cells
+    inserted; nothing else changes (prose answers are the solution's)."""
+    assert not set(build.STUDENT_SAMPLES) & set(build.BUGGY_SAMPLES)
+    assert set(build.STUDENT_EXTRA_CELLS) <= set(build.STUDENT_SAMPLES)
+    for student, overrides in build.STUDENT_SAMPLES.items():
+        assert set(overrides) <= set(build.SOLUTION_SLOTS), student
+        extra = [s for cells in build.STUDENT_EXTRA_CELLS.get(student, {}).values() for s in cells]
+        nb = nbformat.read(build.REPO_ROOT / build.SUBMISSIONS_DIR / f"{student}.ipynb", as_version=4)
+        cells = [c for c in nb.cells if not (c.cell_type == "code" and c.source in extra)]
+        assert len(nb.cells) - len(cells) == len(extra), student
+        assert len(cells) == len(solved.cells), student
+        changed = {b.source for a, b in zip(cells, solved.cells) if a.source != b.source}
+        replaced = {build.SOLUTION_SLOTS[slot] for slot, source in overrides.items()
+                    if source != build.SOLUTION_SLOTS[slot]}
+        assert changed == replaced, student
+        mine = {a.source for a, b in zip(cells, solved.cells) if a.source != b.source}
+        assert mine == {overrides[slot] for slot in overrides if overrides[slot] != build.SOLUTION_SLOTS[slot]}, student
+    assert build.SYNTAX_ERROR_SAMPLES and all(
+        slot in build.STUDENT_SAMPLES[s] for s, slot in build.SYNTAX_ERROR_SAMPLES.items())
 
 
 def test_buggy_samples_have_the_documented_faults():

@@ -55,7 +55,12 @@ def _tensorflow(source: str) -> dict:
         versions["keras"] = keras.__version__
     except ImportError:
         pass
-    versions["tf.keras"] = getattr(tf.keras, "__version__", "?")
+    if os.environ.get("TF_USE_LEGACY_KERAS") == "1":
+        import tf_keras
+
+        versions["tf.keras"] = f"tf-keras {tf_keras.__version__} (Keras 2)"
+    else:
+        versions["tf.keras"] = f"keras {versions.get('keras', '?')} (Keras 3)"
     return versions
 
 

@@ -8,7 +8,10 @@ writes, under ``DIR`` (default: the repository root):
 - ``reference/generative_tf/template.ipynb``: the notebook students get (Polish);
 - ``reference/generative_tf/solution.ipynb``: the template with every graded cell answered;
 - ``submissions/generative-tf/*.ipynb``: sample students (file name = student id): the solution,
-  the blank template and buggy students, each the solution with exactly one bug.
+  the blank template, buggy students each the solution with exactly one bug
+  (:data:`BUGGY_SAMPLES`), and the students of ``samples.py`` (:data:`STUDENT_SAMPLES`), written
+  in students' own styles: several answer slots replaced, some with extra cells
+  (:data:`STUDENT_EXTRA_CELLS`), one with a cell that does not parse (:data:`SYNTAX_ERROR_SAMPLES`).
 
 The given (tutorial) code comes from ``public/scaffold.py`` and the answers from
 ``solution.py``, copied as source text, so the notebooks cannot drift from the modules. Every
@@ -33,6 +36,8 @@ from nbformat import v4
 
 from . import solution
 from .public import scaffold
+from .samples import STUDENT_EXTRA_CELLS, STUDENT_SAMPLES
+from .samples import SYNTAX_ERROR_SAMPLES  # noqa: F401 - re-exported: tests read it from here
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LAB_DIR = Path("reference") / "generative_tf"
@@ -545,8 +550,13 @@ Zasady:
 - Wykresy, o które proszą zadania, zostaw w wynikach komórek."""
 
 
-def _cells(slots: dict[str, str]) -> list[tuple[str, str]]:
-    """The notebook as (kind, source) pairs; ``slots`` holds the answers (template or not)."""
+def _cells(slots: dict[str, str], extra: dict[str, tuple[str, ...]] | None = None) -> list[tuple[str, str]]:
+    """The notebook as (kind, source) pairs; ``slots`` holds the answers (template or not);
+    ``extra`` maps a code item (or ``"end"``) to code cells added after its answer cell."""
+    extra = extra or {}
+    unknown = set(extra) - set(CODE_ITEMS) - {"end"}
+    if unknown:
+        raise ValueError(f"extra cells after unknown slots: {sorted(unknown)}")
     cells: list[tuple[str, str]] = []
 
     def md(text: str) -> None:
@@ -561,6 +571,8 @@ def _cells(slots: dict[str, str]) -> list[tuple[str, str]]:
             md(slots[item])
         else:
             code(slots[item])
+            for source in extra.get(item, ()):
+                code(source)
 
     # --- 1. AE -------------------------------------------------------------------------------
     md(INTRO)
@@ -764,13 +776,16 @@ def _cells(slots: dict[str, str]) -> list[tuple[str, str]]:
     code("train(train_dataset, EPOCHS)")
     question("4.1")
     code(slots["4.1.code"])
+    for source in extra.get("end", ()):
+        code(source)
     return cells
 
 
-def notebook(slots: dict[str, str]) -> nbformat.NotebookNode:
-    """A notebook with deterministic cell ids ``cell-001``... and no outputs."""
+def notebook(slots: dict[str, str], extra: dict[str, tuple[str, ...]] | None = None) -> nbformat.NotebookNode:
+    """A notebook with deterministic cell ids ``cell-001``... and no outputs; ``extra``: code
+    cells added after answer slots (see :func:`_cells`)."""
     nb = v4.new_notebook(metadata=METADATA)
-    for number, (kind, source) in enumerate(_cells(slots), start=1):
+    for number, (kind, source) in enumerate(_cells(slots, extra), start=1):
         cell_id = f"cell-{number:03d}"
         if kind == "markdown":
             nb.cells.append(v4.new_markdown_cell(source, id=cell_id))
@@ -799,6 +814,11 @@ def all_notebooks() -> dict[Path, nbformat.NotebookNode]:
     }
     for student, overrides in BUGGY_SAMPLES.items():
         books[SUBMISSIONS_DIR / f"{student}.ipynb"] = notebook({**TEMPLATE_SLOTS, **SOLUTION_SLOTS, **overrides})
+    for student, overrides in STUDENT_SAMPLES.items():
+        if student in BUGGY_SAMPLES:
+            raise ValueError(f"sample {student} is defined twice")
+        books[SUBMISSIONS_DIR / f"{student}.ipynb"] = notebook(
+            {**TEMPLATE_SLOTS, **SOLUTION_SLOTS, **overrides}, STUDENT_EXTRA_CELLS.get(student))
     return books
 
 

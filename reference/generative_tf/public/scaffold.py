@@ -8,7 +8,7 @@ code. ``reference/generative_tf/build_notebooks.py`` copies the source of these 
 It follows the TensorFlow tutorials "Intro to Autoencoders", "Convolutional Variational
 Autoencoder" (``CVAE``, ``log_normal_pdf``, ``compute_loss``, ``train_step``) and "Deep
 Convolutional Generative Adversarial Network" (``cross_entropy``, ``generator_loss``), with
-``InputLayer(input_shape=...)`` written as ``InputLayer(shape=...)`` for Keras 3.
+``InputLayer(input_shape=...)`` written as ``Input(shape=...)``, which Keras 2 (tf-keras) and Keras 3 both accept.
 
 Importing it trains nothing and loads no data.
 """
@@ -52,13 +52,13 @@ class Autoencoder(tf.keras.Model):
         super().__init__()
         self.latent_dim = latent_dim
         self.encoder = tf.keras.Sequential([
-            layers.InputLayer(shape=(28, 28, 1)),
+            layers.Input(shape=(28, 28, 1)),
             layers.Flatten(),
             layers.Dense(128, activation="relu"),
             layers.Dense(latent_dim),
         ])
         self.decoder = tf.keras.Sequential([
-            layers.InputLayer(shape=(latent_dim,)),
+            layers.Input(shape=(latent_dim,)),
             layers.Dense(128, activation="relu"),
             layers.Dense(784, activation="sigmoid"),
             layers.Reshape((28, 28, 1)),
@@ -135,7 +135,7 @@ class CVAE(tf.keras.Model):
         self.latent_dim = latent_dim
         self.encoder = tf.keras.Sequential(
             [
-                tf.keras.layers.InputLayer(shape=(28, 28, 1)),
+                tf.keras.layers.Input(shape=(28, 28, 1)),
                 tf.keras.layers.Conv2D(
                     filters=32, kernel_size=3, strides=(2, 2), activation='relu'),
                 tf.keras.layers.Conv2D(
@@ -148,7 +148,7 @@ class CVAE(tf.keras.Model):
 
         self.decoder = tf.keras.Sequential(
             [
-                tf.keras.layers.InputLayer(shape=(latent_dim,)),
+                tf.keras.layers.Input(shape=(latent_dim,)),
                 tf.keras.layers.Dense(units=7*7*32, activation=tf.nn.relu),
                 tf.keras.layers.Reshape(target_shape=(7, 7, 32)),
                 tf.keras.layers.Conv2DTranspose(
