@@ -49,6 +49,9 @@ LOSSES = {
 }
 
 
+PNG_1X1 = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
 def _grade(paths: list[Path], out: Path, *extra: str) -> dict:
     code = main(["grade", *map(str, paths), "--lab", "generative-tf", "--out", str(out), "--lang", "en", "--quiet", *extra])
     assert code == 0
@@ -122,7 +125,7 @@ def test_outputs_written(graded):
 
 
 def test_grading_twice_gives_identical_results(graded, tmp_path):
-    again = _grade([SAMPLES], tmp_path / "again", "--jobs", "1")
+    again = _grade([SAMPLES], tmp_path / "again")
     assert without_timings(again) == without_timings(graded[1])
 
 
@@ -145,6 +148,9 @@ def test_mixed_folder_with_broken_files_and_hostile_markdown_is_graded_to_the_en
     nb = nbformat.read(SAMPLES / "solution.ipynb", as_version=4)
     heading = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("#### Zadanie 1.1"))
     nb.cells[heading + 1].source = "<script>alert('x')</script> <img src=x onerror=alert(1)> [a](javascript:alert(1))"
+    q13 = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("#### Zadanie 1.3"))
+    figure_cell = next(c for c in nb.cells[q13:] if c.cell_type == "code")  # a figure of the prose item 1.3
+    figure_cell.outputs = [nbformat.v4.new_output("display_data", data={"image/png": PNG_1X1})]
     nbformat.write(nb, folder / "hostile.ipynb")
     doc = _grade([folder], tmp_path / "out")
     by_student = {s["student"]: s for s in doc["submissions"]}
@@ -158,6 +164,10 @@ def test_mixed_folder_with_broken_files_and_hostile_markdown_is_graded_to_the_en
     assert "script" not in parser.tags and "iframe" not in parser.tags
     assert not [a for a in parser.attrs if a[0].startswith("on") or "javascript:" in (a[1] or "")]
     assert "&lt;script&gt;" in html  # shown to the instructor as text, not run
+    # the section's stored figure is shown beside the answer, marked as not re-run
+    assert f"data:image/png;base64,{PNG_1X1}" in html and "not re-run" in html
+    item_13 = next(i for i in by_student["hostile"]["items"] if i["id"] == "1.3")
+    assert item_13["status"] == "manual" and item_13["answer"]
 
 
 def test_self_check_prints_public_checks_only(capsys):
