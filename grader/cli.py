@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     _common(check)
     check.set_defaults(run=_check)
 
+    doctor = sub.add_parser("doctor", help="which isolation layers this machine gives student code, and what is missing")
+    doctor.set_defaults(run=_doctor)
+
     labs = sub.add_parser("labs", help="list the installed labs")
     labs.add_argument("--lang", choices=("pl", "en"))
     labs.set_defaults(run=_labs)
@@ -89,6 +92,13 @@ def _check(args) -> int:
 
     settings = _settings(args)
     print(run_self_check(args.notebook, args.lab, settings, set(args.item) if args.item else None))
+    return 0
+
+
+def _doctor(args) -> int:
+    from .sandbox.isolation import doctor_report
+
+    print(doctor_report(load_settings().isolation))
     return 0
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 import traceback
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -80,8 +81,10 @@ class StudentHandle:
 
 
 def judge_submission(submission: Submission, lab: Lab, settings: Settings,
-                     only_items: set[str] | None = None, public_only: bool = False) -> SubmissionResult:
-    """Grade one submission: every item of the rubric (or ``only_items``)."""
+                     only_items: set[str] | None = None, public_only: bool = False,
+                     hidden: tuple[Path, ...] = ()) -> SubmissionResult:
+    """Grade one submission: every item of the rubric (or ``only_items``). ``hidden``: folders
+    the sandbox must not see besides the lab's (the batch's inputs and outputs)."""
     started = time.monotonic()
     items = [i for i in lab.rubric.items if only_items is None or i.id in only_items]
     try:
@@ -93,7 +96,9 @@ def judge_submission(submission: Submission, lab: Lab, settings: Settings,
     spec = SandboxSpec(public_dir=lab.public_dir, framework=lab.rubric.framework, seed=settings.seed,
                        start_timeout_s=settings.start_timeout_s, memory_mb=settings.memory_mb,
                        limits=settings.sandbox_limits(), data={"mnist": settings.mnist or mnist_source()},
-                       env=framework_env(lab, settings))
+                       env=framework_env(lab, settings), isolation=settings.isolation,
+                       max_processes=settings.max_processes, hidden=(settings.labs_root, *hidden),
+                       visible=tuple(Path(p) for p in [settings.mnist] if p and Path(p).is_file()))
     with Sandbox(spec) as sandbox:
         session = _Session(sandbox, program, settings, started + settings.submission_timeout_s)
         results = []

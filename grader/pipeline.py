@@ -45,7 +45,8 @@ def grade_batch(paths: list[Path], lab: Lab, settings: Settings, out_dir: Path, 
             ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="judge") as pool, \
             tqdm(total=len(submissions), unit="nb", desc=f"grading {lab.name}", disable=not progress,
                  file=sys.stderr, dynamic_ncols=True) as bar:
-        futures = {pool.submit(_judge_safely, sub, lab, settings): sub for sub in submissions}
+        hidden = tuple({(p if p.is_dir() else p.parent).resolve() for p in paths} | {out_dir.resolve()})
+        futures = {pool.submit(_judge_safely, sub, lab, settings, hidden): sub for sub in submissions}
         for future in as_completed(futures):
             result = future.result()
             grade = score(result, lab.rubric, gradebook.manual_scores(lab.name, result.student), lab.rubric_hash)
@@ -67,9 +68,9 @@ def write_outputs(out_dir: Path, grades: list[Grade], lab: Lab, lang: str, meta:
     write_reports(out_dir, grades, lang, lab.title(lang), list(lab.rubric.items), meta)
 
 
-def _judge_safely(submission: Submission, lab: Lab, settings: Settings) -> SubmissionResult:
+def _judge_safely(submission: Submission, lab: Lab, settings: Settings, hidden: tuple[Path, ...]) -> SubmissionResult:
     try:
-        return judge_submission(submission, lab, settings)
+        return judge_submission(submission, lab, settings, hidden=hidden)
     except Exception as exc:  # noqa: BLE001 - one submission never stops the batch
         return grader_failure(submission, list(lab.rubric.items), exc)
 

@@ -30,12 +30,17 @@ class Settings:
     labs_root: Path = field(default=PROJECT_ROOT, metadata={"help": "folder holding rubrics/ and reference/"})
     mnist: str = field(default="", metadata={"help": "path of an mnist.npz; empty = the Keras cache or the stand-in"})
     keras: str = field(default="", metadata={"help": "Keras of the sandbox, 2 or 3; empty = the lab's `keras:`"})
+    isolation: str = field(default="auto", metadata={"help": "auto: every isolation layer this machine supports "
+                                                             "(see `grader doctor`); basic: only the always-on ones"})
+    max_processes: int = field(default=512, metadata={"help": "processes and threads of a sandbox (cgroup pids.max)"})
 
     def __post_init__(self) -> None:
         if self.lang not in ("pl", "en"):
             raise SettingsError(f"lang={self.lang!r}: use 'pl' or 'en'.")
         if self.keras not in ("", "2", "3"):
             raise SettingsError(f"keras={self.keras!r}: use 2, 3, or leave it empty for the lab's choice.")
+        if self.isolation not in ("auto", "basic"):
+            raise SettingsError(f"isolation={self.isolation!r}: use auto or basic.")
         if self.jobs < 0:
             raise SettingsError(f"jobs={self.jobs}: use 0 (one per core) or a positive number.")
 
@@ -44,8 +49,11 @@ class Settings:
         return self.jobs or os.cpu_count() or 1
 
     def sandbox_limits(self) -> dict[str, int]:
-        return {"RLIMIT_CPU": self.cpu_s, "RLIMIT_FSIZE": self.file_size_mb << 20,
-                "RLIMIT_NOFILE": self.open_files, "RLIMIT_CORE": 0}
+        limits = {"RLIMIT_CPU": self.cpu_s, "RLIMIT_FSIZE": self.file_size_mb << 20,
+                  "RLIMIT_NOFILE": self.open_files, "RLIMIT_CORE": 0}
+        if os.geteuid() != 0:  # not enforced for root (a cgroup limits processes there)
+            limits["RLIMIT_NPROC"] = self.max_processes
+        return limits
 
 
 def load_settings(overrides: dict | None = None, cwd: Path | None = None) -> Settings:

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from . import protocol
+from .isolation import Confinement
 
 POLL_S = 0.2
 
@@ -67,6 +68,10 @@ class SandboxSpec:
     limits: dict[str, int] = field(default_factory=dict)  # RLIMIT_* name -> value
     env: dict[str, str] = field(default_factory=dict)
     data: dict[str, str] = field(default_factory=dict)
+    isolation: str = "auto"  # "auto": every layer this machine supports; "basic": the always-on ones
+    max_processes: int = 512  # cgroup pids.max (threads count): TensorFlow alone starts dozens
+    visible: tuple[Path, ...] = ()  # extra paths the worker may read (an mnist.npz)
+    hidden: tuple[Path, ...] = ()  # extra folders the worker must not see (submissions, outputs)
 
 
 class Sandbox:
@@ -80,6 +85,7 @@ class Sandbox:
         self._loaded: dict[str, list[dict]] = {}
         self._ids = itertools.count(1)
         self._workdir: Path | None = None
+        self._confinement: Confinement | None = None
 
     def __enter__(self) -> "Sandbox":
         return self
@@ -150,9 +156,13 @@ class Sandbox:
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         log = open(self._workdir / "worker.log", "ab")
-        self._proc = subprocess.Popen(
+        spec = self.spec
+        self._confinement = Confinement(spec.isolation, spec.memory_mb, spec.max_processes)
+        argv = self._confinement.command(
             [sys.executable, "-I", "-m", "grader.sandbox.worker", str(to_worker_r), str(from_worker_w)],
-            pass_fds=(to_worker_r, from_worker_w), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            home, [spec.public_dir, *spec.visible], [*spec.hidden, self._workdir])
+        self._proc = subprocess.Popen(
+            argv, pass_fds=(to_worker_r, from_worker_w), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
             cwd=home, env=self._environment(home), start_new_session=True, close_fds=True)
         log.close()
         os.close(to_worker_r)
@@ -160,11 +170,11 @@ class Sandbox:
         self._stdin = os.fdopen(to_worker_w, "wb")
         self._stdout_fd = from_worker_r
         self._loaded.clear()
-        spec = self.spec
         init = {"op": "init", "public_dir": str(spec.public_dir), "framework": spec.framework,
                 "seed": spec.seed, "limits": spec.limits, "data": spec.data}
         reply, _ = self._call(init, {}, spec.start_timeout_s)
-        self.environment = reply.get("environment", {})
+        self._confinement.attach(self._proc.pid)  # started, waiting: no student code has run yet
+        self.environment = dict(reply.get("environment", {}), isolation=list(self._confinement.layers))
 
     def _environment(self, home: Path) -> dict[str, str]:
         """A scrubbed environment: nothing of the grader's, only what the frameworks need."""
@@ -207,8 +217,14 @@ class Sandbox:
 
     def _died(self) -> WorkerDied:
         proc = self._proc
-        code = proc.wait(timeout=5) if proc is not None else None
+        try:
+            code = proc.wait(timeout=5) if proc is not None else None
+        except subprocess.TimeoutExpired:
+            code = None
+        out_of_memory = self._confinement is not None and self._confinement.memory_exceeded()
         self._kill()
+        if out_of_memory:
+            return WorkerDied(f"memory limit of {self.spec.memory_mb} MiB exceeded")
         if code is None:
             return WorkerDied("the worker closed its channel")
         if code < 0:
@@ -225,6 +241,8 @@ class Sandbox:
             os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        if self._confinement is not None:
+            self._confinement.kill_all()  # processes that left the group (setsid) too
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:

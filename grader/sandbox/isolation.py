@@ -1,0 +1,276 @@
+"""Isolation layers around a sandbox worker, detected once and recorded in every report.
+
+Always (any Linux): a process per submission in its own process group, a scrubbed environment,
+a fresh temporary HOME and working directory, rlimits (CPU time, file size, open files, no
+core files), a wall-clock deadline per probe and per submission, a resident-memory watchdog,
+and the whole process tree killed on timeout (supervisor.py).
+
+Where available:
+- ``bubblewrap``: a read-only view of the system with the grader's files hidden (the project,
+  HOMEs, /tmp, the submissions, outputs and gradebook) and only the interpreter, the grader
+  package and the lab's public folder bound back; a private size-limited tmpfs as HOME and
+  working directory; new user, PID, network, IPC and UTS namespaces (no network, no view of
+  the grader's processes, so it cannot signal them), uid 65534, all capabilities dropped;
+  the sandbox dies with the grader.
+- ``cgroup`` (as root, cgroup v1 or v2): a real memory limit (the kernel kills the worker on
+  excess; RLIMIT_AS breaks TensorFlow) and a process-count limit (RLIMIT_NPROC is not
+  enforced for root), and every process of the sandbox killed at the end.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BASE_LAYERS = ("process", "scrubbed-env", "private-workdir", "rlimits", "deadlines", "memory-watchdog",
+               "process-group-kill")
+HIDDEN_ROOTS = ("/root", "/home", "/tmp", "/var/tmp", "/mnt", "/media", "/srv", "/opt", "/work")
+SANDBOX_TMPFS_BYTES = 512 << 20
+CGROUP_V1 = Path("/sys/fs/cgroup")
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What this machine offers; ``missing`` says what is not there and how to get it."""
+
+    bwrap: str | None
+    root: bool
+    cgroup_memory: Path | None
+    cgroup_pids: Path | None
+    missing: tuple[tuple[str, str], ...] = field(default=())
+
+    def layers(self, isolation: str = "auto") -> tuple[str, ...]:
+        extra = []
+        if isolation != "basic":
+            if self.bwrap:
+                extra += ["bubblewrap", "read-only-system", "hidden-grader-files", "no-network", "pid-namespace",
+                          "uid-65534", "disk-quota"]
+            if self.cgroup_memory:
+                extra.append("cgroup-memory")
+            if self.cgroup_pids:
+                extra.append("cgroup-pids")
+        return BASE_LAYERS + tuple(extra)
+
+
+@functools.lru_cache(maxsize=1)
+def detect() -> Capabilities:
+    """Probe the machine once per process (about 20 ms)."""
+    root = os.geteuid() == 0
+    missing: list[tuple[str, str]] = []
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        missing.append(("bubblewrap", "not installed: `apt-get install bubblewrap` (Debian/Ubuntu) or `dnf install bubblewrap`"))
+    elif not _bwrap_works(bwrap):
+        missing.append(("bubblewrap", "installed but cannot create namespaces here: enable unprivileged user namespaces "
+                                      "(sysctl kernel.unprivileged_userns_clone=1) or run the grader as root"))
+        bwrap = None
+    memory = _cgroup_dir("memory") if root else None
+    pids = _cgroup_dir("pids") if root else None
+    if memory is None:
+        missing.append(("cgroup-memory", "needs root and a writable cgroup memory controller; without it a "
+                                         "resident-memory watchdog polls every 0.2 s instead"))
+    if pids is None:
+        missing.append(("cgroup-pids", "needs root and a writable cgroup pids controller; without it RLIMIT_NPROC "
+                                       "limits processes (not enforced for root)"))
+    return Capabilities(bwrap, root, memory, pids, tuple(missing))
+
+
+def _bwrap_works(bwrap: str) -> bool:
+    try:
+        done = subprocess.run([bwrap, "--unshare-all", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
+                               "true"], capture_output=True, timeout=10)
+        return done.returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def _cgroup_dir(controller: str) -> Path | None:
+    """A writable parent cgroup for the grader's sandboxes, v1 (``/sys/fs/cgroup/<c>``) or
+    v2 (``/sys/fs/cgroup`` with the controller enabled)."""
+    for base in (CGROUP_V1 / controller, CGROUP_V1):
+        if base == CGROUP_V1 and not (base / "cgroup.controllers").exists():
+            continue
+        if base == CGROUP_V1 and controller not in (base / "cgroup.controllers").read_text().split():
+            continue
+        parent = base / "grader"
+        try:
+            parent.mkdir(exist_ok=True)
+            if base == CGROUP_V1:  # v2: controllers must be enabled for children
+                (base / "cgroup.subtree_control").write_text(f"+{controller}")
+            probe = parent / f"probe-{os.getpid()}"
+            probe.mkdir(exist_ok=True)
+            probe.rmdir()
+            return parent
+        except OSError:
+            continue
+    return None
+
+
+class Confinement:
+    """The layers applied to one worker: wraps its command, then attaches and kills it."""
+
+    def __init__(self, isolation: str, memory_mb: int, max_processes: int):
+        caps = detect()
+        self.caps = caps
+        self.use_bwrap = isolation != "basic" and caps.bwrap is not None
+        self.use_cgroups = isolation != "basic"
+        self.memory_mb, self.max_processes = memory_mb, max_processes
+        self._groups: list[Path] = []
+        self.layers = caps.layers(isolation)
+
+    def command(self, argv: list[str], home: Path, visible: list[Path], hidden: list[Path]) -> list[str]:
+        """``argv`` wrapped in bubblewrap (when available): the system read-only, the HOMEs,
+        temporary folders and ``hidden`` (project, submissions, outputs) replaced by empty
+        tmpfs, then only ``visible`` paths and the interpreter bound back."""
+        if not self.use_bwrap:
+            return argv
+        cmd = [self.caps.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+               "--uid", "65534", "--gid", "65534", "--ro-bind", "/", "/"]
+        covers = _outermost([Path(h) for h in HIDDEN_ROOTS] + [p.resolve() for p in hidden])
+        for path in covers:
+            if path.is_dir():
+                cmd += ["--tmpfs", str(path)]
+        for path in _bind_back(visible, covers):
+            cmd += ["--ro-bind", str(path), str(path)]
+        cmd += ["--size", str(SANDBOX_TMPFS_BYTES), "--tmpfs", str(home), "--proc", "/proc", "--dev", "/dev",
+                "--chdir", str(home), "--"]
+        return cmd + argv
+
+    def attach(self, pid: int) -> None:
+        """Put the started worker and every process it has started so far (bubblewrap forks
+        the sandboxed process at once) into its cgroups. Called once the worker has answered
+        ``init``: no student code has run yet, and whatever it starts later inherits them."""
+        if not self.use_cgroups:
+            return
+        if not self._groups:
+            self._groups = [g for g in (self._make_group(self.caps.cgroup_memory, self._memory_limits()),
+                                        self._make_group(self.caps.cgroup_pids, {"pids.max": str(self.max_processes)}))
+                            if g is not None]
+        pids = [pid] + _descendants(pid)
+        for group in self._groups:
+            for member in pids:
+                try:
+                    (group / "cgroup.procs").write_text(str(member))
+                except OSError:
+                    pass
+
+    @staticmethod
+    def _make_group(parent: Path | None, limits: dict[str, str]) -> Path | None:
+        if parent is None:
+            return None
+        group = parent / f"sandbox-{uuid.uuid4().hex[:12]}"
+        try:
+            group.mkdir()
+            for name, value in limits.items():
+                if (group / name).exists():
+                    (group / name).write_text(value)
+        except OSError:
+            return None
+        return group
+
+    def _memory_limits(self) -> dict[str, str]:
+        limit = str(self.memory_mb << 20)
+        return {"memory.limit_in_bytes": limit, "memory.max": limit, "memory.swappiness": "0", "memory.swap.max": "0"}
+
+    def memory_exceeded(self) -> bool:
+        """Whether the kernel hit the memory limit (v1 ``memory.failcnt``, v2 ``memory.events``)."""
+        for group in self._groups:
+            failcnt, events = group / "memory.failcnt", group / "memory.events"
+            if failcnt.exists() and failcnt.read_text().strip() not in ("", "0"):
+                return True
+            if events.exists():
+                counts = dict(line.split() for line in events.read_text().splitlines() if line.strip())
+                if int(counts.get("oom_kill", 0)) > 0 or int(counts.get("max", 0)) > 0:
+                    return True
+        return False
+
+    def kill_all(self) -> None:
+        """SIGKILL every process left in the sandbox's cgroups, then remove the cgroups."""
+        for group in self._groups:
+            for _ in range(20):
+                try:
+                    pids = [int(p) for p in (group / "cgroup.procs").read_text().split()]
+                except OSError:
+                    break
+                if not pids:
+                    break
+                for pid in pids:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                _sleep(0.05)
+            try:
+                group.rmdir()
+            except OSError:
+                pass
+        self._groups = []
+
+
+def _descendants(pid: int) -> list[int]:
+    import psutil
+
+    try:
+        return [p.pid for p in psutil.Process(pid).children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def _bind_back(visible: list[Path], covers: list[Path]) -> list[Path]:
+    """What the worker needs to see again under the hidden folders: the interpreter, the
+    libraries on sys.path, the grader package and ``visible`` (the lab's public folder)."""
+    import grader
+
+    needed = {Path(sys.base_prefix), Path(sys.prefix), Path(grader.__file__).resolve().parent,
+              Path(sys.executable).resolve().parent.parent, *visible}
+    needed |= {Path(p) for p in sys.path if p and Path(p).is_dir() and "site-packages" in p}
+    shown = [p.resolve() for p in needed if p.exists()]
+    return _outermost([p for p in shown if any(_under(p, c) for c in covers)])
+
+
+def _outermost(paths: list[Path]) -> list[Path]:
+    """The paths not inside another one of them, shortest first."""
+    out: list[Path] = []
+    for path in sorted(set(paths), key=lambda p: len(p.parts)):
+        if not any(_under(path, kept) for kept in out):
+            out.append(path)
+    return out
+
+
+def _under(path: Path, parent: Path) -> bool:
+    return path == parent or parent in path.parents
+
+
+def _sleep(seconds: float) -> None:
+    import time
+
+    time.sleep(seconds)
+
+
+def doctor_report(isolation: str = "auto") -> str:
+    """What `grader doctor` prints: the layers this machine gives a sandbox, what is missing
+    and how to add it, and what a machine without bubblewrap or root gets."""
+    caps = detect()
+    lines = ["grader doctor: isolation of student code", ""]
+    lines.append(f"running as root: {'yes' if caps.root else 'no'}")
+    lines.append(f"bubblewrap: {caps.bwrap or 'not available'}")
+    lines.append(f"cgroup memory controller: {caps.cgroup_memory or 'not available'}")
+    lines.append(f"cgroup pids controller: {caps.cgroup_pids or 'not available'}")
+    lines.append("")
+    lines.append("layers applied to every sandbox here:")
+    lines += [f"  + {layer}" for layer in caps.layers(isolation)]
+    if caps.missing:
+        lines.append("")
+        lines.append("missing:")
+        lines += [f"  - {name}: {fix}" for name, fix in caps.missing]
+    lines += ["", "without bubblewrap a worker can read what the grader's user can read (reference solutions, "
+              "other submissions), reach the network and signal processes of the same user: grade untrusted "
+              "submissions only where bubblewrap works.",
+              "without root there are no cgroups: memory is held by the watchdog, processes by RLIMIT_NPROC."]
+    return "\n".join(lines)
