@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import traceback
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,11 +81,23 @@ class StudentHandle:
         return None
 
 
+def sandbox_spec(lab: Lab, settings: Settings, hidden: tuple[Path, ...] = ()) -> SandboxSpec:
+    """How a sandbox for ``lab`` is started under ``settings``."""
+    return SandboxSpec(public_dir=lab.public_dir, framework=lab.rubric.framework, seed=settings.seed,
+                       start_timeout_s=settings.start_timeout_s, memory_mb=settings.memory_mb,
+                       limits=settings.sandbox_limits(), data={"mnist": settings.mnist or mnist_source()},
+                       env=framework_env(lab, settings), isolation=settings.isolation,
+                       max_processes=settings.max_processes, hidden=(settings.labs_root, *hidden),
+                       visible=tuple(Path(p) for p in [settings.mnist] if p and Path(p).is_file()))
+
+
 def judge_submission(submission: Submission, lab: Lab, settings: Settings,
                      only_items: set[str] | None = None, public_only: bool = False,
-                     hidden: tuple[Path, ...] = ()) -> SubmissionResult:
+                     hidden: tuple[Path, ...] = (), sandbox: Sandbox | None = None) -> SubmissionResult:
     """Grade one submission: every item of the rubric (or ``only_items``). ``hidden``: folders
-    the sandbox must not see besides the lab's (the batch's inputs and outputs)."""
+    the sandbox must not see besides the lab's (the batch's inputs and outputs). ``sandbox``:
+    reuse a sandbox (the same submission graded again, e.g. under other seeds); it is reseeded
+    with ``settings.seed`` and left open."""
     started = time.monotonic()
     items = [i for i in lab.rubric.items if only_items is None or i.id in only_items]
     try:
@@ -93,13 +106,10 @@ def judge_submission(submission: Submission, lab: Lab, settings: Settings,
         return _unreadable(submission, items, exc.text, time.monotonic() - started)
     program = extract_program(notebook)
     spans = find_sections(notebook, lab.rubric.sections)
-    spec = SandboxSpec(public_dir=lab.public_dir, framework=lab.rubric.framework, seed=settings.seed,
-                       start_timeout_s=settings.start_timeout_s, memory_mb=settings.memory_mb,
-                       limits=settings.sandbox_limits(), data={"mnist": settings.mnist or mnist_source()},
-                       env=framework_env(lab, settings), isolation=settings.isolation,
-                       max_processes=settings.max_processes, hidden=(settings.labs_root, *hidden),
-                       visible=tuple(Path(p) for p in [settings.mnist] if p and Path(p).is_file()))
-    with Sandbox(spec) as sandbox:
+    spec = sandbox_spec(lab, settings, hidden)
+    if sandbox is not None:
+        sandbox.reseed(settings.seed)
+    with (nullcontext(sandbox) if sandbox is not None else Sandbox(spec)) as sandbox:
         session = _Session(sandbox, program, settings, started + settings.submission_timeout_s)
         results = []
         for item in items:

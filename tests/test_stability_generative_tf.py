@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from grader.discover import discover
-from grader.judge import judge_submission
+from grader.judge import judge_submission, sandbox_spec
 from grader.labs import find_lab
+from grader.sandbox.supervisor import Sandbox
 from grader.scoring import score
 from grader.settings import Settings
 
@@ -29,16 +30,20 @@ def test_correct_samples_get_full_code_points_under_20_seeds():
     code_max = sum(i.points for i in lab.rubric.items if i.kind == "code")
     subs = [s for s in discover([SAMPLES]) if s.student in CORRECT]
     assert sorted(s.student for s in subs) == sorted(CORRECT)
-    jobs = [(sub, seed) for sub in subs for seed in SEEDS]
 
-    def code_points(job):
-        sub, seed = job
-        grade = score(judge_submission(sub, lab, replace(Settings(), seed=seed)), lab.rubric)
-        lost = {i.id: [c.message.en for c in i.result.checks if c.message] for i in grade.items
-                if i.kind == "code" and i.points != i.max_points}
-        return sub.student, seed, sum(i.points for i in grade.items if i.kind == "code"), lost
+    def under_every_seed(sub):
+        # one sandbox per sample, reseeded before each grading: every probe runs under the new seed
+        failures = []
+        with Sandbox(sandbox_spec(lab, Settings())) as sandbox:
+            for seed in SEEDS:
+                result = judge_submission(sub, lab, replace(Settings(), seed=seed), sandbox=sandbox)
+                grade = score(result, lab.rubric)
+                points = sum(i.points for i in grade.items if i.kind == "code")
+                if abs(points - code_max) > 1e-9:
+                    failures.append((sub.student, seed, [c.id for i in grade.items if i.kind == "code"
+                                                         for c in i.result.checks if c.status.value != "passed"]))
+        return failures
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(code_points, jobs))
-    failures = [(student, seed, lost) for student, seed, points, lost in results if abs(points - code_max) > 1e-9]
+        failures = [f for fs in pool.map(under_every_seed, subs) for f in fs]
     assert not failures, failures

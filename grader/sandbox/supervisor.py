@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -110,6 +110,10 @@ class Sandbox:
                   "args": args, "seed": self.spec.seed if seed is None else seed}
         reply, out = self._call(header, arrays, timeout)
         return reply.get("value", {}), out
+
+    def reseed(self, seed: int) -> None:
+        """Seed the next probes with ``seed`` (snapshots already loaded stay loaded)."""
+        self.spec = replace(self.spec, seed=seed)
 
     def is_loaded(self, snapshot_id: str) -> bool:
         return snapshot_id in self._loaded and self._proc is not None
