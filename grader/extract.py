@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+import symtable
 from dataclasses import dataclass, field
 
 from .i18n import Text, message
@@ -131,25 +132,51 @@ def _statement(cell: int, node: ast.stmt, lines: list[str]) -> Statement | None:
         return Statement(kind="import", binds=binds, reads=frozenset(), **common)
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         kind = "class" if isinstance(node, ast.ClassDef) else "def"
-        return Statement(kind=kind, binds=(node.name,), reads=_reads(node), **common)
+        return Statement(kind=kind, binds=(node.name,), reads=global_reads(source), **common)
     if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         binds = tuple(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
         if binds:
-            return Statement(kind="assign", binds=binds, reads=_reads(node.value), **common)
+            return Statement(kind="assign", binds=binds, reads=global_reads(source), **common)
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
         func = node.value.func
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            return Statement(kind="call", binds=(func.attr,), reads=_reads(node.value),
+            return Statement(kind="call", binds=(func.attr,), reads=global_reads(source),
                              method_of=func.value.id, **common)
-    if isinstance(node, ast.Try) and all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in node.body):
-        binds = tuple((a.asname or a.name).split(".")[0] for n in node.body for a in n.names)
+    if isinstance(node, ast.Try) and _only_guarded_imports(node):
+        binds = tuple((a.asname or a.name).split(".")[0] for n in ast.walk(node)
+                      if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names if a.name != "*")
         return Statement(kind="import", binds=binds, reads=frozenset(), **common)
     return None  # loops, with, if, bare expressions: never run in definitions mode
 
 
-def _reads(node: ast.AST) -> frozenset[str]:
-    return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+def global_reads(source: str) -> frozenset[str]:
+    """The module-level names a statement reads when it runs or when what it defines is
+    called: Python's own scope analysis (symtable), so a function's locals, parameters and
+    comprehension variables are not mistaken for globals it needs."""
+    names: set[str] = set()
+
+    def visit(table: symtable.SymbolTable) -> None:
+        for sym in table.get_symbols():
+            if not sym.is_referenced():
+                continue
+            if table.get_type() == "module" or sym.is_global() or sym.is_declared_global():
+                names.add(sym.get_name())
+        for child in table.get_children():
+            visit(child)
+
+    visit(symtable.symtable(source, "<cell>", "exec"))
+    return frozenset(names)
+
+
+def _only_guarded_imports(node: ast.Try) -> bool:
+    """``try: import x`` with handlers that only import, pass or set a constant: kept; any
+    other code in a handler would run at load time, so the whole statement is dropped."""
+    allowed = (ast.Import, ast.ImportFrom, ast.Pass)
+    constant = lambda n: isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)  # noqa: E731
+    body_ok = all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in node.body)
+    rest = [n for h in node.handlers for n in h.body] + node.orelse + node.finalbody
+    return body_ok and all(isinstance(n, allowed) or constant(n) for n in rest)
 
 
 def _called_names(source: str) -> set[str]:
@@ -194,7 +221,7 @@ def resolve_item(item: Item, program: Program, spans: dict[str, Span], rubric: R
     """Find the student's object for a code item: its name (or an alias) as it stands at the
     end of the item's section, skipping definitions left exactly as the template has them."""
     assert item.object is not None
-    section_end = spans[item.section].end if item.section in spans else n_cells
+    section_end = section_end_of(item.section, spans, rubric, n_cells)
     roots = {n for i in rubric.items if i.object for n in (i.object, *i.aliases)}
     untouched: str | None = None
     for name in (item.object, *item.aliases):
@@ -214,6 +241,34 @@ def resolve_item(item: Item, program: Program, spans: dict[str, Span], rubric: R
     if untouched:
         return Resolution(item.id, None, None, Outcome.MISSING, message("untouched", name=untouched))
     return Resolution(item.id, None, None, Outcome.MISSING, missing_message(item, program))
+
+
+SUSPICIOUS = re.compile(r"sys\.modules|gc\.get_(objects|referrers|referents)|_getframe|f_back|f_globals|"
+                        r"inspect\.(stack|currentframe|getouterframes)|__subclasses__|grader\.|_p[0-9a-f]{12}|"
+                        r"lab_probes|lab_scaffold|\bprobes\b")
+
+
+def suspicious_code(program: Program) -> list[str]:
+    """Statements that could run and reach into the grader's own objects in the worker (its
+    probe modules, frames, the module table): an honest answer never needs them. They are
+    listed for the instructor (results, dashboard); the verdicts stand."""
+    found = []
+    for s in program.statements:
+        for line_no, line in enumerate(s.source.splitlines(), start=s.line):
+            match = SUSPICIOUS.search(line)
+            if match:
+                found.append(f"cell {s.cell + 1}, line {line_no}: {line.strip()[:120]}")
+    return found
+
+
+def section_end_of(section: str, spans: dict[str, Span], rubric: Rubric, n_cells: int) -> int:
+    """Where a section ends; when its heading was deleted, where the next section the rubric
+    lists (and the notebook still has) begins, so that a later redefinition is not taken."""
+    if section in spans:
+        return spans[section].end
+    order = list(rubric.sections)
+    later = [spans[s].start for s in order[order.index(section) + 1:] if s in spans]
+    return min(later) if later else n_cells
 
 
 def _answered(program: Program, template: Program, name: str, chosen: Statement, end: int,

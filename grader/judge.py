@@ -19,7 +19,7 @@ import numpy as np
 from .checks import CheckFailure, Probed, check_title
 from .data.mnist import mnist_source
 from .discover import Submission
-from .extract import Program, Resolution, Snapshot, extract_program, resolve_item
+from .extract import Program, Resolution, Snapshot, extract_program, resolve_item, suspicious_code
 from .i18n import Text, message
 from .labs import Lab
 from .notebook import Notebook, NotebookError, load_notebook
@@ -118,6 +118,9 @@ def judge_submission(submission: Submission, lab: Lab, settings: Settings,
             else:
                 results.append(_judge_code(item, notebook, program, spans, lab, session, public_only))
         environment = dict(sandbox.environment, worker_restarts=max(sandbox.restarts - 1, 0))
+    suspicious = suspicious_code(program)
+    if suspicious:
+        environment["suspicious_code"] = suspicious
     return SubmissionResult(submission.student, str(submission.path), submission.sha256, tuple(results),
                             environment=environment, duration_s=round(time.monotonic() - started, 3))
 

@@ -156,3 +156,24 @@ def test_what_a_kept_configuring_call_reads_is_kept_too(tmp_path):
     nb = _load(tmp_path, [code("strata = BCE()\nautoencoder = Autoencoder(2)\nautoencoder.compile(loss=strata)\n")])
     text = _sources(build_snapshot(extract_program(nb), 10, {"autoencoder"}, Extraction()))
     assert "strata = BCE()" in text and "compile" in text
+
+
+def test_function_locals_are_not_mistaken_for_globals_it_needs(tmp_path):
+    nb = _load(tmp_path, [code("x_res = conditioned_mnist(x, y)\ngen = build()\n"
+                               "def train_step(data):\n    x_res = data * 2\n    return [x_res for _ in range(2)], gen\n")])
+    text = _sources(build_snapshot(extract_program(nb), 10, {"train_step"}, Extraction()))
+    assert "gen = build()" in text and "conditioned_mnist" not in text
+
+
+def test_try_import_with_other_code_in_its_handler_is_dropped(tmp_path):
+    nb = _load(tmp_path, [code("try:\n    import google.colab\nexcept ImportError:\n    HAVE_COLAB = False\n"),
+                          code("try:\n    import nothing\nexcept ImportError:\n    os.system('rm -rf /')\n")])
+    kinds = [(s.kind, s.cell) for s in extract_program(nb).statements]
+    assert kinds == [("import", 0)]
+
+
+def test_a_deleted_section_heading_ends_at_the_next_section_found(tmp_path):
+    cells = [code(TEMPLATE_LOSS), code("def compute_loss(model, x):\n    return 'closed'\n"),  # 2.5 heading deleted
+             md("## 3. CVAE"), code("def compute_loss(model, x):\n    return 'cond'\n")]
+    r = _resolve(tmp_path, cells, "2.5")
+    assert r.name == "compute_loss" and "'closed'" in _sources(r.snapshot) and "'cond'" not in _sources(r.snapshot)

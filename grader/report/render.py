@@ -59,6 +59,7 @@ _LABELS = {
     "slowest": ("Najwolniejsze zgłoszenia", "Slowest submissions"),
     "duration": ("Czas", "Duration"), "none": ("brak", "none"),
     "grader_error_in": ("błąd oceniarki w {item}", "grader error in {item}"),
+    "suspicious": ("kod sięga do wnętrza oceniarki (do sprawdzenia): {where}", "code reaches into the grader's internals (review it): {where}"),
 }
 _STATUS = {
     "passed": ("zaliczone", "passed"), "failed": ("niezaliczone", "failed"),
@@ -217,10 +218,12 @@ def _attention(grades: list[Grade], lang: str, ui: dict, links: dict) -> list[di
     rows = []
     for grade in sorted(grades, key=lambda g: g.student):
         broken = [i.id for i in grade.items if i.status is Outcome.GRADER_ERROR]
-        if grade.status != "error" and not broken:
+        suspicious = grade.result.environment.get("suspicious_code") or []
+        if grade.status != "error" and not broken and not suspicious:
             continue
         reasons = [grade.error(lang)] if grade.error else []
         reasons += [ui["grader_error_in"].format(item=item_id) for item_id in broken]
+        reasons += [ui["suspicious"].format(where=where) for where in suspicious[:3]]
         rows.append({"student": grade.student, "href": links.get(grade.student),
                      "reason": "; ".join(reasons) or ui["submission_statuses"]["error"]})
     return rows

@@ -83,6 +83,7 @@ class Sandbox:
         self.restarts = 0
         self._proc: subprocess.Popen | None = None
         self._loaded: dict[str, list[dict]] = {}
+        self._load_failures: dict[str, SandboxError] = {}
         self._ids = itertools.count(1)
         self._workdir: Path | None = None
         self._confinement: Confinement | None = None
@@ -97,9 +98,15 @@ class Sandbox:
 
     def load(self, snapshot_id: str, statements: list[dict], cells: dict[int, str], timeout: float) -> list[dict]:
         """Execute a snapshot in the worker (once per worker); return its failed statements."""
+        if snapshot_id in self._load_failures:  # it hung or killed a worker: do not wait again
+            raise self._load_failures[snapshot_id]
         if snapshot_id not in self._loaded:
-            reply, _ = self._call({"op": "load", "snapshot": snapshot_id, "statements": statements,
-                                   "cells": {str(k): v for k, v in cells.items()}}, {}, timeout)
+            try:
+                reply, _ = self._call({"op": "load", "snapshot": snapshot_id, "statements": statements,
+                                       "cells": {str(k): v for k, v in cells.items()}}, {}, timeout)
+            except (ProbeTimeout, WorkerDied) as exc:
+                self._load_failures[snapshot_id] = exc
+                raise
             self._loaded[snapshot_id] = reply.get("failures", [])
         return self._loaded[snapshot_id]
 

@@ -19,6 +19,7 @@ import importlib.util
 import linecache
 import os
 import resource
+import secrets
 import sys
 import traceback
 from pathlib import Path
@@ -91,10 +92,13 @@ class Worker:
         environment = apply_shims(header.get("framework", "none"), header.get("data", {}))
         public = Path(header["public_dir"])
         sys.path.insert(0, str(public))
-        self.probes = _import_file("lab_probes", public / "probes.py")
+        # unguessable module names: tampering with the probes needs code that searches for them,
+        # which the judge's tripwire flags (extract.suspicious_code)
+        tag = secrets.token_hex(6)
+        self.probes = _import_file(f"_p{tag}", public / "probes.py")
         scaffold_file = public / "scaffold.py"
         if scaffold_file.exists():
-            scaffold = _import_file("lab_scaffold", scaffold_file)
+            scaffold = _import_file(f"_s{tag}", scaffold_file)
             self.scaffold = {k: v for k, v in vars(scaffold).items() if not k.startswith("__")}
         return {"ok": True, "environment": environment}, {}
 
@@ -110,7 +114,9 @@ class Worker:
             if cell_source is not None:
                 linecache.cache[filename] = (len(cell_source), None, cell_source.splitlines(True), filename)
             try:
-                code = compile("\n" * (stmt["line"] - 1) + stmt["source"], filename, "exec")
+                # dont_inherit: this module's `from __future__ import annotations` must not change
+                # how the student's code runs (annotations are evaluated in a notebook)
+                code = compile("\n" * (stmt["line"] - 1) + stmt["source"], filename, "exec", dont_inherit=True)
                 exec(code, namespace)  # noqa: S102 - this process exists to run student code
             except BaseException as exc:  # noqa: BLE001
                 failures.append({"cell": stmt["cell"], "line": stmt["line"], "binds": stmt["binds"],

@@ -58,7 +58,10 @@ def _into_body(source: str, name: str, code: str) -> str:
     start = min([first.lineno] + [d.lineno for d in getattr(first, "decorator_list", [])]) - 1
     line = lines[first.lineno - 1]
     indent = line[:len(line) - len(line.lstrip())]
-    lines[start:start] = textwrap.indent(textwrap.dedent(code).strip("\n"), indent).splitlines()
+    inserted = textwrap.indent(textwrap.dedent(code).strip("\n"), indent).splitlines()
+    if isinstance(first, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        inserted.append("")  # a blank line before the method that follows
+    lines[start:start] = inserted
     return "\n".join(lines)
 
 
@@ -303,6 +306,33 @@ BROKEN_BUILDERS = {
 }
 
 # =============================================================================================
+# The catalogue table (docs/security-catalogue.md)
+# =============================================================================================
+
+
+def _cell_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|").replace("\n", " ")
+
+
+def catalogue_table() -> str:
+    """The markdown tables of docs/security-catalogue.md: one row per hostile case, then one per
+    broken input."""
+    rows = ["| # | case | attack | where it runs | items it may cost | expected | containment |",
+            "|---|---|---|---|---|---|---|"]
+    for number, case in enumerate(HOSTILE, start=1):
+        where = f"{case.where}: {case.placement}"
+        if case.runs_in:
+            where += f" (runs in: {', '.join(case.runs_in)})"
+        cost = ", ".join(case.touched) or "none"
+        rows.append("| " + " | ".join(_cell_text(t) for t in (
+            str(number), f"`{case.name}`", case.attack, where, cost, case.expected, case.containment)) + " |")
+    rows += ["", "| file | what | expected |", "|---|---|---|"]
+    for name, entry in BROKEN.items():
+        rows.append("| " + " | ".join(_cell_text(t) for t in (f"`{name}`", entry["what"], entry["expected"])) + " |")
+    return "\n".join(rows) + "\n"
+
+
+# =============================================================================================
 # Writing
 # =============================================================================================
 
@@ -335,7 +365,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=REPO_ROOT,
                         help="directory to write submissions/hostile and submissions/broken under "
                              "(default: the repository root)")
+    parser.add_argument("--table", action="store_true",
+                        help="print the catalogue's markdown tables (docs/security-catalogue.md) and write nothing")
     args = parser.parse_args(argv)
+    if args.table:
+        print(catalogue_table(), end="")
+        return 0
     for path in build(args.root):
         print(path)
     return 0

@@ -907,7 +907,7 @@ HOSTILE: tuple[Case, ...] = (
     Case(
         name="read_gradebook",
         attack="looks for the grader's gradebook.db, results.json, grades.csv in the grader's cwd and --out "
-               "(read from /proc/<ppid>), cwd's parents and / (20000 entries); raises LEAK if one is readable",
+               "(read from /proc/PPID), cwd's parents and / (20000 entries); raises LEAK if one is readable",
         where="graded 4.loss",
         placement="start of discriminator_loss (helpers above it in the 4.loss cell); top-level copy at the end",
         touched=(_LOSS,), runs_in=(_LOSS,),
@@ -950,7 +950,7 @@ HOSTILE: tuple[Case, ...] = (
     Case(
         name="fake_results_here",
         attack="writes results.json, grades.csv and gradebook.db claiming 5.5/5.5 in cwd, every writable parent, "
-               "the grader's cwd and its --out (from /proc/<ppid>/cmdline), then returns the correct output",
+               "the grader's cwd and its --out (from /proc/PPID/cmdline), then returns the correct output",
         where="graded 3.data",
         placement="start of conditioned_mnist (helper above it in the 3.data cell)",
         touched=(), runs_in=("3.data",) + _LOADS_4,
@@ -969,8 +969,10 @@ HOSTILE: tuple[Case, ...] = (
         placement="default arguments: conditioned_mnist(x, y, num_imgs=_oszukaj_numpy()) in the 3.data cell and "
                   "discriminator_loss(..., _porownania=_oszukaj_numpy()) in the 4.loss cell; top-level copy at "
                   "the end",
-        touched=("3.data", _LOSS), runs_in=_FROM_3_DATA,
-        expected=f"{ALL_OTHERS}; 3.data and 4.loss lose their points (wrong values)",
+        touched=("3.data", _LOSS, "4.step"), runs_in=_FROM_3_DATA,
+        expected=f"{ALL_OTHERS}; 3.data keeps only its shapes check (0.1 of 0.5), 4.loss 0 (wrong value); 4.step "
+                 f"errored: the patched np.array_equal breaks TensorFlow's gradients inside the sandbox (math_grad "
+                 f"skips a broadcasting reduction), InvalidArgumentError in train_step",
         containment="verdicts are computed in the grader process with its own numpy: patching the sandbox's "
                     "numpy changes nothing",
         edits=(Edit("3.data", "replace", MONKEYPATCH_NUMPY_3_DATA),
@@ -984,9 +986,9 @@ HOSTILE: tuple[Case, ...] = (
         where="import",
         placement="decorator @_bez_sprawdzania on compute_loss in the 2.5 cell; top-level copy at the end",
         touched=("2.5", "3.model", "3.loss"), runs_in=("2.5",) + _FROM_3_DATA,
-        expected=f"{ALL_OTHERS}; 2.5 loses its points; 3.loss (the student's own code calls the patched "
-                 f"tf.reduce_mean) and 3.model (the probe's gradient check uses tf.reduce_mean in the sandbox) "
-                 f"may lose points",
+        expected=f"{ALL_OTHERS}; 2.5 0 (KL missing); 3.loss 0 (the student's own loss calls the patched "
+                 f"tf.reduce_mean); 3.model errored (Keras and the probe call the patched tf.reduce_mean inside the "
+                 f"sandbox: TypeError 'Cannot convert ... 0 to a TensorFlow DType')",
         containment="verdicts are computed in the grader process; the patch corrupts only what the sandbox "
                     "computes after it, never a wrong answer into a right one",
         edits=(Edit("2.5", "replace", MONKEYPATCH_MATH_TF_2_5),),
@@ -1048,7 +1050,8 @@ HOSTILE: tuple[Case, ...] = (
         placement="first statement of conditioned_mnist; first statement of the class body of Cond_CVAE "
                   "(after its docstring); top-level copy at the end",
         touched=("3.data", "3.model"), runs_in=_FROM_3_DATA,
-        expected=f"{ALL_OTHERS}; 3.data errored (SystemExit), 3.model errored (its definition failed)",
+        expected=f"{ALL_OTHERS}; 3.data 0 (SystemExit: 0 in every check), 3.model errored (running the definition of "
+                 f"Cond_CVAE raised SystemExit: 1)",
         containment="SystemExit is caught per statement and per probe; the worker goes on",
         edits=(Edit("3.data", "before", SYS_EXIT_3_DATA_HELPER),
                Edit("3.data", "body", SYS_EXIT_3_DATA_BODY, "conditioned_mnist"),
@@ -1100,7 +1103,8 @@ HOSTILE: tuple[Case, ...] = (
         placement="class Spinner above discriminator_loss in the 4.loss cell: the snapshots of 4.loss and 4.step "
                   "never finish loading",
         touched=(_LOSS, "4.step"), runs_in=(_LOSS, "4.step"),
-        expected=f"{ALL_OTHERS}; 4.loss and 4.step timed out",
+        expected=f"{ALL_OTHERS}; 4.loss and 4.step timed out (each check reloads the snapshot and waits for its own "
+                 f"deadline: 4 x 60 s)",
         containment="the probe deadline kills the worker; the next item starts a fresh one",
         edits=(Edit(_LOSS, "before", INFINITE_IMPORT_HELPER),),
     ),
@@ -1159,8 +1163,9 @@ HOSTILE: tuple[Case, ...] = (
         where="graded 4.loss",
         placement="start of discriminator_loss (helper above it in the 4.loss cell); top-level copy at the end",
         touched=(_LOSS,), runs_in=(_LOSS,),
-        expected=f"{ALL_OTHERS}; 4.loss full marks or errored (the worker may kill itself); the grader and the "
-                 f"other submissions of the batch are untouched",
+        expected=f"{ALL_OTHERS}; 4.loss errored or full marks (in a PID namespace the parent is pid 0, and "
+                 f"os.kill(0, SIGKILL) kills the worker's own process group); the grader and the other submissions "
+                 f"of the batch are untouched",
         containment="pid namespace and another uid: the grader and other workers cannot be seen or signalled",
         edits=(Edit(_LOSS, "before", KILL_PARENT_HELPER),
                Edit(_LOSS, "body", KILL_PARENT_BODY, "discriminator_loss")),
@@ -1209,7 +1214,7 @@ HOSTILE: tuple[Case, ...] = (
     ),
     Case(
         name="huge_output",
-        attack="one cell stores a 50 MB text/plain result and a 50 MB image/png that is not a PNG",
+        attack="one cell stores a 50 MB text/plain result and a 48 MB image/png (base64) that is not a PNG",
         where="stored outputs",
         placement="outputs of the cell train(train_dataset, EPOCHS) in section 4.step",
         touched=(), runs_in=(),
@@ -1217,7 +1222,7 @@ HOSTILE: tuple[Case, ...] = (
                               "copied into it)",
         containment="stored outputs are never executed; text outputs are not copied to reports and images over "
                     "the size limit are dropped",
-        outputs={"train(train_dataset, EPOCHS)": (HugeOutput(text_chars=50_000_000, png_chars=48_000_000),)},
+        outputs={"train(train_dataset, EPOCHS)": (HugeOutput(text_chars=50_000_000, png_chars=1_000_000),)},
     ),
     Case(
         name="try_import_smuggle",
@@ -1276,13 +1281,14 @@ BROKEN: dict[str, dict[str, str]] = {
     },
     "deleted_cells.ipynb": {
         "what": "the solution with the 2.5 heading cell and the 4.1 question (heading) cell deleted",
-        "expected": "4.1 missing (question not found); 2.5 without its section: graded on what the notebook "
-                    "defines (see the catalogue); every other code item full marks",
+        "expected": "4.1 missing (question not found); 2.5 errored: without its heading the section is gone, so "
+                    "compute_loss is looked up in the whole notebook and the last one is 3.loss's conditioned loss "
+                    "(ValueError: too many values to unpack); every other code item full marks",
     },
     "changed_cell_types.ipynb": {
         "what": "the solution with the 4.loss code cell turned into a markdown cell and the 2.1 prose answer "
                 "turned into a raw cell",
-        "expected": "4.loss missing (no definition of discriminator_loss); 2.1 missing (no answer); every other "
-                    "code item full marks",
+        "expected": "4.loss missing (no definition of discriminator_loss, did-you-mean names); 2.1 missing "
+                    "(no answer, 0 points automatically); every other code item full marks",
     },
 }
