@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from .i18n import Text, message
 from .notebook import Notebook
 from .outcomes import Outcome
+from .parsing import parse_lock
 from .rubric import Extraction, Item, Rubric
 from .sections import Span
 
@@ -91,6 +92,11 @@ class Resolution:
 
 def extract_program(notebook: Notebook) -> Program:
     """Parse every code cell; cells with syntax errors are recorded, not fatal."""
+    with parse_lock:
+        return _extract_program(notebook)
+
+
+def _extract_program(notebook: Notebook) -> Program:
     statements: list[Statement] = []
     broken: list[BrokenCell] = []
     sources: dict[int, str] = {}
@@ -165,7 +171,8 @@ def global_reads(source: str) -> frozenset[str]:
         for child in table.get_children():
             visit(child)
 
-    visit(symtable.symtable(source, "<cell>", "exec"))
+    with parse_lock:
+        visit(symtable.symtable(source, "<cell>", "exec"))
     return frozenset(names)
 
 
@@ -180,7 +187,8 @@ def _only_guarded_imports(node: ast.Try) -> bool:
 
 
 def _called_names(source: str) -> set[str]:
-    tree = ast.parse(source)
+    with parse_lock:
+        tree = ast.parse(source)
     names = set()
     for n in ast.walk(tree):
         if isinstance(n, ast.Call):

@@ -177,3 +177,14 @@ def test_a_deleted_section_heading_ends_at_the_next_section_found(tmp_path):
              md("## 3. CVAE"), code("def compute_loss(model, x):\n    return 'cond'\n")]
     r = _resolve(tmp_path, cells, "2.5")
     assert r.name == "compute_loss" and "'closed'" in _sources(r.snapshot) and "'cond'" not in _sources(r.snapshot)
+
+
+def test_extraction_is_safe_from_many_threads(tmp_path):
+    # CPython 3.11's parser is not thread-safe (SystemError: AST constructor recursion depth
+    # mismatch, seen when the judge graded submissions in parallel); extraction holds a lock.
+    from concurrent.futures import ThreadPoolExecutor
+
+    nb = _load(tmp_path, [code("def f(a):\n    return [[b for b in range(a)] for _ in range(3)]\n" * 20)])
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        programs = list(pool.map(lambda _: extract_program(nb), range(200)))
+    assert all(p == programs[0] for p in programs)
