@@ -9,7 +9,7 @@ from grader.discover import Submission
 from grader.extract import build_snapshot, extract_program, resolve_item, strip_magics
 from grader.notebook import load_notebook
 from grader.outcomes import Outcome
-from grader.rubric import Extraction, Item, Rubric
+from grader.rubric import Extraction, Rubric
 from grader.sections import find_sections, is_placeholder, prose_answer, template_markdown
 from tests.nbfactory import code, md, write_notebook
 
