@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from .i18n import Text, message
 from .notebook import Notebook
 from .outcomes import Outcome
-from .parsing import parse_lock
+from .parsing import parse, parse_lock, symbol_table
 from .rubric import Extraction, Item, Rubric
 from .sections import Span
 
@@ -106,7 +106,7 @@ def _extract_program(notebook: Notebook) -> Program:
         source = strip_magics(cell.source)
         sources[cell.index] = source
         try:
-            tree = ast.parse(source)
+            tree = parse(source)
         except SyntaxError as exc:
             names = tuple(a or b for a, b in _DEF_GUESS.findall(source))
             broken.append(BrokenCell(cell.index, exc.lineno or 0, exc.msg, names))
@@ -171,8 +171,7 @@ def global_reads(source: str) -> frozenset[str]:
         for child in table.get_children():
             visit(child)
 
-    with parse_lock:
-        visit(symtable.symtable(source, "<cell>", "exec"))
+    visit(symbol_table(source))
     return frozenset(names)
 
 
@@ -187,8 +186,7 @@ def _only_guarded_imports(node: ast.Try) -> bool:
 
 
 def _called_names(source: str) -> set[str]:
-    with parse_lock:
-        tree = ast.parse(source)
+    tree = parse(source)
     names = set()
     for n in ast.walk(tree):
         if isinstance(n, ast.Call):

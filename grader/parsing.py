@@ -1,8 +1,36 @@
-"""One lock around CPython's parser: ``ast.parse``, ``symtable`` and ``compile`` are not safe to
-call from several threads at once in CPython 3.11 (``SystemError: AST constructor recursion depth
-mismatch``), and the judge runs submissions in threads. Parsing a notebook takes milliseconds."""
+"""CPython's parser, made safe for the judge's threads.
+
+CPython 3.11 keeps the AST constructor's recursion counter in interpreter-wide state, so
+``ast.parse`` running in two threads at once can fail with ``SystemError: AST constructor
+recursion depth mismatch`` (CPython gh-106905, fixed in later releases). The judge grades
+submissions in threads: every parse here holds one lock (numpy's ``.npy`` reader parses its
+header with ``ast.literal_eval``, so reading arrays from the sandbox goes through
+:func:`guarded` too), and a parse that fails with exactly this error is retried.
+Parsing a notebook takes milliseconds.
+"""
 from __future__ import annotations
 
+import ast
+import symtable
 import threading
 
 parse_lock = threading.RLock()
+_RETRIES = 5
+
+
+def parse(source: str, mode: str = "exec") -> ast.AST:
+    return guarded(lambda: ast.parse(source, mode=mode))
+
+
+def symbol_table(source: str) -> symtable.SymbolTable:
+    return guarded(lambda: symtable.symtable(source, "<cell>", "exec"))
+
+
+def guarded(fn):
+    for attempt in range(_RETRIES):
+        with parse_lock:
+            try:
+                return fn()
+            except SystemError as exc:
+                if "recursion depth mismatch" not in str(exc) or attempt == _RETRIES - 1:
+                    raise

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import RubricError
-from .parsing import parse_lock
+from .parsing import parse
 from .i18n import Text
 
 SCHEMA_VERSION = 1
@@ -178,8 +178,7 @@ def _validate_semantics(path: Path, rubric: Rubric) -> None:
 def resolve_check(module, check_id: str) -> Callable:
     """Turn ``check_x`` or ``check_x(size=14)`` into the callable of ``module`` it names."""
     try:
-        with parse_lock:
-            node = ast.parse(check_id, mode="eval").body
+        node = parse(check_id, mode="eval").body
     except SyntaxError:
         raise RubricError(f"check id {check_id!r} is not `name` or `name(arg=value, ...)`.") from None
     kwargs: dict[str, object] = {}

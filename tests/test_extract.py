@@ -184,7 +184,22 @@ def test_extraction_is_safe_from_many_threads(tmp_path):
     # mismatch, seen when the judge graded submissions in parallel); extraction holds a lock.
     from concurrent.futures import ThreadPoolExecutor
 
+    # numpy's .npy reader parses headers with ast.literal_eval: reading sandbox replies races too
+    import io
+
+    import numpy as np
+
+    from grader.sandbox import protocol
+
     nb = _load(tmp_path, [code("def f(a):\n    return [[b for b in range(a)] for _ in range(3)]\n" * 20)])
+    buf = io.BytesIO()
+    protocol.send(buf, {"ok": True}, {f"a{i}": np.arange(i + 1.0) for i in range(20)})
+    wire = buf.getvalue()
+
+    def work(i):
+        return extract_program(nb) if i % 2 else len(protocol.recv(io.BytesIO(wire))[1])
+
     with ThreadPoolExecutor(max_workers=8) as pool:
-        programs = list(pool.map(lambda _: extract_program(nb), range(200)))
-    assert all(p == programs[0] for p in programs)
+        results = list(pool.map(work, range(400)))
+    programs = results[1::2]
+    assert all(p == programs[0] for p in programs) and set(results[::2]) == {20}

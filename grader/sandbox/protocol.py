@@ -15,6 +15,8 @@ from typing import BinaryIO
 
 import numpy as np
 
+from ..parsing import guarded
+
 MAX_HEADER_BYTES = 16 << 20
 MAX_ARRAY_BYTES = 512 << 20
 _LEN = struct.Struct(">Q")
@@ -44,7 +46,9 @@ def recv(fh: BinaryIO) -> tuple[dict, dict[str, np.ndarray]]:
     arrays = {}
     for name in header.pop("arrays", []):
         try:
-            arrays[str(name)] = np.load(io.BytesIO(_read_block(fh, MAX_ARRAY_BYTES)), allow_pickle=False)
+            block = _read_block(fh, MAX_ARRAY_BYTES)
+            # np.load parses the .npy header with ast.literal_eval: not thread-safe in CPython 3.11
+            arrays[str(name)] = guarded(lambda: np.load(io.BytesIO(block), allow_pickle=False))
         except ValueError as exc:  # object arrays and malformed .npy data
             raise ProtocolError(f"array {name!r} is not a plain numeric array: {exc}") from None
     return header, arrays
