@@ -40,8 +40,14 @@ class Lab:
     def checks_module(self):
         return importlib.import_module(self.rubric.checks)
 
+    @cached_property
+    def _check_functions(self) -> dict:
+        """Every check the rubric names, resolved once (not per submission and check)."""
+        ids = {spec.id for item in self.rubric.items for spec in item.checks}
+        return {check_id: resolve_check(self.checks_module, check_id) for check_id in ids}
+
     def check_function(self, check_id: str):
-        return resolve_check(self.checks_module, check_id)
+        return self._check_functions[check_id]
 
     @cached_property
     def template(self) -> Notebook:

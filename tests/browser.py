@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,30 @@ def _visit(browser, path: Path) -> PageReport:
     report.broken_images = page.evaluate("Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).length")
     page.close()
     return report
+
+
+EXECUTABLE_TAGS = {"script", "iframe", "frame", "object", "embed", "base", "form"}
+
+
+class _Markup(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in EXECUTABLE_TAGS:
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on") or (value and "javascript:" in value.lower()):
+                self.found.append(f"<{tag} {name}={value!r}>")
+            if name == "src" and value and not value.startswith("data:image/png;base64,"):
+                self.found.append(f"<{tag} src={value[:40]!r}>")
+
+
+def unsafe_markup(html: str) -> list[str]:
+    """What in a page could run or load something: executable tags, event handlers,
+    javascript: URLs, any src but an inline PNG. An empty list means inert."""
+    parser = _Markup()
+    parser.feed(html)
+    parser.close()
+    return parser.found
