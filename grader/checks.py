@@ -14,9 +14,11 @@ from typing import Callable, Protocol
 import numpy as np
 
 from .i18n import Text
+from .outcomes import Table
 
-__all__ = ["CheckFailure", "Student", "Probed", "title_pl", "check_title",
-           "assert_shape", "assert_close", "fmt", "Text"]
+__all__ = ["CheckFailure", "Student", "Probed", "SectionCode", "title_pl", "check_title",
+           "assert_shape", "assert_close", "assert_in_range", "assert_finite", "assert_differs", "default_tolerance",
+           "fmt", "Text", "Table"]
 
 
 class CheckFailure(Exception):
@@ -47,10 +49,25 @@ class Probed:
         return self[key] if key in self else default
 
 
+@dataclass(frozen=True)
+class SectionCode:
+    """A section of the student's notebook as text, for checks of what a student wrote and ran
+    there (``target: section`` items). Nothing here is executed: checks read the code (parse it
+    with :func:`grader.parsing.parse`) and what the notebook stored when the student ran it."""
+
+    cells: tuple[str, ...]    # source of each code cell, IPython magics included
+    outputs: tuple[str, ...]  # stored text outputs of those cells (stdout, text/plain): not re-run
+
+    @property
+    def source(self) -> str:
+        return "\n\n".join(self.cells)
+
+
 class Student(Protocol):
     """The student's side as a check sees it (implemented by the judge)."""
 
     name: str
+    section: SectionCode | None  # the item's section as text (None when the heading is missing)
 
     def probe(self, probe: str, /, *, seed: int | None = None, **inputs) -> Probed:
         """Run ``probe`` of the lab's public probes module on the graded object."""
@@ -82,13 +99,28 @@ def assert_shape(array: np.ndarray, expected: tuple, what: Text, hint: Text | No
         raise CheckFailure(what, expected=expected, got=shape, hint=hint)
 
 
-def assert_close(got: np.ndarray, expected: np.ndarray, what: Text, *, atol: float, rtol: float = 0.0,
+# Relative tolerance by the precision the student's framework computed in: what rounding alone
+# can explain when a float32 (or float16) computation is compared with a float64 oracle.
+_RTOL = {np.dtype(np.float16): 2e-3, np.dtype(np.float32): 2e-5, np.dtype(np.float64): 1e-9}
+
+
+def default_tolerance(dtype) -> float:
+    """The relative tolerance rounding explains for values computed in ``dtype`` (TensorFlow's
+    and torch's float32 by default; integers are exact)."""
+    dtype = np.dtype(dtype)
+    return _RTOL.get(dtype, 0.0 if dtype.kind in "biu" else 2e-5)
+
+
+def assert_close(got: np.ndarray, expected: np.ndarray, what: Text, *, atol: float, rtol: float | None = None,
                  hint: Text | None = None) -> None:
     """Fail unless ``got`` matches ``expected`` within tolerances sized to the quantity.
 
-    Tolerances are explicit at every call: the right ``atol`` depends on the scale of what is
-    compared (a KL of a few nats vs a reconstruction term of hundreds).
+    ``atol`` is explicit at every call: it depends on the scale of what is compared (a KL of a
+    few nats vs a reconstruction term of hundreds). ``rtol`` defaults to what the precision of
+    ``got`` explains (:func:`default_tolerance`): arrays keep the dtype the framework produced.
     """
+    if rtol is None:
+        rtol = default_tolerance(np.asarray(got).dtype)
     got = np.asarray(got, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
     if got.shape != expected.shape:
@@ -97,6 +129,36 @@ def assert_close(got: np.ndarray, expected: np.ndarray, what: Text, *, atol: flo
         raise CheckFailure(what, expected=expected, got=got, hint=hint)
     if not np.allclose(got, expected, atol=atol, rtol=rtol):
         raise CheckFailure(what, expected=expected, got=got, hint=hint)
+
+
+def assert_finite(got: np.ndarray, what: Text, hint: Text | None = None) -> None:
+    """Fail when any value is NaN or infinite."""
+    values = np.asarray(got, dtype=np.float64)
+    if not np.all(np.isfinite(values)):
+        bad = int(np.size(values) - np.count_nonzero(np.isfinite(values)))
+        raise CheckFailure(what, expected="finite values", got=f"{bad} of {values.size} values NaN or infinite", hint=hint)
+
+
+def assert_in_range(got: np.ndarray, low: float, high: float, what: Text, *, strict_low: bool = False,
+                    hint: Text | None = None) -> None:
+    """Fail unless every value lies in ``[low, high]`` (``(low, high]`` with ``strict_low``).
+    The failure shows the observed range, which usually tells the fault (e.g. no sigmoid)."""
+    values = np.asarray(got, dtype=np.float64)
+    assert_finite(values, what, hint)
+    lo, hi = float(values.min()), float(values.max())
+    if lo < low or hi > high or (strict_low and lo <= low):
+        bracket = "(" if strict_low else "["
+        raise CheckFailure(what, expected=f"values in {bracket}{low:g}, {high:g}]", got=f"values in [{lo:.6g}, {hi:.6g}]", hint=hint)
+
+
+def assert_differs(first: np.ndarray, second: np.ndarray, what: Text, *, atol: float = 1e-6,
+                   hint: Text | None = None) -> None:
+    """Fail when two outputs that should differ (other inputs, another random draw) are equal
+    within ``atol``: the input or the randomness is ignored."""
+    a, b = np.asarray(first, dtype=np.float64), np.asarray(second, dtype=np.float64)
+    if a.shape == b.shape and np.max(np.abs(a - b), initial=0.0) <= atol:
+        raise CheckFailure(what, expected=f"outputs differing by more than {atol:g}",
+                           got=f"largest difference {np.max(np.abs(a - b), initial=0.0):.3g}", hint=hint)
 
 
 def fmt(value: object, limit: int = 300) -> str:

@@ -14,7 +14,8 @@
            "status", "bonus", "object_name", "message", "message_i18n", "answer",
            "checks": [
              {"id", "title", "status", "weight", "public", "message", "message_i18n",
-              "hint", "expected", "got", "traceback", "duration_s"}]}]}]}
+              "hint", "expected", "got", "traceback", "duration_s"}],
+           "tables": [{"title", "columns", "rows", "note"}]}]}]}
 
 Strings (``title``, ``message``, ``hint``, ``error``) are in ``lang``; ``*_i18n`` carry both
 languages for LMS feedback. Statuses are :class:`~grader.outcomes.Outcome` values.
@@ -30,7 +31,7 @@ import json
 from pathlib import Path
 
 from .i18n import Text
-from .outcomes import CheckResult, Grade, ItemGrade, Outcome
+from .outcomes import CheckResult, Grade, ItemGrade, Outcome, Table
 
 SCHEMA_VERSION = 1
 
@@ -114,6 +115,17 @@ def item_document(item: ItemGrade, lang: str) -> dict:
         "message_i18n": _i18n(result.message),
         "answer": result.answer,
         "checks": [check_document(c, lang) for c in result.checks],
+        "tables": [table_document(t, lang) for t in result.tables],
+    }
+
+
+def table_document(table: Table, lang: str) -> dict:
+    """An information table of an item (never scored) as it appears in ``results.json``."""
+    return {
+        "title": table.title(lang),
+        "columns": [c(lang) for c in table.columns],
+        "rows": [list(row) for row in table.rows],
+        "note": _text(table.note, lang),
     }
 
 

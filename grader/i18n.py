@@ -91,6 +91,22 @@ MESSAGES: dict[str, Text] = {
         pl="Odpowiedź czeka na ocenę prowadzącego.",
         en="The answer awaits scoring by the instructor.",
     ),
+    "section_untouched": Text(
+        pl="Kod sekcji {section} jest taki jak w szablonie: zadanie nie zostało rozwiązane.",
+        en="The code of section {section} is the template's: the task is not answered.",
+    ),
+    "section_missing": Text(
+        pl="Nie znaleziono sekcji {section} w notatniku (usunięty nagłówek?).",
+        en="Section {section} was not found in the notebook (deleted heading?).",
+    ),
+    "part_manual": Text(
+        pl="Testy automatyczne oceniają {auto} pkt; pozostałe {manual} pkt (wnioski) ocenia prowadzący.",
+        en="Automatic checks decide {auto} pts; the remaining {manual} pts (the conclusions) are scored by the instructor.",
+    ),
+    "report_failed": Text(
+        pl="Nie udało się obliczyć: {error}",
+        en="Could not be computed: {error}",
+    ),
     "code_manual": Text(
         pl="Kod jest oceniany przez prowadzącego (brak testu automatycznego dla tego zadania).",
         en="The code is scored by the instructor (no automatic check for this item).",

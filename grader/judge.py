@@ -16,14 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .checks import CheckFailure, Probed, check_title
+from .checks import CheckFailure, Probed, SectionCode, check_title
 from .data.mnist import mnist_source
 from .discover import Submission
-from .extract import Program, Resolution, Snapshot, extract_program, resolve_item, suspicious_code
+from .extract import (Program, Resolution, Snapshot, build_snapshot, extract_program, resolve_item,
+                      suspicious_code)
 from .i18n import Text, message
 from .labs import Lab
 from .notebook import Notebook, NotebookError, load_notebook
-from .outcomes import CheckResult, Figure, ItemResult, Outcome, SubmissionResult, item_status
+from .outcomes import CheckResult, Figure, ItemResult, Outcome, SubmissionResult, Table, item_status
 from .rubric import CheckSpec, Item
 from .sandbox.supervisor import ProbeBug, ProbeTimeout, Sandbox, SandboxSpec, StudentCodeError, WorkerDied
 from .sections import Span, find_sections, is_placeholder, prose_answer
@@ -59,12 +60,18 @@ class _Session:
 
 
 class StudentHandle:
-    """The :class:`grader.checks.Student` a check receives: one object in one snapshot."""
+    """The :class:`grader.checks.Student` a check receives: one object in one snapshot (or,
+    for a ``target: section`` item, no object: the section's code, and its snapshot's objects
+    through :meth:`helper`)."""
 
-    def __init__(self, session: _Session, name: str, snapshot: Snapshot, lab: Lab):
+    def __init__(self, session: _Session, name: str | None, snapshot: Snapshot, lab: Lab,
+                 section: SectionCode | None = None):
         self._session, self.name, self._snapshot, self._lab = session, name, snapshot, lab
+        self.section = section
 
     def probe(self, probe: str, /, *, seed: int | None = None, **inputs) -> Probed:
+        if self.name is None:
+            raise RuntimeError("a section item has no object to probe: use student.helper(name)")
         self._session.ensure_loaded(self._snapshot, self.name)
         arrays = {k: v for k, v in inputs.items() if isinstance(v, np.ndarray)}
         args = {k: v for k, v in inputs.items() if k not in arrays}
@@ -77,7 +84,7 @@ class StudentHandle:
         for name in names:
             defs = [s for s in self._snapshot.statements if name in s.binds and s.kind != "call"]
             if defs and defs[-1].dump not in {s.dump for s in template.definitions(name)}:
-                return StudentHandle(self._session, name, self._snapshot, self._lab)
+                return StudentHandle(self._session, name, self._snapshot, self._lab, self.section)
         return None
 
 
@@ -134,17 +141,70 @@ def framework_env(lab: Lab, settings: Settings) -> dict[str, str]:
 def _judge_code(item: Item, notebook: Notebook, program: Program, spans: dict[str, Span], lab: Lab,
                 session: _Session, public_only: bool) -> ItemResult:
     specs = [s for s in item.checks if s.public or not public_only]
-    figures = _figures(notebook, spans.get(item.section))
-    resolution = resolve_item(item, program, spans, lab.rubric, lab.template_program, len(notebook.cells))
+    span = spans.get(item.section)
+    figures = _figures(notebook, span)
+    section = _section_code(notebook, span)
+    if item.target == "section":
+        resolution = _resolve_section(item, notebook, program, spans, lab)
+    else:
+        resolution = resolve_item(item, program, spans, lab.rubric, lab.template_program, len(notebook.cells))
+    # a code item with a manual part: the student's conclusions in the section, for a person
+    answer = (prose_answer(notebook, span, lab.template_texts) or None) if item.manual_points and span else None
     if resolution.outcome is not None:
         checks = tuple(_unrun(spec, lab, resolution) for spec in specs)
-        return ItemResult(item.id, resolution.outcome, checks, resolution.message, figures=figures)
+        return ItemResult(item.id, resolution.outcome, checks, resolution.message, answer=answer, figures=figures)
     if not item.checks:  # answered, no automatic check: a person scores it
         return ItemResult(item.id, Outcome.MANUAL, message=message("code_manual"), object_name=resolution.name,
                           figures=figures)
-    handle = StudentHandle(session, resolution.name, resolution.snapshot, lab)
+    handle = StudentHandle(session, resolution.name, resolution.snapshot, lab, section)
     checks = tuple(_run_check(spec, lab, handle) for spec in specs)
-    return ItemResult(item.id, item_status(checks), checks, object_name=resolution.name, figures=figures)
+    tables = tuple(_run_report(name, lab, handle) for name in item.reports if not public_only)
+    text = message("part_manual", auto=f"{item.points - item.manual_points:g}",
+                   manual=f"{item.manual_points:g}") if item.manual_points else None
+    return ItemResult(item.id, item_status(checks), checks, text, object_name=resolution.name, answer=answer,
+                      figures=figures, tables=tables)
+
+
+def _section_code(notebook: Notebook, span: Span | None) -> SectionCode | None:
+    if span is None:
+        return None
+    cells = [c for c in notebook.cells[span.start:span.end] if c.kind == "code"]
+    return SectionCode(tuple(c.source for c in cells), tuple(t for c in cells for t in c.text_outputs))
+
+
+def _resolve_section(item: Item, notebook: Notebook, program: Program, spans: dict[str, Span], lab: Lab) -> Resolution:
+    """A ``target: section`` item: the section must exist and its code differ from the
+    template's; its snapshot (every graded object as it stands at the section's end) lets the
+    checks and reports probe those objects."""
+    span = spans.get(item.section)
+    if span is None:
+        return Resolution(item.id, None, None, Outcome.MISSING, message("section_missing", section=item.section))
+    template_spans = find_sections(lab.template, lab.rubric.sections)
+    template_span = template_spans.get(item.section)
+    given = set() if template_span is None else {
+        _normalised(c.source) for c in lab.template.cells[template_span.start:template_span.end] if c.kind == "code"}
+    written = {_normalised(c.source) for c in notebook.cells[span.start:span.end] if c.kind == "code"} - {""}
+    if written <= given:
+        return Resolution(item.id, None, None, Outcome.MISSING, message("section_untouched", section=item.section))
+    roots = {n for i in lab.rubric.items if i.object for n in (i.object, *i.aliases)}
+    return Resolution(item.id, None, build_snapshot(program, span.end, roots, lab.rubric.extraction))
+
+
+def _normalised(source: str) -> str:
+    return "\n".join(line.rstrip() for line in source.strip().splitlines())
+
+
+def _run_report(name: str, lab: Lab, handle: StudentHandle) -> Table:
+    """A report function's table; whatever goes wrong is said in the table, never scored."""
+    fn = getattr(lab.checks_module, name)
+    try:
+        return fn(handle)
+    except (CheckFailure, StudentCodeError, ProbeTimeout, SubmissionTimeout, WorkerDied, ProbeBug) as e:
+        error = e.message.en if isinstance(e, CheckFailure) else getattr(e, "error", None) or str(e) or type(e).__name__
+    except Exception as e:  # noqa: BLE001 - a bug in a report is ours; the grade is unaffected
+        error = f"{type(e).__name__}: {e}"
+    title = check_title(fn)
+    return Table(title, (), (), note=message("report_failed", error=str(error)[:300]))
 
 
 def _run_check(spec: CheckSpec, lab: Lab, handle: StudentHandle) -> CheckResult:

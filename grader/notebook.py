@@ -17,6 +17,7 @@ from .i18n import Text, message
 
 MAX_IMAGES_PER_CELL = 8
 MAX_IMAGE_BYTES = 2_000_000  # base64 characters; a bigger stored image is not shown
+MAX_TEXT_OUTPUT = 20_000  # characters per stored text output kept for section checks
 
 
 class NotebookError(Exception):
@@ -35,6 +36,7 @@ class Cell:
     kind: str  # "code" | "markdown" | "raw"
     source: str
     images: tuple[str, ...] = ()  # base64 PNG, from the stored outputs
+    text_outputs: tuple[str, ...] = ()  # stored stdout and text/plain results (not re-run)
 
     @property
     def number(self) -> int:
@@ -101,7 +103,24 @@ def _cell(index: int, cell) -> Cell:
     source = cell.get("source", "")
     if isinstance(source, list):
         source = "".join(source)
-    return Cell(index, kind if kind in ("code", "markdown") else "raw", str(source), _images(cell))
+    return Cell(index, kind if kind in ("code", "markdown") else "raw", str(source), _images(cell),
+                _text_outputs(cell))
+
+
+def _text_outputs(cell) -> tuple[str, ...]:
+    """What a code cell printed or displayed as text when the student ran it (bounded)."""
+    texts = []
+    for output in cell.get("outputs", []) or []:
+        if not isinstance(output, dict):
+            continue
+        text = output.get("text") if output.get("output_type") == "stream" else (output.get("data") or {}).get("text/plain")
+        if isinstance(text, list):
+            text = "".join(str(t) for t in text)
+        if isinstance(text, str) and text.strip():
+            texts.append(text[:MAX_TEXT_OUTPUT])
+        if len(texts) >= MAX_IMAGES_PER_CELL:
+            break
+    return tuple(texts)
 
 
 def _images(cell) -> tuple[str, ...]:

@@ -55,12 +55,24 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Table:
+    """Information shown with an item and never scored (e.g. a reference result computed on the
+    student's model). Cells are plain strings: the report escapes them."""
+
+    title: Text
+    columns: tuple[Text, ...]
+    rows: tuple[tuple[str, ...], ...]
+    note: Text | None = None
+
+
+@dataclass(frozen=True)
 class ItemResult:
     """The judge's verdict on one rubric item, before points are computed.
 
     ``status`` summarises the checks (see :func:`item_status`). ``object_name`` is the
     student's name that was graded (an alias or a redefinition found in the section);
-    ``answer`` is the extracted prose answer for prose items.
+    ``answer`` is the extracted prose answer (prose items, and code items with a manual part);
+    ``tables`` what the item's report functions computed (shown, never scored).
     """
 
     item_id: str
@@ -70,6 +82,7 @@ class ItemResult:
     object_name: str | None = None
     answer: str | None = None
     figures: tuple[Figure, ...] = ()
+    tables: tuple[Table, ...] = ()
 
 
 def item_status(checks: tuple[CheckResult, ...]) -> Outcome:

@@ -55,6 +55,13 @@ class Item(_Strict):
     object: str | None = Field(None, description="name the student must define (code items)")
     aliases: tuple[str, ...] = Field((), description="other names accepted for `object`")
     checks: tuple[CheckSpec, ...] = ()
+    target: Literal["object", "section"] = Field(
+        "object", description="what a code item's checks inspect: the object named by `object:`, or the "
+                              "section's own code and stored outputs (an analysis the student wrote and ran)")
+    manual_points: float = Field(
+        0.0, ge=0, description="points of a code item that a person scores (its prose part); the checks decide the rest")
+    reports: tuple[str, ...] = Field(
+        (), description="functions report_* of the checks module: tables shown with the item, never scored")
 
 
 class Extraction(_Strict):
@@ -159,10 +166,21 @@ def _validate_semantics(path: Path, rubric: Rubric) -> None:
         seen.add(item.id)
         if item.section not in rubric.sections:
             problems.append(f"{where}: section '{item.section}' has no heading pattern. Fix: add it under `sections:` (known: {', '.join(rubric.sections)}).")
-        if item.kind == "code" and not item.object:
-            problems.append(f"{where}: a code item needs `object:`, the name students define.")
-        if item.kind == "prose" and item.checks:
-            problems.append(f"{where}: a prose item is scored by a person; remove its `checks:`.")
+        if item.kind == "code" and item.target == "object" and not item.object:
+            problems.append(f"{where}: a code item needs `object:`, the name students define "
+                            "(or `target: section` when its checks read the section's code).")
+        if item.kind == "prose" and (item.checks or item.reports or item.manual_points):
+            problems.append(f"{where}: a prose item is scored by a person; remove its `checks:`, `reports:` and `manual_points:`.")
+        if item.manual_points >= item.points:
+            problems.append(f"{where}: `manual_points` ({item.manual_points:g}) must be less than `points` "
+                            f"({item.points:g}); a wholly manual item is `kind: prose`.")
+        if item.kind == "code" and item.manual_points and not item.checks:
+            problems.append(f"{where}: `manual_points` splits an item between checks and a person; add `checks:`.")
+        for report in item.reports:
+            if not (report.startswith("report_") and callable(getattr(module, report, None))):
+                known = sorted(n for n in dir(module) if n.startswith("report_")) or ["none"]
+                problems.append(f"{where}: report '{report}' is not a function of {module.__name__}. "
+                                f"Fix: use one of {', '.join(known)}.")
         for spec in item.checks:
             try:
                 resolve_check(module, spec.id)

@@ -1,7 +1,9 @@
 """``score(results, rubric) -> Grade``: the one pure function that turns verdicts into points.
 
 Rules (DESIGN.md decision 5):
-- a code item earns ``points * (weight of passed checks) / (weight of all its checks)``;
+- a code item earns ``points * (weight of passed checks) / (weight of all its checks)``; an
+  item with a manual part (``manual_points``) earns so only ``points - manual_points``, the rest
+  awaits a person (unless the item is missing and has no answer: then it is all decided, 0);
 - a check that ended in ``grader_error`` is never charged: its share of the item is held back
   as ``manual_max`` (awaiting the instructor) instead of counted as lost;
 - a code item with no checks, and a prose item with an answer, are ``manual``: 0 until a person
@@ -52,11 +54,16 @@ def _auto(item: Item, result: ItemResult) -> tuple[float, float]:
         return 0.0, 0.0
     if not result.checks:  # missing / errored before any check ran, or empty prose answer
         return 0.0, item.points
+    # the checks decide the item's points less its manual part (``manual_points``: conclusions a
+    # person scores); with no answer to score either, nothing is left for a person
+    share = item.points - item.manual_points
+    if item.manual_points and result.status is Outcome.MISSING and not result.answer:
+        share = item.points
     total_weight = sum(c.weight for c in result.checks)
     passed = sum(c.weight for c in result.checks if c.status is Outcome.PASSED)
     decided = sum(c.weight for c in result.checks if c.status.charged and c.status is not Outcome.MANUAL)
-    return (round(item.points * passed / total_weight, ROUND),
-            round(item.points * decided / total_weight, ROUND))
+    return (round(share * passed / total_weight, ROUND),
+            round(share * decided / total_weight, ROUND))
 
 
 def _absent(item: Item) -> ItemResult:

@@ -39,6 +39,7 @@ _LABELS = {
     "bonus": ("dodatkowe", "bonus"), "hint": ("Wskazówka", "Hint"),
     "expected": ("Oczekiwano", "Expected"), "got": ("Otrzymano", "Got"),
     "traceback": ("Ślad wywołań", "Traceback"), "answer": ("Odpowiedź", "Answer"),
+    "not_scored": ("nie wpływa na ocenę", "not scored"),
     "hidden_check": ("test ukryty", "hidden check"),
     "pending": ("czeka na ocenę", "awaiting scoring"),
     "figure_stored": ("zapisany wynik, komórka {cell} (nie uruchamiany ponownie)",
@@ -137,6 +138,8 @@ def _item_view(item: ItemGrade, lang: str, ui: dict) -> dict:
         "checks": [_check_view(c, lang, ui) for c in result.checks],
         "answer_html": markdown_to_safe_html(result.answer) if result.answer else None,
         "figures": _figure_views(item, ui),
+        "tables": [{"title": t.title(lang), "columns": [c(lang) for c in t.columns], "rows": t.rows,
+                    "note": t.note(lang) if t.note else None} for t in result.tables],
     }
 
 

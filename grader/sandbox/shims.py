@@ -21,7 +21,7 @@ def apply_shims(framework: str, data: dict) -> dict:
     if framework == "tensorflow":
         environment.update(_tensorflow(source))
     elif framework == "torch":
-        environment.update(_torch())
+        environment.update(_torch(source))
     return environment
 
 
@@ -64,8 +64,10 @@ def _tensorflow(source: str) -> dict:
     return versions
 
 
-def _torch() -> dict:
+def _torch(source: str) -> dict:
     import torch
 
+    from ..compat.torchvision_shim import install_torchvision
+
     torch.set_num_threads(1)
-    return {"torch": torch.__version__}
+    return {"torch": torch.__version__, "torchvision": install_torchvision(source)}

@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from grader.checks import CheckFailure, Student, Text, assert_shape, title_pl
+from grader.checks import CheckFailure, Student, Text, assert_differs, assert_in_range, assert_shape, title_pl
 from grader.sandbox.supervisor import StudentCodeError
 
 from . import oracles
@@ -481,10 +481,8 @@ def check_generator_output_shape_and_range(student: Student) -> None:
     values = np.concatenate([np.ravel(reply["out1"]), np.ravel(reply["out_big"])])
     hint = Text("Ostatnia warstwa z activation='tanh': obrazy treningowe są w [-1, 1].",
                 "The last layer with activation='tanh': the training images are in [-1, 1].")
-    if values.min() < -1 - 1e-5 or values.max() > 1 + 1e-5:
-        raise CheckFailure(Text("wyjścia generatora wychodzą poza [-1, 1]: brakuje tanh na końcu",
-                                "the generator's outputs leave [-1, 1]: the final tanh is missing"),
-                           expected="[-1, 1]", got=f"[{values.min():.3g}, {values.max():.3g}]", hint=hint)
+    assert_in_range(values, -1 - 1e-5, 1 + 1e-5, Text("wyjścia generatora wychodzą poza [-1, 1]: brakuje tanh na końcu",
+                                                     "the generator's outputs leave [-1, 1]: the final tanh is missing"), hint=hint)
     if values.min() >= 0:
         raise CheckFailure(Text("wyjścia generatora nigdy nie są ujemne: sigmoid zamiast tanh (obrazy są w [-1, 1])",
                                 "the generator's outputs are never negative: sigmoid instead of tanh (images are in [-1, 1])"),
@@ -495,9 +493,9 @@ def check_generator_output_shape_and_range(student: Student) -> None:
 def check_generator_uses_condition(student: Student) -> None:
     """The generator's image depends on the condition"""
     reply = _generator(student)
-    if np.max(np.abs(np.asarray(reply["out1"]) - np.asarray(reply["out2"]))) <= 1e-6:
-        raise CheckFailure(Text("obraz z generatora nie zależy od warunku (etykiety)", "the generator's image does not depend on the condition (label)"),
-                           hint=Text("Połącz szum z warunkiem: Concatenate()([noise, cond]).", "Join noise and condition: Concatenate()([noise, cond])."))
+    assert_differs(reply["out1"], reply["out2"],
+                   Text("obraz z generatora nie zależy od warunku (etykiety)", "the generator's image does not depend on the condition (label)"),
+                   hint=Text("Połącz szum z warunkiem: Concatenate()([noise, cond]).", "Join noise and condition: Concatenate()([noise, cond])."))
 
 
 @title_pl("Dyskryminator: [obraz, warunek] -> (1,) logit, nie prawdopodobieństwo")
@@ -518,11 +516,11 @@ def check_discriminator_outputs_logit(student: Student) -> None:
 def check_discriminator_uses_condition(student: Student) -> None:
     """The discriminator's verdict depends on the condition"""
     reply = _discriminator(student)
-    if np.max(np.abs(np.asarray(reply["out1"]) - np.asarray(reply["out2"]))) <= 1e-6:
-        raise CheckFailure(Text("wyjście dyskryminatora nie zależy od warunku (etykiety)",
-                                "the discriminator's output does not depend on the condition (label)"),
-                           hint=Text("Połącz cechy obrazu z warunkiem: Concatenate()([x, input_cond]).",
-                                     "Join the image features with the condition: Concatenate()([x, input_cond])."))
+    assert_differs(reply["out1"], reply["out2"],
+                   Text("wyjście dyskryminatora nie zależy od warunku (etykiety)",
+                        "the discriminator's output does not depend on the condition (label)"),
+                   hint=Text("Połącz cechy obrazu z warunkiem: Concatenate()([x, input_cond]).",
+                             "Join the image features with the condition: Concatenate()([x, input_cond])."))
 
 
 # ---------------------------------------------------------------------------------------------
