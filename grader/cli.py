@@ -1,4 +1,4 @@
-"""The command line: ``grader grade``, ``grader check``, ``grader labs``.
+"""The command line: ``grader grade``, ``grader check``, ``grader labs``, ``grader handout``, ``grader doctor``.
 
 The only place that catches :class:`GraderError`: it prints the message once and exits with
 the error's code (documented in docs/cli.md). Settings are built here, once.
@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     _common(check)
     check.set_defaults(run=_check)
 
+    handout = sub.add_parser("handout", help="write what students get: the lab's template and the files it imports")
+    handout.add_argument("lab", help="lab name (see `grader labs`)")
+    handout.add_argument("--out", type=Path, help="folder to write into (default: ./<lab>-handout)")
+    handout.add_argument("--force", action="store_true", help="overwrite files already there")
+    handout.set_defaults(run=_handout)
+
     doctor = sub.add_parser("doctor", help="which isolation layers this machine gives student code, and what is missing")
     doctor.set_defaults(run=_doctor)
 
@@ -92,6 +98,17 @@ def _check(args) -> int:
 
     settings = _settings(args)
     print(run_self_check(args.notebook, args.lab, settings, set(args.item) if args.item else None))
+    return 0
+
+
+def _handout(args) -> int:
+    from .handout import write_handout
+    from .labs import find_lab
+
+    lab = find_lab(args.lab, load_settings())
+    out = args.out or Path(f"{lab.name}-handout")
+    for path in write_handout(lab, out, force=args.force):
+        print(path)
     return 0
 
 

@@ -86,6 +86,9 @@ class Rubric(_Strict):
     template: str = Field(description="student template notebook, relative to the lab root")
     checks: str = Field(description="Python module with the judge's check functions")
     public_dir: str = Field(description="folder of files the sandbox may import (scaffold, probes)")
+    handout: tuple[str, ...] = Field(
+        (), description="files or folders students get with the template (`grader handout`), relative to the lab root, "
+                        "e.g. course helpers the template imports")
     placeholders: tuple[str, ...] = ("TU WPISZ ODPOWIEDŹ", "YOUR ANSWER HERE")
     sections: dict[str, str] = Field(description="section id -> regex matched against markdown cells")
     extraction: Extraction = Extraction()
@@ -186,6 +189,9 @@ def _validate_semantics(path: Path, rubric: Rubric) -> None:
                 resolve_check(module, spec.id)
             except RubricError as exc:
                 problems.append(f"{where}: {exc}")
+    for entry in rubric.handout:
+        if not (path.parent.parent / entry).exists():
+            problems.append(f"handout '{entry}' does not exist. Fix: a path relative to the lab root (the folder holding rubrics/).")
     total = rubric.max_points
     if abs(total - rubric.total) > 1e-6:
         problems.append(f"points of the non-bonus items add up to {total:g}, but `total:` says {rubric.total:g}. Fix: correct an item's points or `total:`.")

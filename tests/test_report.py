@@ -1,12 +1,13 @@
 """HTML reports: escaping of everything a student controls, CSP, languages, dashboard numbers."""
 from __future__ import annotations
 
+import dataclasses
 from html.parser import HTMLParser
 
 import pytest
 
 from grader.i18n import Text
-from grader.outcomes import CheckResult, Figure, Outcome
+from grader.outcomes import CheckResult, Figure, Outcome, Table
 from grader.report import (markdown_to_safe_html, png_data_uri, render_dashboard,
                            render_student_report, write_reports)
 from grader.report.render import histogram, safe_filename
@@ -205,3 +206,16 @@ def test_safe_filename():
     assert safe_filename("Jan Kowalski/ż") == "Jan_Kowalski__"
     assert safe_filename("..") == "student"
     assert safe_filename(".hidden") == "hidden"
+
+
+def test_information_tables_are_shown_escaped_and_marked_not_scored():
+    grade = make_grade()
+    code = grade.items[0]
+    table = Table(Text("Wynik odniesienia", "Reference result"), (Text("wejście", "input"), Text("dokładność", "accuracy")),
+                  (("<script>alert(6)</script>", "0.804"),), note=Text("notka <b>", "note <b>"))
+    item = dataclasses.replace(code, result=dataclasses.replace(code.result, tables=(table,)))
+    html = render_student_report(dataclasses.replace(grade, items=(item, *grade.items[1:])), "en", "Lab", {})
+    parsed = assert_inert(html)
+    assert "Reference result" in html and "not scored" in html and "0.804" in html
+    assert "&lt;script&gt;alert(6)&lt;/script&gt;" in html and "note &lt;b&gt;" in html
+    assert "b" not in {name for name, _ in parsed.tags}

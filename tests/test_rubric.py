@@ -48,6 +48,10 @@ def test_valid_rubric_loads_with_a_hash(tmp_path):
     ({"sections": {"s": "([unclosed"}}, ["section 's'", "not a valid regex"]),
     ({"checks": "no.such.module"}, ["checks module 'no.such.module'"]),
     ({"schema_version": 9}, ["schema_version"]),
+    ({"item_object": None}, ["item '1'", "needs `object:`", "target: section"]),
+    ({"item_manual_points": 1.0}, ["item '1'", "`manual_points` (1) must be less than `points` (1)"]),
+    ({"item_reports": ["report_nope"]}, ["item '1'", "report 'report_nope'", "none"]),
+    ({"item_kind": "prose", "item_checks": [], "item_manual_points": 0.5}, ["a prose item is scored by a person"]),
 ])
 def test_invalid_rubrics_name_file_item_and_fix(tmp_path, changes, fragments):
     with pytest.raises(RubricError) as err:
@@ -68,3 +72,11 @@ def test_shipped_rubrics_are_valid():
     assert "generative-tf" in {lab.name for lab in labs}
     gen = next(lab for lab in labs if lab.name == "generative-tf")
     assert gen.rubric.max_points == 5.5 and len(gen.rubric.items) == 19
+    vae = next(lab for lab in labs if lab.name == "vae-pyro")
+    assert vae.rubric.max_points == 5.0 and [i.id for i in vae.rubric.items if i.bonus] == ["3"]
+
+
+def test_a_section_item_needs_no_object(tmp_path):
+    data = _broken(item_object=None, item_target="section", item_manual_points=0.5)
+    rubric, _ = load_rubric(_write(tmp_path, data))
+    assert rubric.items[0].target == "section" and rubric.items[0].manual_points == 0.5

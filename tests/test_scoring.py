@@ -66,3 +66,30 @@ def check_a(student):
 
 def check_b(student):
     """Toy check b."""
+
+
+MIXED = Rubric.model_validate({
+    "schema_version": 1, "lab": "t", "title": T, "framework": "none", "template": "t.ipynb",
+    "checks": "tests.test_scoring", "public_dir": ".", "total": 2.0, "sections": {"s": "x"},
+    "items": [{"id": "mixed", "title": T, "kind": "code", "points": 2.0, "manual_points": 1.0, "section": "s",
+               "target": "section", "checks": [{"id": "check_a", "weight": 1}, {"id": "check_b", "weight": 3}]}]})
+
+
+def _mixed(status, checks, answer=None):
+    return SubmissionResult("s", "s.ipynb", "h", (ItemResult("mixed", status, tuple(checks), answer=answer),))
+
+
+def test_an_item_with_a_manual_part_gets_only_the_rest_from_its_checks():
+    g = score(_mixed(Outcome.FAILED, [_check("check_a", Outcome.PASSED, 1), _check("check_b", Outcome.FAILED, 3)]), MIXED)
+    item = g.items[0]
+    assert (item.points, item.auto_points, item.auto_max, item.manual_max) == (0.25, 0.25, 1.0, 1.0)
+    scored = score(_mixed(Outcome.PASSED, [_check("check_a", Outcome.PASSED, 1)]), MIXED, manual={"mixed": 1.8}).items[0]
+    assert scored.points == 1.8  # the instructor's score is the item's (checks' part included)
+
+
+def test_a_missing_item_with_a_manual_part_is_all_decided_unless_it_has_an_answer():
+    unrun = [_check("check_a", Outcome.MISSING, 1), _check("check_b", Outcome.MISSING, 3)]
+    nothing = score(_mixed(Outcome.MISSING, unrun), MIXED).items[0]
+    assert (nothing.points, nothing.auto_max, nothing.manual_max) == (0.0, 2.0, 0.0)
+    prose_only = score(_mixed(Outcome.MISSING, unrun, answer="Wnioski bez kodu."), MIXED).items[0]
+    assert (prose_only.points, prose_only.auto_max, prose_only.manual_max) == (0.0, 1.0, 1.0)
