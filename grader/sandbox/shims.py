@@ -1,8 +1,9 @@
 """What a lab's code needs to run in the sandbox, applied before any student code.
 
 - matplotlib draws on Agg and ``plt.show()`` does nothing (no display, no blocking);
-- MNIST loaders (Keras 3, tf.keras / Keras 2) return the local cache or the stand-in, since
-  there is no internet;
+- MNIST loaders (Keras 3, tf.keras / Keras 2, torchvision's ``datasets.MNIST``) return the local
+  cache or the stand-in, since there is no internet; without torchvision installed, the grader's
+  minimal stand-in package is importable as ``torchvision`` (``grader.compat``);
 - TensorFlow runs on one thread (workers run in parallel, one per core).
 Returns what was applied, for the report.
 """

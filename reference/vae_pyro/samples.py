@@ -16,7 +16,7 @@ The sources are plain text: nothing here imports torch or pyro.
 """
 from __future__ import annotations
 
-from .build_notebooks import (DOWNSTREAM_DATA, SOLUTION_1B, SOLUTION_2_ANSWER, definitions,
+from .build_notebooks import (DOWNSTREAM_DATA, definitions,
                               replace_methods, solution_source)
 
 
