@@ -16,7 +16,6 @@ must parse. The attacks are source text: building runs none of them.
 """
 from __future__ import annotations
 
-import argparse
 import ast
 import base64
 import copy
@@ -26,6 +25,7 @@ from pathlib import Path
 import nbformat
 from nbformat import v3, v4
 
+from ..build_common import build_cli, write_files
 from . import build_notebooks as bn
 from .hostile import BROKEN, HOSTILE, Case, Edit, GivenEdit, HugeOutput, Markdown
 
@@ -351,29 +351,21 @@ def all_files() -> dict[Path, bytes]:
 
 
 def build(root: Path = REPO_ROOT) -> list[Path]:
-    written = []
-    for relative, data in all_files().items():
-        path = Path(root) / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        written.append(path)
-    return written
+    return write_files(all_files(), root)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=REPO_ROOT,
-                        help="directory to write submissions/hostile and submissions/broken under "
-                             "(default: the repository root)")
-    parser.add_argument("--table", action="store_true",
-                        help="print the catalogue's markdown tables (docs/security-catalogue.md) and write nothing")
-    args = parser.parse_args(argv)
-    if args.table:
-        print(catalogue_table(), end="")
-        return 0
-    for path in build(args.root):
-        print(path)
-    return 0
+    def table(args) -> int | None:
+        if args.table:
+            print(catalogue_table(), end="")
+            return 0
+        return None
+
+    return build_cli(__doc__.splitlines()[0], build, "submissions/hostile and submissions/broken", argv,
+                     extra=lambda p: p.add_argument(
+                         "--table", action="store_true",
+                         help="print the catalogue's markdown tables (docs/security-catalogue.md) and write nothing"),
+                     before=table)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ line is ``#### Zadanie <id> - ...``; a prose question is followed by one markdow
 """
 from __future__ import annotations
 
-import argparse
 import ast
 import inspect
 import textwrap
@@ -34,12 +33,13 @@ from pathlib import Path
 import nbformat
 from nbformat import v4
 
+from ..build_common import REPO_ROOT, build_cli, render, write_files
+
 from . import solution
 from .public import scaffold
 from .samples import STUDENT_EXTRA_CELLS, STUDENT_SAMPLES
 from .samples import SYNTAX_ERROR_SAMPLES  # noqa: F401 - re-exported: tests read it from here
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 LAB_DIR = Path("reference") / "generative_tf"
 SUBMISSIONS_DIR = Path("submissions") / "generative-tf"
 
@@ -822,35 +822,13 @@ def all_notebooks() -> dict[Path, nbformat.NotebookNode]:
     return books
 
 
-def render(nb: nbformat.NotebookNode) -> bytes:
-    """The bytes written for a notebook (validated first)."""
-    nbformat.validate(nb)
-    text = nbformat.writes(nb, version=4)
-    if not text.endswith("\n"):
-        text += "\n"
-    return text.encode("utf-8")
-
-
 def build(root: Path = REPO_ROOT) -> list[Path]:
     """Write every notebook under ``root``; return the paths written."""
-    written = []
-    for relative, nb in all_notebooks().items():
-        path = Path(root) / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(render(nb))
-        written.append(path)
-    return written
+    return write_files({relative: render(nb) for relative, nb in all_notebooks().items()}, root)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=REPO_ROOT,
-                        help="directory to write reference/ and submissions/ under "
-                             "(default: the repository root)")
-    args = parser.parse_args(argv)
-    for path in build(args.root):
-        print(path)
-    return 0
+    return build_cli(__doc__.splitlines()[0], build, "reference/ and submissions/", argv)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,6 @@ Conventions the grader relies on: each task starts with a markdown cell whose fi
 """
 from __future__ import annotations
 
-import argparse
 import ast
 import functools
 import textwrap
@@ -46,7 +45,8 @@ from pathlib import Path
 import nbformat
 from nbformat import v4
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from ..build_common import REPO_ROOT, build_cli, render, write_files
+
 LAB = "vae-pyro"
 LAB_DIR = Path("reference") / "vae_pyro"
 SUBMISSIONS_DIR = Path("submissions") / LAB
@@ -719,35 +719,13 @@ def all_notebooks() -> dict[Path, nbformat.NotebookNode]:
     return books
 
 
-def render(nb: nbformat.NotebookNode) -> bytes:
-    """The bytes written for a notebook (validated first)."""
-    nbformat.validate(nb)
-    text = nbformat.writes(nb, version=4)
-    if not text.endswith("\n"):
-        text += "\n"
-    return text.encode("utf-8")
-
-
 def build(root: Path = REPO_ROOT) -> list[Path]:
     """Write every notebook under ``root``; return the paths written."""
-    written = []
-    for relative, nb in all_notebooks().items():
-        path = Path(root) / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(render(nb))
-        written.append(path)
-    return written
+    return write_files({relative: render(nb) for relative, nb in all_notebooks().items()}, root)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=REPO_ROOT,
-                        help="directory to write reference/ and submissions/ under "
-                             "(default: the repository root)")
-    args = parser.parse_args(argv)
-    for path in build(args.root):
-        print(path)
-    return 0
+    return build_cli(__doc__.splitlines()[0], build, "reference/ and submissions/", argv)
 
 
 if __name__ == "__main__":
