@@ -16,6 +16,9 @@ The sources are plain text: nothing here imports torch or pyro.
 """
 from __future__ import annotations
 
+import ast
+import textwrap
+
 from .build_notebooks import (DOWNSTREAM_DATA, definitions,
                               replace_methods, solution_source)
 
@@ -327,123 +330,54 @@ SEKWENCYJNY_2_ANSWER = (
 # Faulty encoders, decoders and sampling (task 1a): each the solution with one fault
 # =============================================================================================
 
-SKALA_RELU_VENCODER = '''class VEncoder(nn.Module):
-    """Encoder for VAE."""
+def _one_fault(name: str, *edits: tuple[str, str]) -> str:
+    """The solution's class ``name`` with exact text edits: the sample has exactly this fault
+    (an edit that no longer matches the solution raises, so the samples cannot drift)."""
+    source = solution_source(name)
+    for old, new in edits:
+        if source.count(old) != 1:
+            raise ValueError(f"{name}: {old!r} is not in the solution exactly once")
+        source = source.replace(old, new)
+    return source
 
-    def __init__(
-        self,
-        n_input_features: int,
-        n_hidden_neurons: int,
-        n_latent_features: int,
-    ):
-        """
-        :param n_input_features: number of input features (28 x 28 = 784 for MNIST)
-        :param n_hidden_neurons: number of neurons in hidden FC layer
-        :param n_latent_features: size of the latent vector
-        """
-        super().__init__()
 
-        self.input_to_hidden = nn.Linear(n_input_features, n_hidden_neurons)
-        self.hidden_to_loc = nn.Linear(n_hidden_neurons, n_latent_features)
-        self.hidden_to_scale = nn.Linear(n_hidden_neurons, n_latent_features)
-        # bias 3, żeby skala była dodatnia
-        nn.init.constant_(self.hidden_to_scale.bias, 3.0)
+SKALA_RELU_VENCODER = _one_fault(
+    "VEncoder",
+    ("        self.hidden_to_scale = nn.Linear(n_hidden_neurons, n_latent_features)\n",
+     "        self.hidden_to_scale = nn.Linear(n_hidden_neurons, n_latent_features)\n"
+     "        # bias 3, żeby skala była dodatnia\n"
+     "        nn.init.constant_(self.hidden_to_scale.bias, 3.0)\n"),
+    ("        # the scale must be > 0 for every input: softplus is positive by construction\n"
+     "        z_scale = nn.functional.softplus(self.hidden_to_scale(h)) + 1e-6",
+     "        # relu - odchylenie standardowe nie może być ujemne\n"
+     "        z_scale = nn.functional.relu(self.hidden_to_scale(h))"))
 
-    def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        """Encode data to gaussian distribution params."""
-        z_loc = None
-        z_scale = None
-        h = nn.functional.relu(self.input_to_hidden(x))
-        z_loc = self.hidden_to_loc(h)
-        # relu - odchylenie standardowe nie może być ujemne
-        z_scale = nn.functional.relu(self.hidden_to_scale(h))
-        return z_loc, z_scale'''
+SREDNIA_RELU_VENCODER = _one_fault(
+    "VEncoder",
+    ("        # the mean may take any real value: no activation\n        z_loc = self.hidden_to_loc(h)",
+     "        # relu na średniej, tak jak w warstwie ukrytej\n        z_loc = nn.functional.relu(self.hidden_to_loc(h))"))
 
-SREDNIA_RELU_VENCODER = '''class VEncoder(nn.Module):
-    """Encoder for VAE."""
+BEZ_SIGMOIDY_VDECODER = _one_fault(
+    "VDecoder",
+    ("        # Bernoulli means of the pixels: in [0, 1]\n        r = torch.sigmoid(self.hidden_to_output(r))",
+     "        # wyjście liniowe - rekonstrukcja obrazu\n        r = self.hidden_to_output(r)"))
 
-    def __init__(
-        self,
-        n_input_features: int,
-        n_hidden_neurons: int,
-        n_latent_features: int,
-    ):
-        """
-        :param n_input_features: number of input features (28 x 28 = 784 for MNIST)
-        :param n_hidden_neurons: number of neurons in hidden FC layer
-        :param n_latent_features: size of the latent vector
-        """
-        super().__init__()
+_SAMPLING = "        # reparameterisation: z = loc + scale * eps, differentiable in loc and scale\n        z = dist.Normal(z_loc, z_scale).rsample()"
 
-        self.input_to_hidden = nn.Linear(n_input_features, n_hidden_neurons)
-        self.hidden_to_loc = nn.Linear(n_hidden_neurons, n_latent_features)
-        self.hidden_to_scale = nn.Linear(n_hidden_neurons, n_latent_features)
 
-    def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        """Encode data to gaussian distribution params."""
-        z_loc = None
-        z_scale = None
-        h = nn.functional.relu(self.input_to_hidden(x))
-        # relu na średniej, tak jak w warstwie ukrytej
-        z_loc = nn.functional.relu(self.hidden_to_loc(h))
-        # skala musi być dodatnia -> softplus
-        z_scale = nn.functional.softplus(self.hidden_to_scale(h)) + 1e-6
-        return z_loc, z_scale'''
+def _encoder_forward(replacement: str) -> str:
+    """The solution's ``encoder_forward`` (as a method source at column 0) with its sampling replaced."""
+    cls = _one_fault("VariationalAutoencoder", (_SAMPLING, replacement))
+    node = next(n for n in ast.parse(cls).body[0].body if isinstance(n, ast.FunctionDef) and n.name == "encoder_forward")
+    return textwrap.dedent("\n".join(cls.splitlines()[node.lineno - 1:node.end_lineno]))
 
-BEZ_SIGMOIDY_VDECODER = '''class VDecoder(nn.Module):
-    """Decoder for VAE."""
 
-    def __init__(
-        self,
-        n_latent_features: int,
-        n_hidden_neurons: int,
-        n_output_features: int,
-    ):
-        """
-        :param n_latent_features: number of latent features (same as in Encoder)
-        :param n_hidden_neurons: number of neurons in hidden FC layer
-        :param n_output_features: size of the output vector (28 x 28 = 784 for MNIST)
-        """
-        super().__init__()
+BEZ_PROBKOWANIA_ENCODER_FORWARD = _encoder_forward(
+    "        # reprezentacja ukryta = średnia rozkładu\n        z = z_loc")
 
-        self.latent_to_hidden = nn.Linear(n_latent_features, n_hidden_neurons)
-        self.hidden_to_output = nn.Linear(n_hidden_neurons, n_output_features)
-
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
-        """Decode latent vector to image."""
-        r = None
-        r = nn.functional.relu(self.latent_to_hidden(z))
-        # wyjście liniowe - rekonstrukcja obrazu
-        r = self.hidden_to_output(r)
-        return r'''
-
-BEZ_PROBKOWANIA_ENCODER_FORWARD = '''def encoder_forward(self, x: torch.Tensor) -> torch.Tensor:
-    """Function to perform forward pass through encoder network.
-    takes: tensor of shape [batch_size x [image-size]] (input images batch)
-    returns: tensor of shape [batch_size x latent_feature_size] (latent vector)
-    """
-    z = None
-    if self.input_shape is None:
-        self.input_shape = x.shape[1:]
-    x = x.view(x.shape[0], -1)
-    z_loc, z_scale = self.encoder(x)
-    # reprezentacja ukryta = średnia rozkładu
-    z = z_loc
-    return z'''
-
-SKALA_JAKO_WARIANCJA_ENCODER_FORWARD = '''def encoder_forward(self, x: torch.Tensor) -> torch.Tensor:
-    """Function to perform forward pass through encoder network.
-    takes: tensor of shape [batch_size x [image-size]] (input images batch)
-    returns: tensor of shape [batch_size x latent_feature_size] (latent vector)
-    """
-    z = None
-    if self.input_shape is None:
-        self.input_shape = x.shape[1:]
-    x = x.view(x.shape[0], -1)
-    z_loc, z_scale = self.encoder(x)
-    # skala to wariancja, więc odchylenie standardowe = sqrt(skala)
-    z = z_loc + torch.sqrt(z_scale) * torch.randn_like(z_loc)
-    return z'''
+SKALA_JAKO_WARIANCJA_ENCODER_FORWARD = _encoder_forward(
+    "        # skala to wariancja, więc odchylenie standardowe = sqrt(skala)\n"
+    "        z = z_loc + torch.sqrt(z_scale) * torch.randn_like(z_loc)")
 
 # =============================================================================================
 # Faulty beta-VAEs (task 3)
