@@ -17,7 +17,7 @@ from .i18n import Text
 from .outcomes import Table
 
 __all__ = ["CheckFailure", "Student", "Probed", "SectionCode", "title_pl", "check_title",
-           "assert_shape", "assert_close", "assert_in_range", "assert_finite", "assert_differs", "default_tolerance",
+           "assert_shape", "assert_close", "assert_in_range", "assert_finite", "assert_differs", "matches", "known_fault", "default_tolerance",
            "fmt", "Text", "Table"]
 
 
@@ -129,6 +129,22 @@ def assert_close(got: np.ndarray, expected: np.ndarray, what: Text, *, atol: flo
         raise CheckFailure(what, expected=expected, got=got, hint=hint)
     if not np.allclose(got, expected, atol=atol, rtol=rtol):
         raise CheckFailure(what, expected=expected, got=got, hint=hint)
+
+
+def matches(got, expected, *, atol: float, rtol: float | None = None) -> bool:
+    """Whether ``got`` equals ``expected`` (same shape) within ``atol + rtol * |expected|``, by
+    the rule of :func:`assert_close` (``rtol`` by default from the dtype of ``got``)."""
+    got_array = np.asarray(got)
+    if rtol is None:
+        rtol = default_tolerance(got_array.dtype)
+    a, b = got_array.astype(np.float64), np.asarray(expected, dtype=np.float64)
+    return a.shape == b.shape and bool(np.all(np.isfinite(a))) and bool(np.allclose(a, b, atol=atol, rtol=rtol))
+
+
+def known_fault(got, variants: dict[str, object], *, atol: float, rtol: float | None = None) -> str | None:
+    """The name of the first known mistake whose value (``variants``: name -> what that
+    mistake computes) ``got`` matches, or None: how checks name a fault, not just see one."""
+    return next((name for name, value in variants.items() if matches(got, value, atol=atol, rtol=rtol)), None)
 
 
 def assert_finite(got: np.ndarray, what: Text, hint: Text | None = None) -> None:

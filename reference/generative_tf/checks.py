@@ -10,7 +10,8 @@ import re
 
 import numpy as np
 
-from grader.checks import CheckFailure, Student, Text, assert_differs, assert_in_range, assert_shape, title_pl
+from grader.checks import (CheckFailure, Student, Text, assert_differs, assert_in_range, assert_shape, known_fault,
+                           matches, title_pl)
 from grader.sandbox.supervisor import StudentCodeError
 
 from . import oracles
@@ -56,9 +57,9 @@ def check_loss_uses_closed_form_kl(student: Student) -> None:
     got = float(got.reshape(()))
     variants = oracles.vae_loss_variants(case)
     expected = variants.pop("correct")
-    if abs(got - expected) <= oracles.LOSS_ATOL:
+    if matches(got, expected, atol=oracles.LOSS_ATOL, rtol=0):
         return
-    fault = next((k for k, v in variants.items() if abs(got - v) <= oracles.LOSS_ATOL), None)
+    fault = known_fault(got, variants, atol=oracles.LOSS_ATOL, rtol=0)
     what = LOSS_FAULTS[fault] if fault else Text(
         "strata nie równa się −mean(log p(x|z) − KL) z KL w postaci zamkniętej",
         "the loss does not equal -mean(log p(x|z) - KL) with the closed-form KL")
@@ -212,9 +213,9 @@ def check_discriminator_loss_matches_bce(student: Student) -> None:
     got = float(got.reshape(()))
     variants = oracles.discriminator_loss_variants(real, fake)
     expected = variants.pop("correct")
-    if abs(got - expected) <= 1e-4 + 1e-5 * abs(expected):
+    if matches(got, expected, atol=1e-4, rtol=1e-5):
         return
-    fault = next((k for k, v in variants.items() if abs(got - v) <= 1e-4 + 1e-5 * abs(v)), None)
+    fault = known_fault(got, variants, atol=1e-4, rtol=1e-5)
     raise CheckFailure(DISC_FAULTS[fault] if fault else Text(
         "discriminator_loss nie równa się cross_entropy(1, real_output) + cross_entropy(0, fake_output)",
         "discriminator_loss does not equal cross_entropy(1, real_output) + cross_entropy(0, fake_output)"),
@@ -424,9 +425,9 @@ def check_cond_loss_matches_elbo(student: Student) -> None:
     got = float(got.reshape(()))
     variants = oracles.vae_loss_variants(case, cond=cond)
     tol = 2 * oracles.LOSS_ATOL
-    if min(abs(got - variants["correct"]), abs(got - variants["mc"])) <= tol:
-        return
-    fault = next((k for k, v in variants.items() if k not in ("correct", "mc") and abs(got - v) <= tol), None)
+    if known_fault(got, {k: variants[k] for k in ("correct", "mc")}, atol=tol, rtol=0):
+        return  # the Monte-Carlo and the closed-form KL are both right here
+    fault = known_fault(got, {k: v for k, v in variants.items() if k not in ("correct", "mc")}, atol=tol, rtol=0)
     what = LOSS_FAULTS[fault] if fault else Text("strata nie równa się ujemnemu ELBO modelu warunkowego",
                                                  "the loss does not equal the negative ELBO of the conditioned model")
     raise CheckFailure(Text(f"`{student.name}`: {what.pl}", f"`{student.name}`: {what.en}"), expected=variants["correct"], got=got,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.checks import (CheckFailure, Student, Table, Text, assert_close, assert_differs, assert_finite,
-                           assert_in_range, assert_shape, title_pl)
+                           assert_in_range, assert_shape, known_fault, matches, title_pl)
 
 from . import oracles
 from .downstream import read_downstream
@@ -173,12 +173,11 @@ def check_vae_encoder_forward_samples(student: Student) -> None:
     if np.max(z_mean) > 5:
         raise CheckFailure(Text("średnia próbek z encoder_forward nie zbiega do z_loc", "the mean of encoder_forward's draws does not approach z_loc"),
                            expected=loc, got=mean, hint=hint)
-    ratio = spread / scale
-    if np.max(np.abs(ratio - 1)) <= 0.25:
+    if matches(spread, scale, atol=0, rtol=0.25):  # each entry's spread within 25% of its scale
         return
     candidates = {"variance": scale ** 2, "sqrt": np.sqrt(scale), "unit": np.ones_like(scale), "exp": np.exp(scale),
                   "half_exp": np.exp(scale / 2)}
-    fault = next((k for k, v in candidates.items() if np.max(np.abs(spread / v - 1)) <= 0.25), None)
+    fault = known_fault(spread, candidates, atol=0, rtol=0.25)
     what = SAMPLING_FAULTS[fault] if fault else Text("rozrzut próbek z encoder_forward nie równa się z_scale",
                                                      "the spread of encoder_forward's draws does not equal z_scale")
     raise CheckFailure(what, expected=scale, got=spread, hint=hint)
@@ -258,9 +257,9 @@ def check_beta_weights_kl_term(student: Student) -> None:
     hint = Text("poutine.scale(scale=self.beta) wokół próbkowania 'latent' w model ORAZ w guide (nie wokół 'obs').",
                 "poutine.scale(scale=self.beta) around the 'latent' sample in model AND in guide (not around 'obs').")
     assert_finite(losses, Text("strata β-VAE nie jest skończona", "the β-VAE loss is not finite"), hint)
-    if np.allclose(losses, expected, atol=atol, rtol=0):
+    if matches(losses, expected, atol=atol, rtol=0):
         return
-    fault = next((k for k, v in variants.items() if np.allclose(losses, v, atol=atol, rtol=0)), None)
+    fault = known_fault(losses, variants, atol=atol, rtol=0)
     slope = np.polyfit(BETAS, losses, 1)[0]
     what = BETA_FAULTS[fault] if fault else Text(
         f"strata nie jest liniowa w β z nachyleniem równym KL (nachylenie {slope:.4g}, KL {kl:.4g})",
