@@ -69,11 +69,13 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=("pl", "en"), help="language of messages and reports (default: pl)")
     p.add_argument("--seed", type=int, help="seed for every framework (default: 0)")
     p.add_argument("--keras", choices=("2", "3"), help="Keras of the sandbox (default: the lab's `keras:`)")
+    p.add_argument("--mode", choices=("definitions", "execute"),
+                   help="how every code item gets the student's objects (default: the rubric's `mode`)")
 
 
 def _settings(args) -> "object":
     return load_settings({"lang": args.lang, "seed": getattr(args, "seed", None), "jobs": getattr(args, "jobs", None),
-                          "keras": getattr(args, "keras", None)})
+                          "keras": getattr(args, "keras", None), "mode": getattr(args, "mode", None)})
 
 
 def _grade(args) -> int:

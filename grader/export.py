@@ -15,7 +15,8 @@
            "checks": [
              {"id", "title", "status", "weight", "public", "message", "message_i18n",
               "hint", "expected", "got", "traceback", "duration_s"}],
-           "tables": [{"title", "columns", "rows", "note"}]}]}]}
+           "tables": [{"title", "columns", "rows", "note"}]}],
+        "cells": [{"cell", "status", "duration_s", "error"}]}]}   # execute mode: every code cell's run
 
 Strings (``title``, ``message``, ``hint``, ``error``) are in ``lang``; ``*_i18n`` carry both
 languages for LMS feedback. Statuses are :class:`~grader.outcomes.Outcome` values.
@@ -143,6 +144,8 @@ def submission_document(grade: Grade, lang: str) -> dict:
         "duration_s": grade.result.duration_s,
         "environment": _jsonable(dict(grade.result.environment)),
         "items": [item_document(i, lang) for i in grade.items],
+        "cells": [{"cell": c.cell, "status": c.status, "duration_s": c.duration_s, "error": c.error}
+                  for c in grade.result.cells],
     }
 
 

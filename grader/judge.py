@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 import traceback
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,14 +19,16 @@ import numpy as np
 from .checks import CheckFailure, Probed, SectionCode, check_title
 from .data.mnist import mnist_source
 from .discover import Submission
-from .extract import (Program, Resolution, Snapshot, build_snapshot, extract_program, resolve_item,
+from .execute import NotebookRun, kernel_config, reference_figures
+from .extract import (Program, Resolution, Snapshot, build_snapshot, extract_program, resolve_item, section_end_of,
                       suspicious_code)
 from .i18n import Text, message
 from .labs import Lab
 from .notebook import Notebook, NotebookError, load_notebook
 from .outcomes import CheckResult, Figure, ItemResult, Outcome, SubmissionResult, Table, item_status
 from .rubric import CheckSpec, Item
-from .sandbox.supervisor import ProbeBug, ProbeTimeout, Sandbox, SandboxSpec, StudentCodeError, WorkerDied
+from .sandbox.supervisor import (KernelLost, ProbeBug, ProbeTimeout, Sandbox, SandboxSpec, StudentCodeError,
+                                 WorkerDied)
 from .sections import Span, find_sections, is_placeholder, prose_answer
 from .settings import Settings
 
@@ -43,6 +45,7 @@ class _Session:
     program: Program
     settings: Settings
     deadline: float
+    run: "NotebookRun | None" = None  # execute mode: the notebook running in the sandbox's kernel
 
     def remaining(self) -> float:
         left = self.deadline - time.monotonic()
@@ -65,18 +68,20 @@ class StudentHandle:
     through :meth:`helper`)."""
 
     def __init__(self, session: _Session, name: str | None, snapshot: Snapshot, lab: Lab,
-                 section: SectionCode | None = None):
+                 section: SectionCode | None = None, executed: bool = False):
         self._session, self.name, self._snapshot, self._lab = session, name, snapshot, lab
         self.section = section
+        self._executed = executed  # execute mode: probes reach the kernel's namespace, as the notebook left it
 
     def probe(self, probe: str, /, *, seed: int | None = None, **inputs) -> Probed:
         if self.name is None:
             raise RuntimeError("a section item has no object to probe: use student.helper(name)")
-        self._session.ensure_loaded(self._snapshot, self.name)
+        if not self._executed:
+            self._session.ensure_loaded(self._snapshot, self.name)
         arrays = {k: v for k, v in inputs.items() if isinstance(v, np.ndarray)}
         args = {k: v for k, v in inputs.items() if k not in arrays}
-        values, out = self._session.sandbox.probe(self._snapshot.id, probe, self.name, args, arrays,
-                                                  self._session.remaining(), seed)
+        values, out = self._session.sandbox.probe("kernel" if self._executed else self._snapshot.id, probe, self.name,
+                                                  args, arrays, self._session.remaining(), seed)
         return Probed(values, out)
 
     def helper(self, *names: str) -> "StudentHandle | None":
@@ -84,7 +89,7 @@ class StudentHandle:
         for name in names:
             defs = [s for s in self._snapshot.statements if name in s.binds and s.kind != "call"]
             if defs and defs[-1].dump not in {s.dump for s in template.definitions(name)}:
-                return StudentHandle(self._session, name, self._snapshot, self._lab, self.section)
+                return StudentHandle(self._session, name, self._snapshot, self._lab, self.section, self._executed)
         return None
 
 
@@ -116,20 +121,43 @@ def judge_submission(submission: Submission, lab: Lab, settings: Settings,
     spec = sandbox_spec(lab, settings, hidden)
     if sandbox is not None:
         sandbox.reseed(settings.seed)
+    executed = [i for i in items if i.kind == "code" and lab.rubric.item_mode(i, settings.mode or None) == "execute"]
     with (nullcontext(sandbox) if sandbox is not None else Sandbox(spec)) as sandbox:
         session = _Session(sandbox, program, settings, started + settings.submission_timeout_s)
-        results = []
+        graded: dict[str, ItemResult] = {}
+        run = None
+        if executed:  # run the notebook section by section; probe each item at its section's end
+            run = NotebookRun(sandbox, notebook, kernel_config(lab, settings), session.deadline)
+            run.start()
+            session.run = run
+            for item in sorted(executed, key=lambda i: section_end_of(i.section, spans, lab.rubric, len(notebook.cells))):
+                run.until(section_end_of(item.section, spans, lab.rubric, len(notebook.cells)))
+                graded[item.id] = _judge_code(item, notebook, program, spans, lab, session, public_only)
+            run.finish()
         for item in items:
-            if item.kind == "prose":
-                results.append(_judge_prose(item, notebook, spans, lab))
-            else:
-                results.append(_judge_code(item, notebook, program, spans, lab, session, public_only))
+            if item.id not in graded:
+                graded[item.id] = (_judge_prose(item, notebook, spans, lab, run) if item.kind == "prose" else
+                                   _judge_code(item, notebook, program, spans, lab, session, public_only))
+        results = [graded[i.id] for i in items]
         environment = dict(sandbox.environment, worker_restarts=max(sandbox.restarts - 1, 0))
+    if run is not None:
+        environment.update(mode="execute" if len(executed) == sum(i.kind == "code" for i in items) else "definitions+execute",
+                           kernel=run.kernel)
+        if lab.rubric.reference_notebook and not public_only:
+            results = _with_reference_figures(results, lab, settings, items)
     suspicious = suspicious_code(program)
     if suspicious:
         environment["suspicious_code"] = suspicious
     return SubmissionResult(submission.student, str(submission.path), submission.sha256, tuple(results),
-                            environment=environment, duration_s=round(time.monotonic() - started, 3))
+                            environment=environment, duration_s=round(time.monotonic() - started, 3),
+                            cells=run.cell_runs() if run is not None else ())
+
+
+def _with_reference_figures(results: list[ItemResult], lab: Lab, settings: Settings, items: list[Item]) -> list[ItemResult]:
+    """Each item's figures followed by the reference solution's figures of the same section."""
+    reference = reference_figures(lab, settings)
+    sections = {i.id: i.section for i in items}
+    return [replace(r, figures=r.figures + reference.get(sections[r.item_id], ())) for r in results]
 
 
 def framework_env(lab: Lab, settings: Settings) -> dict[str, str]:
@@ -142,8 +170,10 @@ def _judge_code(item: Item, notebook: Notebook, program: Program, spans: dict[st
                 session: _Session, public_only: bool) -> ItemResult:
     specs = [s for s in item.checks if s.public or not public_only]
     span = spans.get(item.section)
-    figures = _figures(notebook, span)
-    section = _section_code(notebook, span)
+    run = session.run
+    executed = run is not None and lab.rubric.item_mode(item, session.settings.mode or None) == "execute"
+    figures = _figures(notebook, span, run)
+    section = _section_code(notebook, span, run)
     if item.target == "section":
         resolution = _resolve_section(item, notebook, program, spans, lab)
     else:
@@ -156,7 +186,14 @@ def _judge_code(item: Item, notebook: Notebook, program: Program, spans: dict[st
     if not item.checks:  # answered, no automatic check: a person scores it
         return ItemResult(item.id, Outcome.MANUAL, message=message("code_manual"), object_name=resolution.name,
                           figures=figures)
-    handle = StudentHandle(session, resolution.name, resolution.snapshot, lab, section)
+    failed_cell = _failed_definition(program, resolution, run, section_end_of(item.section, spans, lab.rubric,
+                                                                              len(notebook.cells))) if executed else None
+    if failed_cell is not None:  # the notebook never built the object: say which cell, run nothing
+        text = message("definition_failed", name=resolution.name, cell=failed_cell.cell + 1, error=failed_cell.error or "")
+        checks = tuple(CheckResult(spec.id, check_title(lab.check_function(spec.id)), Outcome.ERRORED, spec.weight,
+                                   spec.public, text) for spec in specs)
+        return ItemResult(item.id, Outcome.ERRORED, checks, text, object_name=resolution.name, answer=answer, figures=figures)
+    handle = StudentHandle(session, resolution.name, resolution.snapshot, lab, section, executed)
     checks = tuple(_run_check(spec, lab, handle) for spec in specs)
     tables = tuple(_run_report(name, lab, handle) for name in item.reports if not public_only)
     text = message("part_manual", auto=f"{item.points - item.manual_points:g}",
@@ -165,11 +202,22 @@ def _judge_code(item: Item, notebook: Notebook, program: Program, spans: dict[st
                       figures=figures, tables=tables)
 
 
-def _section_code(notebook: Notebook, span: Span | None) -> SectionCode | None:
+def _failed_definition(program: Program, resolution: Resolution, run, end: int):
+    """Execute mode: the run of the last cell before ``end`` that defines the object, when it
+    did not complete (error, cut, not run); None when it ran."""
+    if resolution.name is None:
+        return None
+    cells = [s.cell for s in program.definitions(resolution.name, before=end)]
+    record = run.records.get(cells[-1]) if cells else None
+    return record if record is not None and record.status != "ok" else None
+
+
+def _section_code(notebook: Notebook, span: Span | None, run=None) -> SectionCode | None:
     if span is None:
         return None
     cells = [c for c in notebook.cells[span.start:span.end] if c.kind == "code"]
-    return SectionCode(tuple(c.source for c in cells), tuple(t for c in cells for t in c.text_outputs))
+    outputs = run.section_texts(span) if run is not None else tuple(t for c in cells for t in c.text_outputs)
+    return SectionCode(tuple(c.source for c in cells), outputs)
 
 
 def _resolve_section(item: Item, notebook: Notebook, program: Program, spans: dict[str, Span], lab: Lab) -> Resolution:
@@ -225,6 +273,8 @@ def _run_check(spec: CheckSpec, lab: Lab, handle: StudentHandle) -> CheckResult:
                        message=message("submission_timeout", seconds=f"{handle._session.settings.submission_timeout_s:g}"))
     except WorkerDied as e:
         outcome = dict(status=Outcome.ERRORED, message=message("worker_died", reason=e.reason))
+    except KernelLost as e:
+        outcome = dict(status=Outcome.ERRORED, message=message("worker_died", reason=str(e)))
     except ProbeBug as e:
         outcome = dict(status=Outcome.GRADER_ERROR, message=message("grader_error", error=str(e)[:300]), traceback=str(e))
     except Exception as e:  # noqa: BLE001 - a bug in a check is ours, never the student's
@@ -245,21 +295,30 @@ def _unrun(spec: CheckSpec, lab: Lab, resolution: Resolution) -> CheckResult:
     return CheckResult(spec.id, check_title(fn), resolution.outcome, spec.weight, spec.public, resolution.message)
 
 
-def _judge_prose(item: Item, notebook: Notebook, spans: dict[str, Span], lab: Lab) -> ItemResult:
+def _judge_prose(item: Item, notebook: Notebook, spans: dict[str, Span], lab: Lab, run=None) -> ItemResult:
     span = spans.get(item.section)
     if span is None:
         return ItemResult(item.id, Outcome.MISSING, message=message("prose_missing_question", section=item.section))
     answer = prose_answer(notebook, span, lab.template_texts)
-    figures = _figures(notebook, span)
+    figures = _figures(notebook, span, run)
     if is_placeholder(answer, lab.rubric.placeholders):
         return ItemResult(item.id, Outcome.MISSING, message=message("prose_empty"), answer=answer, figures=figures)
     return ItemResult(item.id, Outcome.MANUAL, message=message("prose_manual"), answer=answer, figures=figures)
 
 
-def _figures(notebook: Notebook, span: Span | None) -> tuple[Figure, ...]:
+def _figures(notebook: Notebook, span: Span | None, run=None) -> tuple[Figure, ...]:
+    """The section's figures: as the grader's run drew them for the cells it ran, else (cells not
+    run, or definitions mode) the notebook's stored outputs, marked as such."""
     if span is None:
         return ()
-    return tuple(Figure(c.index, png) for c in notebook.cells[span.start:span.end] for png in c.images)
+    figures = []
+    for cell in notebook.cells[span.start:span.end]:
+        record = run.records.get(cell.index) if run is not None else None
+        if record is not None and record.status != "not_run":
+            figures.extend(Figure(cell.index, png, "executed") for png in run.images.get(cell.index, ()))
+        else:
+            figures.extend(Figure(cell.index, png) for png in cell.images)
+    return tuple(figures)
 
 
 def _unreadable(submission: Submission, items: list[Item], error: Text, duration: float) -> SubmissionResult:

@@ -47,11 +47,23 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class Figure:
-    """A PNG the notebook showed (stored output), with where it came from."""
+    """A PNG the notebook showed, with where it came from."""
 
     cell: int
     png_base64: str
-    source: str = "stored"  # "stored": saved in the notebook, not re-run (not evidence)
+    # "stored": saved in the student's notebook, not re-run (not evidence); "executed": drawn when
+    # the grader ran the notebook; "reference": the lab's solution notebook, same section
+    source: str = "stored"
+
+
+@dataclass(frozen=True)
+class CellRun:
+    """Execute mode: how one code cell of the notebook ran in the grader's kernel."""
+
+    cell: int
+    status: str  # ok | error | timed_out (cut after the cell timeout) | not_run
+    duration_s: float
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +129,7 @@ class SubmissionResult:
     error: Text | None = None
     environment: dict[str, object] = field(default_factory=dict)
     duration_s: float = 0.0
+    cells: tuple[CellRun, ...] = ()  # execute mode: every code cell's run, in notebook order
 
     @property
     def status(self) -> str:

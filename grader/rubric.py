@@ -62,6 +62,8 @@ class Item(_Strict):
         0.0, ge=0, description="points of a code item that a person scores (its prose part); the checks decide the rest")
     reports: tuple[str, ...] = Field(
         (), description="functions report_* of the checks module: tables shown with the item, never scored")
+    mode: Literal["definitions", "execute"] | None = Field(
+        None, description="how this item's objects are obtained; default: the rubric's `mode`")
 
 
 class Extraction(_Strict):
@@ -73,6 +75,19 @@ class Extraction(_Strict):
         ("fit", "fit_generator", "train", "train_ae", "evaluate", "show", "savefig", "imshow",
          "plot", "scatter", "figure", "subplots", "save", "save_weights", "load_weights", "input"),
         description="an assignment whose value calls one of these is never run")
+
+
+class Execute(_Strict):
+    """Execute mode (DESIGN.md decision 3): the notebook runs top to bottom in a Jupyter kernel in
+    the sandbox, with training capped so that a class is graded in minutes, not hours."""
+
+    cell_timeout_s: float = Field(60.0, gt=0, description="a cell running longer is interrupted (cut) and the next one runs")
+    epochs: int = Field(1, ge=1, description="cap on `epochs` of Keras `Model.fit` and of the course's `train_ae`")
+    overrides: dict[str, float] = Field(
+        {"epochs": 1, "EPOCHS": 1, "num_epochs": 1, "n_epochs": 1},
+        description="top-level names capped after every assignment in a cell (papermill-style): x = min(x, cap)")
+    mnist_train: int = Field(2000, ge=10, description="MNIST training images served (a seeded subsample)")
+    mnist_test: int = Field(500, ge=10, description="MNIST test images served (a seeded subsample)")
 
 
 class Rubric(_Strict):
@@ -92,6 +107,12 @@ class Rubric(_Strict):
     placeholders: tuple[str, ...] = ("TU WPISZ ODPOWIEDŹ", "YOUR ANSWER HERE")
     sections: dict[str, str] = Field(description="section id -> regex matched against markdown cells")
     extraction: Extraction = Extraction()
+    mode: Literal["definitions", "execute"] = Field(
+        "definitions", description="how student objects are obtained: parse the definitions (fast) or run the notebook")
+    execute: Execute = Execute()
+    reference_notebook: str | None = Field(
+        None, description="the lab's solution notebook: in execute mode it is run once per batch and its figures "
+                          "are shown beside each student's, section by section")
     total: float = Field(gt=0, description="sum of the points of the non-bonus items")
     items: tuple[Item, ...]
 
@@ -101,6 +122,10 @@ class Rubric(_Strict):
         if v != SCHEMA_VERSION:
             raise ValueError(f"schema_version {v} is not supported; this grader reads {SCHEMA_VERSION}")
         return v
+
+    def item_mode(self, item: Item, forced: str | None = None) -> str:
+        """The mode an item is graded in: ``forced`` (``grader grade --mode``), the item's, the lab's."""
+        return forced or item.mode or self.mode
 
     def item(self, item_id: str) -> Item:
         for item in self.items:
@@ -189,6 +214,8 @@ def _validate_semantics(path: Path, rubric: Rubric) -> None:
                 resolve_check(module, spec.id)
             except RubricError as exc:
                 problems.append(f"{where}: {exc}")
+    if rubric.reference_notebook and not (path.parent.parent / rubric.reference_notebook).is_file():
+        problems.append(f"reference_notebook '{rubric.reference_notebook}' does not exist. Fix: a path relative to the lab root.")
     for entry in rubric.handout:
         if not (path.parent.parent / entry).exists():
             problems.append(f"handout '{entry}' does not exist. Fix: a path relative to the lab root (the folder holding rubrics/).")

@@ -30,6 +30,8 @@ class Settings:
     labs_root: Path = field(default=PROJECT_ROOT, metadata={"help": "folder holding rubrics/ and reference/"})
     mnist: str = field(default="", metadata={"help": "path of an mnist.npz; empty = the Keras cache or the stand-in"})
     keras: str = field(default="", metadata={"help": "Keras of the sandbox, 2 or 3; empty = the lab's `keras:`"})
+    mode: str = field(default="", metadata={"help": "definitions or execute for every code item; empty = the rubric's `mode`"})
+    cell_timeout_s: float = field(default=0.0, metadata={"help": "execute mode: a cell running longer is cut; 0 = the rubric's"})
     isolation: str = field(default="auto", metadata={"help": "auto: every isolation layer this machine supports "
                                                              "(see `grader doctor`); basic: only the always-on ones"})
     max_processes: int = field(default=512, metadata={"help": "processes and threads of a sandbox (cgroup pids.max)"})
@@ -84,4 +86,9 @@ def _coerce(values: dict) -> Settings:
             kwargs[name] = Path(raw) if kind is Path or isinstance(getattr(Settings(), name), Path) else kind(raw)
         except (TypeError, ValueError):
             raise SettingsError(f"setting {name}={raw!r}: expected {kind.__name__}.") from None
+    choices = {"mode": ("", "definitions", "execute"), "keras": ("", "2", "3")}
+    for name, allowed in choices.items():
+        if kwargs.get(name, "") not in allowed:
+            raise SettingsError(f"setting {name}={kwargs[name]!r}: expected one of {', '.join(a for a in allowed if a)} "
+                                "(or unset).")
     return replace(Settings(), **kwargs)

@@ -14,7 +14,7 @@ from tests.factories import RUBRIC_ITEMS, make_check, make_grade, without_timing
 
 TOP_KEYS = ["schema_version", "lab", "grader_version", "lang", "meta", "submissions"]
 SUBMISSION_KEYS = {"student", "file", "sha256", "status", "error", "error_i18n", "total", "max",
-                   "duration_s", "environment", "items"}
+                   "duration_s", "environment", "items", "cells"}
 ITEM_KEYS = {"id", "title", "kind", "points", "max_points", "auto_points", "auto_max",
              "manual_points", "manual_max", "status", "bonus", "object_name", "message",
              "message_i18n", "answer", "checks", "tables"}

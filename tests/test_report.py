@@ -99,8 +99,8 @@ def test_polish_and_english_labels_differ():
     pl = render_student_report(make_grade(figures=figure), "pl", "Lab", {})
     en = render_student_report(make_grade(figures=figure), "en", "Lab", {})
     assert pl != en
-    assert "zapisany wynik, komórka 3 (nie uruchamiany ponownie)" in pl
-    assert "stored output, cell 3 (not re-run)" in en
+    assert "zapisany wynik, komórka 4 (nie uruchamiany ponownie)" in pl  # cell index 3 is the 4th cell
+    assert "stored output, cell 4 (not re-run)" in en
     assert "Oczekiwano" not in en and "Suma" in pl and "Total" in en
     assert "Koder" in pl and "Encoder" in en
     assert "<th>Status</th>" in en and "<th>Plik</th>" in pl and "<th>File</th>" in en

@@ -19,7 +19,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from ..data.mnist import load_mnist
+from ..data.mnist import served_mnist
 
 SHIM_DIR = Path(__file__).resolve().parent / "shim_packages"
 
@@ -75,7 +75,7 @@ def _configure_shim(source: str) -> None:
 
 def _patch_real(torchvision, source: str) -> None:
     """Replace ``torchvision.datasets.MNIST`` (and ``torchvision.datasets.mnist.MNIST``) by a
-    subclass of the real class that fills ``data``/``targets`` from ``load_mnist(source)``."""
+    subclass of the real class that fills ``data``/``targets`` from ``served_mnist(source)``."""
     import torch
 
     datasets = importlib.import_module("torchvision.datasets")
@@ -97,9 +97,9 @@ def _patch_real(torchvision, source: str) -> None:
             self.transform, self.target_transform = transform, target_transform
             self.transforms = None
         self.train = train
-        (x_train, y_train), (x_test, y_test) = load_mnist(type(self)._grader_source)
+        (x_train, y_train), (x_test, y_test) = served_mnist(type(self)._grader_source)
         x, y = (x_train, y_train) if train else (x_test, y_test)
-        self.data = torch.tensor(x, dtype=torch.uint8)  # copies: load_mnist's arrays are shared
+        self.data = torch.tensor(x, dtype=torch.uint8)  # copies: served_mnist's arrays are shared
         self.targets = torch.tensor(y, dtype=torch.int64)
 
     offline = type(real.__name__, (real,), {

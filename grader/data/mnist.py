@@ -45,6 +45,29 @@ def load_mnist(source: str | None = None):
     return _standin()
 
 
+_SERVED: dict[str, int | None] = {"train": None, "test": None}
+
+
+def serve_subsample(train: int | None, test: int | None) -> None:
+    """From now on :func:`served_mnist` returns at most ``train``/``test`` images (execute mode:
+    students' training runs on a subsample so that a whole class runs in minutes)."""
+    _SERVED.update(train=train, test=test)
+
+
+def served_mnist(source: str | None = None):
+    """What the sandbox's MNIST loaders return: :func:`load_mnist`, subsampled when
+    :func:`serve_subsample` asked for it (the same seeded subsample every time)."""
+    (x_train, y_train), (x_test, y_test) = load_mnist(source)
+    return _subsample(x_train, y_train, _SERVED["train"], 1), _subsample(x_test, y_test, _SERVED["test"], 2)
+
+
+def _subsample(x, y, size: int | None, seed: int):
+    if size is None or size >= len(x):
+        return x, y
+    keep = np.sort(np.random.default_rng(seed).choice(len(x), size, replace=False))
+    return x[keep], y[keep]
+
+
 def _standin():
     from sklearn.datasets import load_digits
 

@@ -45,6 +45,20 @@ _LABELS = {
     "figure_stored": ("zapisany wynik, komórka {cell} (nie uruchamiany ponownie)",
                       "stored output, cell {cell} (not re-run)"),
     "figure_cell": ("komórka {cell}", "cell {cell}"),
+    "figure_executed": ("narysowany, gdy grader uruchomił notatnik, komórka {cell}",
+                        "drawn when the grader ran the notebook, cell {cell}"),
+    "figure_reference": ("rozwiązanie wzorcowe, ta sama sekcja, komórka {cell}",
+                         "reference solution, same section, cell {cell}"),
+    "run": ("Uruchomienie notatnika przez grader", "The grader's run of the notebook"),
+    "run_note": ("Trening ograniczony (epoki, podzbiór MNIST); komórka dłuższa niż limit jest przerywana, a kolejne "
+                 "wykonują się dalej.",
+                 "Training capped (epochs, an MNIST subsample); a cell running past the limit is cut and the next "
+                 "ones run."),
+    "cell": ("komórka", "cell"), "cell_status": ("stan", "status"), "seconds": ("czas [s]", "time [s]"),
+    "cell_error": ("błąd", "error"),
+    "cell_statuses": ({"ok": "wykonana", "error": "błąd", "timed_out": "przerwana (limit czasu)",
+                       "not_run": "nie uruchomiona"},
+                      {"ok": "ran", "error": "error", "timed_out": "cut (time limit)", "not_run": "not run"}),
     "environment": ("Środowisko oceniania", "Grading environment"),
     "standin": ("Uwaga: zamiast MNIST użyto zastępczego zbioru zbudowanego z cyfr scikit-learn "
                 "(load_digits, 8x8 powiększone do 28x28).",
@@ -101,6 +115,9 @@ def _meta_rows(meta: dict) -> list[tuple[str, str]]:
 
 # ---------------------------------------------------------------- student report
 
+CELL_COLOURS = {"ok": "#1a7f37", "error": "#cf222e", "timed_out": "#9a6700", "not_run": "#6e7781"}
+
+
 def _check_view(check, lang: str, ui: dict) -> dict:
     # A hidden check's expected value may give the answer away: show only its verdict.
     show_values = check.public and (check.expected is not None or check.got is not None)
@@ -119,8 +136,9 @@ def _figure_views(item: ItemGrade, ui: dict) -> list[dict]:
     for figure in item.result.figures:
         uri = png_data_uri(figure.png_base64)
         if uri:  # a corrupt or non-PNG payload is skipped, never embedded
-            caption = ui["figure_stored" if figure.source == "stored" else "figure_cell"]
-            views.append({"uri": uri, "caption": caption.format(cell=figure.cell)})
+            caption = ui[{"stored": "figure_stored", "executed": "figure_executed",
+                          "reference": "figure_reference"}.get(figure.source, "figure_cell")]
+            views.append({"uri": uri, "caption": caption.format(cell=figure.cell + 1), "source": figure.source})
     return views
 
 
@@ -156,7 +174,10 @@ def student_context(grade: Grade, lang: str, lab_title: str, meta: dict) -> dict
         "error": grade.error(lang) if grade.error else None,
         "items": [_item_view(item, lang, ui) for item in grade.items],
         "environment": environment,
-        "standin": any(value.startswith("standin:") for _key, value in environment),
+        "cells": [{"cell": c.cell + 1, "status": c.status, "status_label": ui["cell_statuses"].get(c.status, c.status),
+                   "colour": CELL_COLOURS.get(c.status, CELL_COLOURS["error"]), "seconds": f"{c.duration_s:.2f}",
+                   "error": c.error or ""} for c in grade.result.cells],
+        "standin": any("standin:" in value for _key, value in environment),
         "meta": _meta_rows(meta),
     }
 

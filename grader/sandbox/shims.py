@@ -10,8 +10,9 @@ Returns what was applied, for the report.
 from __future__ import annotations
 
 import os
+import sys
 
-from ..data.mnist import load_mnist, mnist_source
+from ..data.mnist import mnist_source, serve_subsample, served_mnist
 
 
 def apply_shims(framework: str, data: dict) -> dict:
@@ -21,6 +22,29 @@ def apply_shims(framework: str, data: dict) -> dict:
     _matplotlib()
     if framework == "tensorflow":
         environment.update(_tensorflow(source))
+    elif framework == "torch":
+        environment.update(_torch(source))
+    return environment
+
+
+def apply_kernel_shims(framework: str, data: dict, epochs: int, mnist_train: int, mnist_test: int) -> dict:
+    """Execute mode, in the Jupyter kernel: the same data shims, MNIST subsampled, training capped
+    at ``epochs`` (Keras ``fit`` here; ``train_ae`` reads ``GRADER_MAX_EPOCHS``). matplotlib keeps
+    the kernel's inline backend: ``plt.show()`` becomes the cell's image output."""
+    source = data.get("mnist") or mnist_source()
+    serve_subsample(mnist_train, mnist_test)
+    environment: dict[str, object] = {"mnist": f"{source} (subsample: {mnist_train} train, {mnist_test} test)",
+                                      "epochs_cap": epochs}
+    if framework == "tensorflow":
+        environment.update(_tensorflow(source))
+        from .kernel_side import cap_fit
+
+        for module_name in ("tensorflow", "keras", "tf_keras"):
+            module = sys.modules.get(module_name)
+            model = getattr(getattr(module, "keras", module), "Model", None) if module_name == "tensorflow" else \
+                getattr(module, "Model", None)
+            if model is not None:
+                cap_fit(model, epochs)
     elif framework == "torch":
         environment.update(_torch(source))
     return environment
@@ -46,7 +70,7 @@ def _tensorflow(source: str) -> dict:
         tf.config.threading.set_inter_op_parallelism_threads(1)
     except RuntimeError:
         pass  # already initialised: keep its settings
-    loader = lambda *a, **k: load_mnist(source)  # noqa: E731
+    loader = lambda *a, **k: served_mnist(source)  # noqa: E731
     tf.keras.datasets.mnist.load_data = loader
     versions = {"tensorflow": tf.__version__}
     try:

@@ -40,6 +40,10 @@ class StudentCodeError(SandboxError):
         self.message_text = message_text  # a bilingual Text when the judge phrased it
 
 
+class KernelLost(SandboxError):
+    """Execute mode: the notebook's kernel went with a worker that was killed."""
+
+
 class ProbeTimeout(SandboxError):
     def __init__(self, seconds: float):
         super().__init__(f"no reply within {seconds:g} s")
@@ -81,6 +85,7 @@ class Sandbox:
         self.spec = spec
         self.environment: dict = {}
         self.restarts = 0
+        self._kernel_worker = -1  # the `restarts` count when the notebook's kernel started (execute mode)
         self._proc: subprocess.Popen | None = None
         self._loaded: dict[str, list[dict]] = {}
         self._load_failures: dict[str, SandboxError] = {}
@@ -112,11 +117,28 @@ class Sandbox:
 
     def probe(self, snapshot_id: str, probe: str, name: str | None, args: dict,
               arrays: dict[str, np.ndarray], timeout: float, seed: int | None = None):
-        """Run a lab probe on a loaded snapshot; return ``(values, arrays)`` or raise."""
+        """Run a lab probe on a loaded snapshot (or ``"kernel"``: the executed notebook's
+        namespace); return ``(values, arrays)`` or raise."""
+        if snapshot_id == "kernel" and self._kernel_worker != self.restarts:
+            raise KernelLost("the notebook's kernel is gone: the sandbox was restarted after an earlier failure")
         header = {"op": "probe", "snapshot": snapshot_id, "probe": probe, "name": name,
-                  "args": args, "seed": self.spec.seed if seed is None else seed}
+                  "args": args, "seed": self.spec.seed if seed is None else seed, "timeout": max(timeout - 2, 1)}
         reply, out = self._call(header, arrays, timeout)
         return reply.get("value", {}), out
+
+    # -- execute mode ---------------------------------------------------------------------------
+
+    def kernel_start(self, cells: list[dict], config: dict, timeout: float) -> None:
+        """Start a Jupyter kernel for the notebook ``cells`` in the worker (execute mode)."""
+        self._call({"op": "kernel_start", "cells": cells, "config": config}, {}, timeout)
+        self._kernel_worker = self.restarts
+
+    def kernel_run(self, until: int, timeout: float) -> tuple[list[dict], dict[str, np.ndarray], dict]:
+        """Run the notebook's cells up to ``until``: ``(cell records, images, kernel report)``."""
+        if self._kernel_worker != self.restarts:
+            raise KernelLost("the notebook's kernel is gone: the sandbox was restarted after an earlier failure")
+        reply, arrays = self._call({"op": "kernel_run", "until": until}, {}, timeout)
+        return list(reply.get("cells", [])), arrays, dict(reply.get("kernel", {}))
 
     def reseed(self, seed: int) -> None:
         """Seed the next probes with ``seed`` (snapshots already loaded stay loaded)."""
@@ -154,6 +176,8 @@ class Sandbox:
             kind = reply.get("kind")
             if kind == "probe_bug":
                 raise ProbeBug(reply.get("error", ""))
+            if kind == "timeout":
+                raise ProbeTimeout(timeout)
             raise StudentCodeError(str(reply.get("error", "")), str(reply.get("traceback", "")),
                                    not_implemented=kind == "not_implemented")
         return reply, out

@@ -64,6 +64,8 @@ class Namespace:
 class Worker:
     def __init__(self, rfile, wfile):
         self.rfile, self.wfile = rfile, wfile
+        self.kernel = None  # execute mode: a KernelSession running the notebook
+        self.init_header: dict = {}
         self.snapshots: dict[str, dict] = {}
         self.probes = None
         self.scaffold: dict = {}
@@ -78,15 +80,17 @@ class Worker:
             op = header.get("op")
             if op == "exit":
                 return
-            handler = {"init": self.init, "load": self.load, "probe": self.probe}.get(op)
+            handler = {"init": self.init, "load": self.load, "probe": self.probe,
+                       "kernel_start": self.kernel_start, "kernel_run": self.kernel_run}.get(op)
             try:
                 reply, out_arrays = handler(header, arrays) if handler else ({"ok": False, "kind": "protocol", "error": f"unknown op {op!r}"}, {})
             except BaseException as exc:  # noqa: BLE001 - SystemExit and co. from student code too
-                reply, out_arrays = _error_reply(exc), {}
+                reply, out_arrays = error_reply(exc), {}
             reply["id"] = header.get("id")
             protocol.send(self.wfile, reply, out_arrays)
 
     def init(self, header: dict, _arrays: dict):
+        self.init_header = header
         _apply_limits(header.get("limits", {}))
         self.seed = int(header.get("seed", 0))
         environment = apply_shims(header.get("framework", "none"), header.get("data", {}))
@@ -124,7 +128,32 @@ class Worker:
         self.snapshots[header["snapshot"]] = namespace
         return {"ok": True, "failures": failures}, {}
 
+    def kernel_start(self, header: dict, _arrays: dict):
+        """Execute mode: start the notebook's kernel with the lab's shims (no cell run yet)."""
+        from .kernel import KernelSession
+
+        if self.kernel is not None:
+            self.kernel.close()
+        config = dict(header["config"], public_dir=self.init_header["public_dir"],
+                      framework=self.init_header.get("framework", "none"), data=self.init_header.get("data", {}),
+                      seed=self.seed)
+        self.kernel = KernelSession(header["cells"], config)
+        return {"ok": True}, {}
+
+    def kernel_run(self, header: dict, _arrays: dict):
+        """Run the notebook's cells up to ``until``; their records, images as arrays."""
+        from .kernel import images_to_arrays
+
+        records, arrays = images_to_arrays(self.kernel.run(int(header["until"])))
+        return {"ok": True, "cells": records, "kernel": self.kernel.report()}, arrays
+
     def probe(self, header: dict, arrays: dict):
+        if header["snapshot"] == "kernel":
+            reply, out = self.kernel.probe(header["probe"], header.get("name"), header.get("args", {}), arrays,
+                                           int(header.get("seed", self.seed)), float(header.get("timeout", 60)))
+            if not reply.get("ok"):
+                return reply, {}
+            return {"ok": True, "value": reply.get("value", {})}, out
         namespace = self.snapshots[header["snapshot"]]
         fn = getattr(self.probes, header["probe"])
         seed_everything(int(header.get("seed", self.seed)))
@@ -133,7 +162,7 @@ class Worker:
         return {"ok": True, "value": plain}, out_arrays
 
 
-def _error_reply(exc: BaseException) -> dict:
+def error_reply(exc: BaseException) -> dict:
     """Classify an exception: the student's (their code raised or returned garbage) or the
     probe's own bug (no student frame and not wrapped by ``student_code``)."""
     blamed = isinstance(exc, StudentFault)
@@ -150,8 +179,14 @@ def _error_reply(exc: BaseException) -> dict:
     return {"ok": False, "kind": kind, "error": _describe(original), "traceback": traceback_text}
 
 
+def is_student_file(filename: str) -> bool:
+    """A student cell's code: ``<cell N>`` (definitions mode) or the kernel's cell files
+    (execute mode: ipykernel compiles cells to ``.../ipykernel_<pid>/<hash>.py``)."""
+    return filename.startswith(("<cell ", "<ipython-input-")) or "/ipykernel_" in filename
+
+
 def _student_frames(exc: BaseException) -> list:
-    return [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<cell ")]
+    return [f for f in traceback.extract_tb(exc.__traceback__) if is_student_file(f.filename)]
 
 
 def _describe(exc: BaseException) -> str:

@@ -1,6 +1,6 @@
 """``torchvision.datasets.MNIST`` without internet, for the grader's sandbox.
 
-The images and labels come from :func:`grader.data.mnist.load_mnist` (the local Keras
+The images and labels come from :func:`grader.data.mnist.served_mnist` (the local Keras
 ``mnist.npz`` or the scikit-learn digits stand-in); which one is set by the installer in
 :data:`SOURCE`. ``root`` and ``download`` are accepted and ignored: nothing is read from or
 written to disk under ``root``, nothing is downloaded.
@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from grader.data.mnist import load_mnist, mnist_source
+from grader.data.mnist import served_mnist, mnist_source
 
 #: The MNIST source (a path or ``standin:sklearn-digits``); set by
 #: :func:`grader.compat.install_torchvision`. ``None``: :func:`mnist_source`.
@@ -37,9 +37,9 @@ class MNIST(Dataset):
         self.train = train
         self.transform = transform
         self.target_transform = target_transform
-        (x_train, y_train), (x_test, y_test) = load_mnist(SOURCE or mnist_source())
+        (x_train, y_train), (x_test, y_test) = served_mnist(SOURCE or mnist_source())
         x, y = (x_train, y_train) if train else (x_test, y_test)
-        # copies: load_mnist's arrays are cached and shared, the student may edit these in place
+        # copies: served_mnist's arrays are cached and shared, the student may edit these in place
         self.data = torch.tensor(np.asarray(x, dtype=np.uint8))
         self.targets = torch.tensor(np.asarray(y), dtype=torch.int64)
 
