@@ -123,10 +123,10 @@ def strip_magics(source: str) -> str:
     """Blank out IPython magics and shell escapes, keeping line numbers."""
     lines = source.splitlines()
     if lines and lines[0].lstrip().startswith("%%"):
-        if not lines[0].split()[0] in _CELL_MAGICS_WITH_PYTHON:
+        if lines[0].split()[0] not in _CELL_MAGICS_WITH_PYTHON:
             return ""  # %%bash, %%html...: not Python
         lines[0] = ""
-    return "\n".join("" if _MAGIC.match(l) or "get_ipython()" in l else l for l in lines)
+    return "\n".join("" if _MAGIC.match(line) or "get_ipython()" in line else line for line in lines)
 
 
 def _statement(cell: int, node: ast.stmt, lines: list[str]) -> Statement | None:

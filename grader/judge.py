@@ -126,6 +126,8 @@ def judge_submission(submission: Submission, lab: Lab, settings: Settings,
         session = _Session(sandbox, program, settings, started + settings.submission_timeout_s)
         graded: dict[str, ItemResult] = {}
         run = None
+        if executed and not _anything_to_run(executed, program, spans, lab, len(notebook.cells)):
+            executed = []  # every executed item is missing (a blank template): nothing to run the notebook for
         if executed:  # run the notebook section by section; probe each item at its section's end
             run = NotebookRun(sandbox, notebook, kernel_config(lab, settings), session.deadline)
             run.start()
@@ -151,6 +153,16 @@ def judge_submission(submission: Submission, lab: Lab, settings: Settings,
     return SubmissionResult(submission.student, str(submission.path), submission.sha256, tuple(results),
                             environment=environment, duration_s=round(time.monotonic() - started, 3),
                             cells=run.cell_runs() if run is not None else ())
+
+
+def _anything_to_run(items: list[Item], program: Program, spans: dict[str, Span], lab: Lab, n_cells: int) -> bool:
+    """Whether any execute-mode item has an answer to grade (else running the notebook is wasted)."""
+    for item in items:
+        if item.target == "section":
+            return True
+        if resolve_item(item, program, spans, lab.rubric, lab.template_program, n_cells).outcome is None:
+            return True
+    return False
 
 
 def _with_reference_figures(results: list[ItemResult], lab: Lab, settings: Settings, items: list[Item]) -> list[ItemResult]:
