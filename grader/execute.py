@@ -22,12 +22,13 @@ from .sections import Span
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def kernel_config(lab, settings) -> dict:
-    """What the kernel is set up with (the rubric's ``execute:``, the settings' overrides)."""
+def kernel_config(lab, settings, handout: list[str] | None = None) -> dict:
+    """What the kernel is set up with (the rubric's ``execute:``, the settings' overrides, the
+    handout files copied into the kernel's working folder)."""
     spec = lab.rubric.execute
     return {"cell_timeout_s": settings.cell_timeout_s or spec.cell_timeout_s, "epochs": spec.epochs,
             "overrides": dict(spec.overrides), "mnist_train": spec.mnist_train, "mnist_test": spec.mnist_test,
-            "start_timeout_s": settings.start_timeout_s}
+            "start_timeout_s": settings.start_timeout_s, "handout": list(handout or [])}
 
 
 @dataclass
@@ -142,7 +143,8 @@ def reference_figures(lab, settings) -> dict[str, tuple[Figure, ...]]:
             return _REFERENCE[key]
         notebook = load_notebook(Submission("reference", lab.root / path, "", 0))
         with Sandbox(sandbox_spec(lab, settings)) as sandbox:
-            run = NotebookRun(sandbox, notebook, kernel_config(lab, settings), time.monotonic() + settings.submission_timeout_s)
+            run = NotebookRun(sandbox, notebook, kernel_config(lab, settings, [str((lab.root / e).resolve()) for e in lab.rubric.handout]),
+                              time.monotonic() + settings.submission_timeout_s)
             run.start()
             run.finish()
         spans = find_sections(notebook, lab.rubric.sections)

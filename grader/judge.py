@@ -126,15 +126,17 @@ def judge_submission(submission: Submission, lab: Lab, settings: Settings,
         session = _Session(sandbox, program, settings, started + settings.submission_timeout_s)
         graded: dict[str, ItemResult] = {}
         run = None
-        if executed and not _anything_to_run(executed, program, spans, lab, len(notebook.cells)):
+        resolved = {i.id: _resolve(i, notebook, program, spans, lab) for i in executed}
+        if executed and all(r.outcome is not None for r in resolved.values()):
             executed = []  # every executed item is missing (a blank template): nothing to run the notebook for
-        if executed:  # run the notebook section by section; probe each item at its section's end
-            run = NotebookRun(sandbox, notebook, kernel_config(lab, settings), session.deadline)
+        if executed:  # run the notebook; probe each item where its object is defined (its section's end)
+            run = NotebookRun(sandbox, notebook, kernel_config(lab, settings, _handout(lab)), session.deadline)
             run.start()
             session.run = run
-            for item in sorted(executed, key=lambda i: section_end_of(i.section, spans, lab.rubric, len(notebook.cells))):
-                run.until(section_end_of(item.section, spans, lab.rubric, len(notebook.cells)))
-                graded[item.id] = _judge_code(item, notebook, program, spans, lab, session, public_only)
+            for item in sorted(executed, key=lambda i: _probe_point(i, resolved[i.id], spans, lab, len(notebook.cells))):
+                run.until(_probe_point(item, resolved[item.id], spans, lab, len(notebook.cells)))
+                graded[item.id] = _judge_code(item, notebook, program, spans, lab, session, public_only,
+                                              resolved[item.id])
             run.finish()
         for item in items:
             if item.id not in graded:
@@ -155,14 +157,24 @@ def judge_submission(submission: Submission, lab: Lab, settings: Settings,
                             cells=run.cell_runs() if run is not None else ())
 
 
-def _anything_to_run(items: list[Item], program: Program, spans: dict[str, Span], lab: Lab, n_cells: int) -> bool:
-    """Whether any execute-mode item has an answer to grade (else running the notebook is wasted)."""
-    for item in items:
-        if item.target == "section":
-            return True
-        if resolve_item(item, program, spans, lab.rubric, lab.template_program, n_cells).outcome is None:
-            return True
-    return False
+def _resolve(item: Item, notebook: Notebook, program: Program, spans: dict[str, Span], lab: Lab) -> Resolution:
+    if item.target == "section":
+        return _resolve_section(item, notebook, program, spans, lab)
+    return resolve_item(item, program, spans, lab.rubric, lab.template_program, len(notebook.cells))
+
+
+def _probe_point(item: Item, resolution: Resolution, spans: dict[str, Span], lab: Lab, n_cells: int) -> int:
+    """Execute mode: the cell before which an item is probed: the end of its section, or later
+    when its object is defined after it (vae-pyro's 1a classes sit under the 1b heading)."""
+    if resolution.snapshot is not None:
+        return resolution.snapshot.end_cell
+    return section_end_of(item.section, spans, lab.rubric, n_cells)
+
+
+def _handout(lab: Lab) -> list[str]:
+    """The lab's handout files (course helpers) that the kernel's working folder gets, as on a
+    student's laptop (``display(Code(filename="src/ae.py"))`` reads one)."""
+    return [str((lab.root / entry).resolve()) for entry in lab.rubric.handout]
 
 
 def _with_reference_figures(results: list[ItemResult], lab: Lab, settings: Settings, items: list[Item]) -> list[ItemResult]:
@@ -179,17 +191,14 @@ def framework_env(lab: Lab, settings: Settings) -> dict[str, str]:
 
 
 def _judge_code(item: Item, notebook: Notebook, program: Program, spans: dict[str, Span], lab: Lab,
-                session: _Session, public_only: bool) -> ItemResult:
+                session: _Session, public_only: bool, resolution: Resolution | None = None) -> ItemResult:
     specs = [s for s in item.checks if s.public or not public_only]
     span = spans.get(item.section)
     run = session.run
     executed = run is not None and lab.rubric.item_mode(item, session.settings.mode or None) == "execute"
     figures = _figures(notebook, span, run)
     section = _section_code(notebook, span, run)
-    if item.target == "section":
-        resolution = _resolve_section(item, notebook, program, spans, lab)
-    else:
-        resolution = resolve_item(item, program, spans, lab.rubric, lab.template_program, len(notebook.cells))
+    resolution = resolution or _resolve(item, notebook, program, spans, lab)
     # a code item with a manual part: the student's conclusions in the section, for a person
     answer = (prose_answer(notebook, span, lab.template_texts) or None) if item.manual_points and span else None
     if resolution.outcome is not None:
@@ -198,8 +207,8 @@ def _judge_code(item: Item, notebook: Notebook, program: Program, spans: dict[st
     if not item.checks:  # answered, no automatic check: a person scores it
         return ItemResult(item.id, Outcome.MANUAL, message=message("code_manual"), object_name=resolution.name,
                           figures=figures)
-    failed_cell = _failed_definition(program, resolution, run, section_end_of(item.section, spans, lab.rubric,
-                                                                              len(notebook.cells))) if executed else None
+    failed_cell = _failed_definition(program, resolution, run, _probe_point(item, resolution, spans, lab,
+                                                                            len(notebook.cells))) if executed else None
     if failed_cell is not None:  # the notebook never built the object: say which cell, run nothing
         text = message("definition_failed", name=resolution.name, cell=failed_cell.cell + 1, error=failed_cell.error or "")
         checks = tuple(CheckResult(spec.id, check_title(lab.check_function(spec.id)), Outcome.ERRORED, spec.weight,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -54,6 +55,7 @@ class KernelSession:
         km = self.client.create_kernel_manager()
         km.transport = "ipc"  # no TCP: the sandbox has no network
         km.ip = str(self.dir / "ipc")
+        _copy_handout(config.get("handout", []), Path.cwd())
         env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline")
         self.client.start_new_kernel(cwd=os.getcwd(), env=env)
         self.client.start_new_kernel_client()
@@ -210,6 +212,20 @@ def images_to_arrays(records: list[dict]) -> tuple[list[dict], dict[str, np.ndar
             names.append(name)
         record["images"] = names
     return records, arrays
+
+
+def _copy_handout(paths: list[str], into: Path) -> None:
+    """The files students get with the template (course helpers) next to the notebook, as on
+    their laptop. Only what the sandbox can see is copied (the lab's public folder)."""
+    for entry in paths:
+        source = Path(entry)
+        target = into / source.name
+        if target.exists() or not source.exists():
+            continue
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(source, target)
 
 
 def _clean(text: str) -> str:
