@@ -41,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     _common(grade)
     grade.add_argument("--jobs", type=int, help="submissions graded in parallel (default: one per core)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.add_argument("--regrade", action="store_true",
+                       help="judge every submission again, even those already graded with the same file, rubric and settings")
     grade.set_defaults(run=_grade)
 
     check = sub.add_parser("check", help="a student's self-check: public checks, a table in the terminal")
@@ -84,10 +86,12 @@ def _grade(args) -> int:
 
     settings = _settings(args)
     lab = find_lab(args.lab, settings)
-    batch = grade_batch(args.paths, lab, settings, args.out, db_url=args.db, progress=not args.quiet)
+    batch = grade_batch(args.paths, lab, settings, args.out, db_url=args.db, progress=not args.quiet,
+                        regrade=args.regrade)
     errors = sum(1 for g in batch.grades if g.status == "error")
     mean = sum(g.total for g in batch.grades) / max(len(batch.grades), 1)
-    print(f"graded {len(batch.grades)} submissions of {lab.name} ({errors} unreadable), "
+    reused = f", {batch.meta['reused']} unchanged since the last run" if batch.meta.get("reused") else ""
+    print(f"graded {len(batch.grades)} submissions of {lab.name} ({errors} unreadable{reused}), "
           f"mean {mean:.2f}/{lab.rubric.max_points:g}, in {batch.meta['duration_s']} s")
     print(f"  dashboard: {args.out / 'index.html'}")
     print(f"  results:   {args.out / 'results.json'}, {args.out / 'grades.csv'}")

@@ -5,6 +5,9 @@ Tables (``docs/results-schema.md`` describes them column by column):
 * ``submissions``: one row per (lab, student), the latest grade; ``grade_json`` is the
   submission exactly as in ``results.json``.
 * ``items`` and ``checks``: the same grade flattened for queries; deleted with their submission.
+* ``results``: the judge's result of each submission (lossless JSON, figures included) with the
+  key of the rubric, settings and grader that produced it: a re-run reuses it for an unchanged
+  file instead of judging it again (``grader grade --regrade`` does not).
 * ``manual_scores``: an instructor's points for prose items. Regrading never touches it, so a
   rerun keeps what a person typed in.
 
@@ -24,7 +27,7 @@ from sqlalchemy import (Boolean, Column, Float, ForeignKey, Integer, MetaData, S
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
-from .outcomes import Grade
+from .outcomes import Grade, SubmissionResult, result_from_json, result_to_json
 
 metadata = MetaData()
 
@@ -72,6 +75,13 @@ checks_table = Table(
     Column("message_en", Text),
     Column("expected", Text),
     Column("got", Text),
+)
+
+results_table = Table(
+    "results", metadata,
+    Column("submission_id", Integer, ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True),
+    Column("grading_key", String(64), nullable=False),  # rubric, settings and grader that produced it
+    Column("result_json", Text, nullable=False),         # the judge's SubmissionResult, lossless
 )
 
 manual_scores_table = Table(
@@ -139,8 +149,9 @@ class Gradebook:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def record(self, grade: Grade, grade_json: dict, grader_version: str) -> int:
-        """Replace the (lab, student) submission with ``grade``; returns its new row id."""
+    def record(self, grade: Grade, grade_json: dict, grader_version: str, grading_key: str = "") -> int:
+        """Replace the (lab, student) submission with ``grade``, and keep the judge's result
+        under ``grading_key`` for reuse (:meth:`reusable`); returns the new row id."""
         with self._write_lock, self.engine.begin() as conn:
             self._delete_submission(conn, grade.lab, grade.student)
             submission_id = conn.execute(insert(submissions_table).values(
@@ -150,13 +161,26 @@ class Gradebook:
                 conn.execute(insert(items_table), item_rows)
             if check_rows:
                 conn.execute(insert(checks_table), check_rows)
+            conn.execute(insert(results_table).values(submission_id=submission_id, grading_key=grading_key,
+                                                      result_json=json.dumps(result_to_json(grade.result))))
         return submission_id
+
+    def reusable(self, lab: str, grading_key: str) -> dict[str, tuple[str, SubmissionResult]]:
+        """The judge's results kept for ``lab`` under ``grading_key``: student -> (sha256, result).
+        A re-run reuses them for files that did not change instead of judging them again."""
+        s, r = submissions_table, results_table
+        query = select(s.c.student, s.c.sha256, r.c.result_json).select_from(
+            s.join(r, r.c.submission_id == s.c.id)).where(and_(s.c.lab == lab, r.c.grading_key == grading_key))
+        with self._read_lock, self.engine.connect() as conn:
+            rows = list(conn.execute(query))
+        return {row.student: (row.sha256, result_from_json(json.loads(row.result_json))) for row in rows}
 
     @staticmethod
     def _delete_submission(conn, lab: str, student: str) -> None:
         old = select(submissions_table.c.id).where(
             and_(submissions_table.c.lab == lab, submissions_table.c.student == student))
         # Delete children explicitly too: correct even where the database ignores CASCADE.
+        conn.execute(delete(results_table).where(results_table.c.submission_id.in_(old)))
         conn.execute(delete(checks_table).where(checks_table.c.submission_id.in_(old)))
         conn.execute(delete(items_table).where(items_table.c.submission_id.in_(old)))
         conn.execute(delete(submissions_table).where(

@@ -169,3 +169,47 @@ class Grade:
     items: tuple[ItemGrade, ...]
     result: SubmissionResult
     rubric_hash: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# A lossless JSON form of a SubmissionResult: what the gradebook keeps so that a re-run can
+# reuse a grade (same file, rubric, settings, grader) without judging the notebook again.
+# ---------------------------------------------------------------------------------------------
+
+def _text(value: Text | None) -> dict | None:
+    return None if value is None else value.to_json()
+
+
+def result_to_json(result: SubmissionResult) -> dict:
+    return {
+        "student": result.student, "file": result.file, "sha256": result.sha256,
+        "error": _text(result.error), "environment": result.environment, "duration_s": result.duration_s,
+        "cells": [[c.cell, c.status, c.duration_s, c.error] for c in result.cells],
+        "items": [{
+            "item_id": i.item_id, "status": i.status.value, "message": _text(i.message),
+            "object_name": i.object_name, "answer": i.answer,
+            "figures": [[f.cell, f.png_base64, f.source] for f in i.figures],
+            "tables": [{"title": _text(t.title), "columns": [_text(c) for c in t.columns],
+                        "rows": [list(r) for r in t.rows], "note": _text(t.note)} for t in i.tables],
+            "checks": [{"id": c.id, "title": _text(c.title), "status": c.status.value, "weight": c.weight,
+                        "public": c.public, "message": _text(c.message), "hint": _text(c.hint),
+                        "expected": c.expected, "got": c.got, "traceback": c.traceback,
+                        "duration_s": c.duration_s} for c in i.checks],
+        } for i in result.items],
+    }
+
+
+def result_from_json(data: dict) -> SubmissionResult:
+    text = Text.from_json
+    items = tuple(ItemResult(
+        i["item_id"], Outcome(i["status"]),
+        tuple(CheckResult(c["id"], text(c["title"]), Outcome(c["status"]), c["weight"], c["public"], text(c["message"]),
+                          text(c["hint"]), c["expected"], c["got"], c["traceback"], c["duration_s"]) for c in i["checks"]),
+        text(i["message"]), i["object_name"], i["answer"],
+        tuple(Figure(cell, png, source) for cell, png, source in i["figures"]),
+        tuple(Table(text(t["title"]), tuple(text(c) for c in t["columns"]), tuple(tuple(r) for r in t["rows"]),
+                    text(t["note"])) for t in i["tables"]),
+    ) for i in data["items"])
+    return SubmissionResult(data["student"], data["file"], data["sha256"], items, text(data["error"]),
+                            data["environment"], data["duration_s"],
+                            tuple(CellRun(cell, status, duration, error) for cell, status, duration, error in data["cells"]))

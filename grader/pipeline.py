@@ -6,11 +6,14 @@ ours while grading one submission is recorded as ``grader_error`` for it and the
 """
 from __future__ import annotations
 
+import hashlib
+import itertools
+import json
 import platform
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -35,27 +38,35 @@ class BatchResult:
 
 
 def grade_batch(paths: list[Path], lab: Lab, settings: Settings, out_dir: Path, db_url: str | None = None,
-                progress: bool = True) -> BatchResult:
-    """Grade every submission under ``paths`` into ``out_dir``; return the grades by student."""
+                progress: bool = True, regrade: bool = False) -> BatchResult:
+    """Grade every submission under ``paths`` into ``out_dir``; return the grades by student.
+
+    A submission already in the gradebook with the same file (sha256) and grading key (rubric,
+    the settings that change verdicts, grader version) is not judged again: its kept result is
+    scored anew (manual scores may have changed). ``regrade`` judges everything."""
     submissions = discover(paths)
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.time()
     grades: list[Grade] = []
+    key = grading_key(lab, settings)
     with Gradebook(db_url or f"sqlite:///{(out_dir / 'gradebook.db').resolve()}") as gradebook, \
             ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="judge") as pool, \
             tqdm(total=len(submissions), unit="nb", desc=f"grading {lab.name}", disable=not progress,
                  file=sys.stderr, dynamic_ncols=True) as bar:
+        kept = {} if regrade else gradebook.reusable(lab.name, key)
+        reused = {sub.student: replace(kept[sub.student][1], file=str(sub.path)) for sub in submissions
+                  if sub.student in kept and kept[sub.student][0] == sub.sha256}
         hidden = tuple({(p if p.is_dir() else p.parent).resolve() for p in paths} | {out_dir.resolve()})
-        futures = {pool.submit(_judge_safely, sub, lab, settings, hidden): sub for sub in submissions}
-        for future in as_completed(futures):
-            result = future.result()
+        futures = [pool.submit(_judge_safely, sub, lab, settings, hidden) for sub in submissions if sub.student not in reused]
+        # each grade is recorded as soon as it is known (a lazy chain, not a list: nothing waits)
+        for result in itertools.chain(reused.values(), (f.result() for f in as_completed(futures))):
             grade = score(result, lab.rubric, gradebook.manual_scores(lab.name, result.student), lab.rubric_hash)
-            gradebook.record(grade, export.submission_document(grade, settings.lang), export.grader_version())
+            gradebook.record(grade, export.submission_document(grade, settings.lang), export.grader_version(), key)
             grades.append(grade)
             bar.set_postfix_str(f"{result.student}: {grade.total:g}/{grade.max:g}", refresh=False)
             bar.update()
     grades.sort(key=lambda g: g.student)
-    meta = _meta(lab, settings, started, len(submissions))
+    meta = dict(_meta(lab, settings, started, len(submissions)), reused=len(reused))
     write_outputs(out_dir, grades, lab, settings.lang, meta)
     return BatchResult(grades, out_dir, meta)
 
@@ -66,6 +77,15 @@ def write_outputs(out_dir: Path, grades: list[Grade], lab: Lab, lang: str, meta:
     export.write_results_json(out_dir / "results.json", grades, lab.name, lang, meta)
     export.write_grades_csv(out_dir / "grades.csv", grades, items)
     write_reports(out_dir, grades, lang, lab.title(lang), list(lab.rubric.items), meta)
+
+
+def grading_key(lab: Lab, settings: Settings) -> str:
+    """What must be equal for a kept result to stand: the rubric, the grader's version and every
+    setting that can change a verdict."""
+    parts = [lab.rubric_hash, export.grader_version(), settings.seed, settings.mode, settings.keras,
+             settings.mnist or mnist_source(), settings.cell_timeout_s, settings.probe_timeout_s,
+             settings.submission_timeout_s, settings.memory_mb, settings.isolation]
+    return hashlib.sha256(json.dumps([str(p) for p in parts]).encode()).hexdigest()[:16]
 
 
 def _judge_safely(submission: Submission, lab: Lab, settings: Settings, hidden: tuple[Path, ...]) -> SubmissionResult:
