@@ -41,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     _common(grade)
     grade.add_argument("--jobs", type=int, help="submissions graded in parallel (default: one per core)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="judge on a Dask distributed cluster (workers need the grader installed; docs/cluster.md)")
     grade.add_argument("--regrade", action="store_true",
                        help="judge every submission again, even those already graded with the same file, rubric and settings")
     grade.set_defaults(run=_grade)
@@ -87,7 +89,7 @@ def _grade(args) -> int:
     settings = _settings(args)
     lab = find_lab(args.lab, settings)
     batch = grade_batch(args.paths, lab, settings, args.out, db_url=args.db, progress=not args.quiet,
-                        regrade=args.regrade)
+                        regrade=args.regrade, scheduler=args.scheduler)
     errors = sum(1 for g in batch.grades if g.status == "error")
     mean = sum(g.total for g in batch.grades) / max(len(batch.grades), 1)
     reused = f", {batch.meta['reused']} unchanged since the last run" if batch.meta.get("reused") else ""

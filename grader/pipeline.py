@@ -38,12 +38,13 @@ class BatchResult:
 
 
 def grade_batch(paths: list[Path], lab: Lab, settings: Settings, out_dir: Path, db_url: str | None = None,
-                progress: bool = True, regrade: bool = False) -> BatchResult:
+                progress: bool = True, regrade: bool = False, scheduler: str | None = None) -> BatchResult:
     """Grade every submission under ``paths`` into ``out_dir``; return the grades by student.
 
     A submission already in the gradebook with the same file (sha256) and grading key (rubric,
     the settings that change verdicts, grader version) is not judged again: its kept result is
-    scored anew (manual scores may have changed). ``regrade`` judges everything."""
+    scored anew (manual scores may have changed). ``regrade`` judges everything. ``scheduler``:
+    the address of a Dask cluster that judges the submissions (:mod:`grader.cluster`)."""
     submissions = discover(paths)
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.time()
@@ -56,10 +57,17 @@ def grade_batch(paths: list[Path], lab: Lab, settings: Settings, out_dir: Path, 
         kept = {} if regrade else gradebook.reusable(lab.name, key)
         reused = {sub.student: replace(kept[sub.student][1], file=str(sub.path)) for sub in submissions
                   if sub.student in kept and kept[sub.student][0] == sub.sha256}
-        hidden = tuple({(p if p.is_dir() else p.parent).resolve() for p in paths} | {out_dir.resolve()})
-        futures = [pool.submit(_judge_safely, sub, lab, settings, hidden) for sub in submissions if sub.student not in reused]
+        todo = [sub for sub in submissions if sub.student not in reused]
+        if scheduler:
+            from .cluster import judge_on_cluster
+
+            judged = judge_on_cluster(scheduler, todo, lab, settings)
+        else:
+            hidden = tuple({(p if p.is_dir() else p.parent).resolve() for p in paths} | {out_dir.resolve()})
+            judged = (f.result() for f in as_completed([pool.submit(judge_safely, sub, lab, settings, hidden)
+                                                        for sub in todo]))
         # each grade is recorded as soon as it is known (a lazy chain, not a list: nothing waits)
-        for result in itertools.chain(reused.values(), (f.result() for f in as_completed(futures))):
+        for result in itertools.chain(reused.values(), judged):
             grade = score(result, lab.rubric, gradebook.manual_scores(lab.name, result.student), lab.rubric_hash)
             gradebook.record(grade, export.submission_document(grade, settings.lang), export.grader_version(), key)
             grades.append(grade)
@@ -67,6 +75,8 @@ def grade_batch(paths: list[Path], lab: Lab, settings: Settings, out_dir: Path, 
             bar.update()
     grades.sort(key=lambda g: g.student)
     meta = dict(_meta(lab, settings, started, len(submissions)), reused=len(reused))
+    if scheduler:
+        meta["scheduler"] = scheduler
     write_outputs(out_dir, grades, lab, settings.lang, meta)
     return BatchResult(grades, out_dir, meta)
 
@@ -88,7 +98,7 @@ def grading_key(lab: Lab, settings: Settings) -> str:
     return hashlib.sha256(json.dumps([str(p) for p in parts]).encode()).hexdigest()[:16]
 
 
-def _judge_safely(submission: Submission, lab: Lab, settings: Settings, hidden: tuple[Path, ...]) -> SubmissionResult:
+def judge_safely(submission: Submission, lab: Lab, settings: Settings, hidden: tuple[Path, ...]) -> SubmissionResult:
     try:
         return judge_submission(submission, lab, settings, hidden=hidden)
     except Exception as exc:  # noqa: BLE001 - one submission never stops the batch
