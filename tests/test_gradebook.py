@@ -134,3 +134,27 @@ def test_in_memory_database_is_shared_across_threads():
         assert [r["student"] for r in book.submissions("ae-tf")] == ["s1"]
     finally:
         book.close()
+
+
+def test_results_are_kept_losslessly_for_reuse_under_their_grading_key(tmp_path):
+    import dataclasses
+    import json as _json
+
+    from grader.i18n import Text
+    from grader.outcomes import CellRun, Figure, Table, result_from_json, result_to_json
+
+    grade = make_grade()
+    item = grade.result.items[0]
+    rich = dataclasses.replace(grade.result, cells=(CellRun(3, "timed_out", 60.0, "cut after 60 s"),), items=(
+        dataclasses.replace(item, figures=(Figure(2, "iVBOR", "executed"),),
+                            tables=(Table(Text("t", "t"), (Text("a", "b"),), (("1", "2"),), None),)),
+        *grade.result.items[1:]))
+    assert result_from_json(_json.loads(_json.dumps(result_to_json(rich)))) == rich
+    grade = dataclasses.replace(grade, result=rich)
+    with Gradebook(f"sqlite:///{tmp_path / 'g.db'}") as book:
+        book.record(grade, {"student": grade.student}, "0.1.0", grading_key="k1")
+        (sha, kept), = book.reusable(grade.lab, "k1").values()
+        assert sha == grade.sha256 and kept == rich
+        assert book.reusable(grade.lab, "k2") == {}  # other settings: not reused
+        book.record(grade, {"student": grade.student}, "0.1.0", grading_key="k2")  # replaced, not duplicated
+        assert list(book.reusable(grade.lab, "k2")) == [grade.student] and book.reusable(grade.lab, "k1") == {}
