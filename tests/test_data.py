@@ -41,3 +41,14 @@ def test_student_keras_mnist_loader_works_offline_in_the_sandbox():
         assert sandbox.environment["mnist"] == STANDIN and "tensorflow" in sandbox.environment
     assert values["x_train_shape"][1:] == [28, 28] and values["x_dtype"] == "uint8"
     assert values["labels"] == list(range(10))
+
+
+@pytest.mark.slow
+def test_keras3_loader_is_patched_when_a_keras2_lab_imports_it():
+    """Keras 2 labs do not import Keras 3 ahead (a second of every worker's start), yet a student
+    who imports its MNIST loader gets the local data."""
+    spec = SandboxSpec(public_dir=PUBLIC, framework="tensorflow", start_timeout_s=120, env={"TF_USE_LEGACY_KERAS": "1"})
+    with Sandbox(spec) as sandbox:
+        sandbox.load("s", [], {}, 60)
+        values, _ = sandbox.probe("s", "keras3_mnist", None, {}, {}, 60)
+    assert values == {"x_train_shape": [1500, 28, 28], "keras_imported_before": False}

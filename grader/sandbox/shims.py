@@ -9,6 +9,8 @@ Returns what was applied, for the report.
 """
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import os
 import sys
 
@@ -73,13 +75,18 @@ def _tensorflow(source: str) -> dict:
     loader = lambda *a, **k: served_mnist(source)  # noqa: E731
     tf.keras.datasets.mnist.load_data = loader
     versions = {"tensorflow": tf.__version__}
-    try:
-        import keras
+    if os.environ.get("TF_USE_LEGACY_KERAS") == "1" and "keras" not in sys.modules:
+        # Keras 2 lab: tf.keras is tf-keras; Keras 3 (1 s to import) is patched only if a student
+        # imports it (`from keras.datasets import mnist`)
+        sys.meta_path.insert(0, AfterImport("keras.datasets.mnist", lambda module: setattr(module, "load_data", loader)))
+    else:
+        try:
+            import keras
 
-        keras.datasets.mnist.load_data = loader
-        versions["keras"] = keras.__version__
-    except ImportError:
-        pass
+            keras.datasets.mnist.load_data = loader
+            versions["keras"] = keras.__version__
+        except ImportError:
+            pass
     if os.environ.get("TF_USE_LEGACY_KERAS") == "1":
         import tf_keras
 
@@ -87,6 +94,34 @@ def _tensorflow(source: str) -> dict:
     else:
         versions["tf.keras"] = f"keras {versions.get('keras', '?')} (Keras 3)"
     return versions
+
+
+class AfterImport(importlib.abc.MetaPathFinder):
+    """Run ``hook(module)`` right after the module ``name`` is first imported, then step aside:
+    a shim for a library that is only sometimes imported, without importing it ahead."""
+
+    def __init__(self, name: str, hook):
+        self.name, self.hook = name, hook
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        original, hook = spec.loader, self.hook
+
+        class Loader(importlib.abc.Loader):
+            def create_module(self, spec_):
+                return original.create_module(spec_)
+
+            def exec_module(self, module):
+                original.exec_module(module)
+                hook(module)
+
+        spec.loader = Loader()
+        return spec
 
 
 def _torch(source: str) -> dict:
