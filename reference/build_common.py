@@ -3,6 +3,8 @@ under a root, and the ``--root`` command line (``python -m reference.<lab>.build
 from __future__ import annotations
 
 import argparse
+import ast
+import functools
 from pathlib import Path
 from typing import Callable
 
@@ -49,3 +51,40 @@ def build_cli(description: str, build: Callable[[Path], list[Path]], writes: str
     for path in build(args.root):
         print(path)
     return 0
+
+
+@functools.lru_cache(maxsize=None)
+def module_definitions(path: Path) -> dict[str, str]:
+    """Top-level classes and functions of the module at ``path`` (name -> source text, from the
+    first decorator to the last line) and its top-level string constants (name -> value), read
+    with ``ast``: building notebooks never imports the frameworks."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    found: dict[str, str] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+            start = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
+            found[node.name] = "\n".join(lines[start:node.end_lineno])
+        elif (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+              and isinstance(node.value.value, str)):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found[target.id] = node.value.value
+    return found
+
+
+def notebook_metadata(lab: str) -> dict:
+    return {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+        "grader": {"lab": lab},  # lets grader.check() inside the notebook find its lab
+    }
+
+
+def assemble(cells: list[tuple[str, str]], lab: str) -> nbformat.NotebookNode:
+    """A notebook of ``(kind, source)`` cells with deterministic ids ``cell-001``... and no outputs."""
+    nb = nbformat.v4.new_notebook(metadata=notebook_metadata(lab))
+    for number, (kind, source) in enumerate(cells, start=1):
+        make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
+        nb.cells.append(make(source, id=f"cell-{number:03d}"))
+    return nb

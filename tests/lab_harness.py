@@ -73,3 +73,19 @@ def student_from_source(lab: str, source: str, name: str) -> InProcessStudent:
     linecache.cache["<cell 1>"] = (len(source), None, source.splitlines(True), "<cell 1>")  # as the worker does
     exec(compile(source, "<cell 1>", "exec"), namespace)  # noqa: S102 - test mutants
     return InProcessStudent(public, namespace, name)
+
+
+def assert_check_fails(check, student, *fragments: str):
+    """The mutant test's assertion: ``check`` fails ``student`` with a message (or hint) naming the
+    fault in English (each of ``fragments``) and a different, non-empty Polish message."""
+    import pytest
+
+    from grader.checks import CheckFailure
+
+    with pytest.raises(CheckFailure) as err:
+        check(student)
+    text = f"{err.value.message.en} {err.value.hint.en if err.value.hint else ''}"
+    for fragment in fragments:
+        assert fragment in text, text
+    assert err.value.message.pl and err.value.message.pl != err.value.message.en
+    return err.value

@@ -26,7 +26,7 @@ from grader.rubric import load_rubric  # noqa: E402
 from grader.sandbox.supervisor import StudentCodeError  # noqa: E402
 from reference.autoencoders_keras import build_notebooks as build  # noqa: E402
 from reference.autoencoders_keras import checks, samples  # noqa: E402
-from tests.lab_harness import student_from_source  # noqa: E402
+from tests.lab_harness import assert_check_fails, student_from_source  # noqa: E402
 
 LAB = "autoencoders_keras"
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,13 +70,7 @@ def solution_cell(item: str) -> str:
 
 
 def _fails(check, source: str, name: str, *fragments: str) -> CheckFailure:
-    with pytest.raises(CheckFailure) as err:
-        check(student_from_source(LAB, IMPORTS + source, name))
-    text = f"{err.value.message.en} {err.value.hint.en if err.value.hint else ''}"
-    for fragment in fragments:
-        assert fragment in text, text
-    assert err.value.message.pl and err.value.message.pl != err.value.message.en
-    return err.value
+    return assert_check_fails(check, student_from_source(LAB, IMPORTS + source, name), *fragments)
 
 
 def _passes(check, source: str, name: str) -> None:

@@ -9,7 +9,7 @@ pytest.importorskip("tensorflow")
 from grader.checks import CheckFailure  # noqa: E402
 from grader.sandbox.supervisor import StudentCodeError  # noqa: E402
 from reference.generative_tf import checks, oracles  # noqa: E402
-from tests.lab_harness import student_from_source  # noqa: E402
+from tests.lab_harness import assert_check_fails, student_from_source  # noqa: E402
 
 LAB = "generative_tf"
 
@@ -19,13 +19,7 @@ def _student(source: str, name: str):
 
 
 def _fails(check, source: str, name: str, *fragments: str) -> CheckFailure:
-    with pytest.raises(CheckFailure) as err:
-        check(_student(source, name))
-    text = f"{err.value.message.en} {err.value.hint.en if err.value.hint else ''}"
-    for fragment in fragments:
-        assert fragment in text, text
-    assert err.value.message.pl and err.value.message.pl != err.value.message.en
-    return err.value
+    return assert_check_fails(check, _student(source, name), *fragments)
 
 
 # ----------------------------------------------------------------------------------- 2.5

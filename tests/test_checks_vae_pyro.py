@@ -13,7 +13,7 @@ pytest.importorskip("pyro")
 from grader.checks import CheckFailure, SectionCode  # noqa: E402
 from grader.sandbox.supervisor import StudentCodeError  # noqa: E402
 from reference.vae_pyro import checks, solution  # noqa: E402
-from tests.lab_harness import student_from_source  # noqa: E402
+from tests.lab_harness import assert_check_fails, student_from_source  # noqa: E402
 
 LAB = "vae_pyro"
 _SOLUTION_FILE = Path(solution.__file__).read_text(encoding="utf-8")
@@ -35,13 +35,7 @@ def edited(name: str, old: str, new: str) -> str:
 
 
 def _fails(check, source: str, name: str, *fragments: str) -> CheckFailure:
-    with pytest.raises(CheckFailure) as err:
-        check(student_from_source(LAB, source, name))
-    text = f"{err.value.message.en} {err.value.hint.en if err.value.hint else ''}"
-    for fragment in fragments:
-        assert fragment in text, text
-    assert err.value.message.pl and err.value.message.pl != err.value.message.en
-    return err.value
+    return assert_check_fails(check, student_from_source(LAB, source, name), *fragments)
 
 
 def _passes(check, source: str, name: str) -> None:

@@ -34,14 +34,12 @@ autoencoder", a slip of the seed kept verbatim; the given cell is the denoising 
 """
 from __future__ import annotations
 
-import ast
-import functools
 from pathlib import Path
 
 import nbformat
-from nbformat import v4
 
-from ..build_common import REPO_ROOT, build_cli, render, write_files
+from ..build_common import (REPO_ROOT, assemble, build_cli, module_definitions, notebook_metadata, render,
+                            write_files)
 
 LAB = "autoencoders-keras"
 LAB_DIR = Path("reference") / "autoencoders_keras"
@@ -54,34 +52,14 @@ SOLUTION_PATH = _HERE / "solution.py"
 PLACEHOLDER = "ΓΡΑΨΤΕ ΤΗΝ ΑΠΑΝΤΗΣΗ ΣΑΣ ΕΔΩ"
 TODO_MARK = "# ΣΥΜΠΛΗΡΩΣΤΕ"
 
-METADATA = {
-    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-    "language_info": {"name": "python"},
-    "grader": {"lab": LAB},  # lets grader.check() inside the notebook find its lab
-}
+METADATA = notebook_metadata(LAB)
 
 # ---------------------------------------------------------------------------------------------
 # Source text of the modules (parsed with ast, not imported)
 # ---------------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
-def _definitions(path: Path) -> dict[str, str]:
-    """Top-level functions of the module at ``path`` (name -> source text) and its top-level
-    string constants (name -> value)."""
-    source = path.read_text(encoding="utf-8")
-    lines = source.splitlines()
-    found: dict[str, str] = {}
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.FunctionDef):
-            start = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
-            found[node.name] = "\n".join(lines[start:node.end_lineno])
-        elif (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-              and isinstance(node.value.value, str)):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    found[target.id] = node.value.value
-    return found
+_definitions = module_definitions
 
 
 def scaffold_source(name: str) -> str:
@@ -350,14 +328,7 @@ def _cells(slots: dict[str, str]) -> list[tuple[str, str]]:
 
 def notebook(slots: dict[str, str]) -> nbformat.NotebookNode:
     """A notebook with deterministic cell ids ``cell-001``... and no outputs."""
-    nb = v4.new_notebook(metadata=METADATA)
-    for number, (kind, source) in enumerate(_cells(slots), start=1):
-        cell_id = f"cell-{number:03d}"
-        if kind == "markdown":
-            nb.cells.append(v4.new_markdown_cell(source, id=cell_id))
-        else:
-            nb.cells.append(v4.new_code_cell(source, id=cell_id))
-    return nb
+    return assemble(_cells(slots), LAB)
 
 
 def template_notebook() -> nbformat.NotebookNode:

@@ -31,9 +31,8 @@ import textwrap
 from pathlib import Path
 
 import nbformat
-from nbformat import v4
 
-from ..build_common import REPO_ROOT, build_cli, render, write_files
+from ..build_common import REPO_ROOT, assemble, build_cli, notebook_metadata, render, write_files
 
 from . import solution
 from .public import scaffold
@@ -47,11 +46,7 @@ PLACEHOLDER = "TU WPISZ ODPOWIEDŹ"
 TODO = "# TU WPISZ KOD\nraise NotImplementedError()"
 FREE_CODE = "# TU WPISZ KOD"
 
-METADATA = {
-    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-    "language_info": {"name": "python"},
-    "grader": {"lab": "generative-tf"},  # lets grader.check() inside the notebook find its lab
-}
+METADATA = notebook_metadata("generative-tf")
 
 # ---------------------------------------------------------------------------------------------
 # Source text of the modules
@@ -784,14 +779,7 @@ def _cells(slots: dict[str, str], extra: dict[str, tuple[str, ...]] | None = Non
 def notebook(slots: dict[str, str], extra: dict[str, tuple[str, ...]] | None = None) -> nbformat.NotebookNode:
     """A notebook with deterministic cell ids ``cell-001``... and no outputs; ``extra``: code
     cells added after answer slots (see :func:`_cells`)."""
-    nb = v4.new_notebook(metadata=METADATA)
-    for number, (kind, source) in enumerate(_cells(slots, extra), start=1):
-        cell_id = f"cell-{number:03d}"
-        if kind == "markdown":
-            nb.cells.append(v4.new_markdown_cell(source, id=cell_id))
-        else:
-            nb.cells.append(v4.new_code_cell(source, id=cell_id))
-    return nb
+    return assemble(_cells(slots, extra), METADATA["grader"]["lab"])
 
 
 def template_notebook() -> nbformat.NotebookNode:
