@@ -15,7 +15,7 @@
            "checks": [
              {"id", "title", "status", "weight", "public", "message", "message_i18n",
               "hint", "expected", "got", "traceback", "duration_s"}],
-           "tables": [{"title", "columns", "rows", "note"}]}],
+           "tables": [{"title", "columns", "rows", "note"}], "duration_s"}],
         "cells": [{"cell", "status", "duration_s", "error"}]}]}   # execute mode: every code cell's run
 
 Strings (``title``, ``message``, ``hint``, ``error``) are in ``lang``; ``*_i18n`` carry both
@@ -117,6 +117,7 @@ def item_document(item: ItemGrade, lang: str) -> dict:
         "answer": result.answer,
         "checks": [check_document(c, lang) for c in result.checks],
         "tables": [table_document(t, lang) for t in result.tables],
+        "duration_s": round(sum(c.duration_s for c in result.checks), 3),
     }
 
 

@@ -17,7 +17,7 @@ SUBMISSION_KEYS = {"student", "file", "sha256", "status", "error", "error_i18n",
                    "duration_s", "environment", "items", "cells"}
 ITEM_KEYS = {"id", "title", "kind", "points", "max_points", "auto_points", "auto_max",
              "manual_points", "manual_max", "status", "bonus", "object_name", "message",
-             "message_i18n", "answer", "checks", "tables"}
+             "message_i18n", "answer", "checks", "tables", "duration_s"}
 CHECK_KEYS = {"id", "title", "status", "weight", "public", "message", "message_i18n", "hint",
               "expected", "got", "traceback", "duration_s"}
 

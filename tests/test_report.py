@@ -185,6 +185,7 @@ def test_dashboard_histogram_rates_lists_and_links():
     slowest = html.split("Slowest submissions")[1]
     assert slowest.index("s2") < slowest.index("s1") < slowest.index("s3")
     assert "9.0 s" in slowest
+    assert "mean check time [s]" in html
 
 
 def test_write_reports_writes_safe_files(tmp_path):
@@ -219,3 +220,13 @@ def test_information_tables_are_shown_escaped_and_marked_not_scored():
     assert "Reference result" in html and "not scored" in html and "0.804" in html
     assert "&lt;script&gt;alert(6)&lt;/script&gt;" in html and "note &lt;b&gt;" in html
     assert "b" not in {name for name, _ in parsed.tags}
+
+
+def test_dashboard_shows_each_code_items_mean_check_time():
+    grades = [make_grade("s1", checks=(make_check(duration_s=1.5), make_check("check_b", duration_s=0.5))),
+              make_grade("s2", checks=(make_check(duration_s=4.0),))]
+    html = render_dashboard(grades, "en", "Lab", RUBRIC_ITEMS, {}, {})
+    encoder_row = html.split("<code>encoder</code>")[1].split("</tr>")[0]
+    assert "<td>3.00</td>" in encoder_row  # mean of 2.0 and 4.0 s
+    q1_row = html.split("<code>q1</code>")[1].split("</tr>")[0]
+    assert "<td></td>" in q1_row  # a prose item has no checks to time

@@ -72,6 +72,7 @@ _LABELS = {
     "rate": ("Zaliczone / odpowiedziane", "Passed / answered"),
     "attention": ("Wymaga uwagi", "Needs attention"), "reason": ("Powód", "Reason"),
     "slowest": ("Najwolniejsze zgłoszenia", "Slowest submissions"),
+    "item_time": ("średni czas testów [s]", "mean check time [s]"),
     "duration": ("Czas", "Duration"), "none": ("brak", "none"),
     "grader_error_in": ("błąd oceniarki w {item}", "grader error in {item}"),
     "suspicious": ("kod sięga do wnętrza oceniarki (do sprawdzenia): {where}", "code reaches into the grader's internals (review it): {where}"),
@@ -232,9 +233,11 @@ def _item_rates(grades: list[Grade], rubric_items: list, lang: str) -> list[dict
         good = {Outcome.MANUAL, Outcome.PASSED}
         hits = sum(1 for i in graded if i.status in good)
         share = hits / len(graded) if graded else 0.0
+        seconds = [sum(c.duration_s for c in i.result.checks) for i in graded]
         rows.append({"id": item_id, "kind": kind, "title": graded[0].title(lang) if graded else "",
                      "hits": hits, "n": len(graded), "percent": f"{share * 100:.0f}%",
-                     "bar_width": round(share * 100, 1)})
+                     "bar_width": round(share * 100, 1),
+                     "seconds": f"{statistics.fmean(seconds):.2f}" if seconds and kind == "code" else ""})
     return rows
 
 
