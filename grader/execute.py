@@ -22,13 +22,15 @@ from .sections import Span
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def kernel_config(lab, settings, handout: list[str] | None = None) -> dict:
-    """What the kernel is set up with (the rubric's ``execute:``, the settings' overrides, the
-    handout files copied into the kernel's working folder)."""
+def kernel_config(lab, settings) -> dict:
+    """What the kernel is set up with: the rubric's ``execute:``, the settings' overrides, and the
+    lab's handout files (course helpers), copied into the kernel's working folder as on a
+    student's laptop (``display(Code(filename="src/ae.py"))`` reads one)."""
     spec = lab.rubric.execute
     return {"cell_timeout_s": settings.cell_timeout_s or spec.cell_timeout_s, "epochs": spec.epochs,
             "overrides": dict(spec.overrides), "mnist_train": spec.mnist_train, "mnist_test": spec.mnist_test,
-            "start_timeout_s": settings.start_timeout_s, "handout": list(handout or [])}
+            "start_timeout_s": settings.start_timeout_s,
+            "handout": [str((lab.root / entry).resolve()) for entry in lab.rubric.handout]}
 
 
 @dataclass
@@ -45,7 +47,6 @@ class NotebookRun:
     kernel: dict = field(default_factory=dict)
     position: int = 0
     failure: str | None = None  # why the run stopped early (deadline, kernel lost...)
-    timed_out: bool = False
 
     def start(self) -> None:
         cells = [{"kind": "code" if c.kind == "code" else "markdown", "source": c.source} for c in self.notebook.cells]
@@ -73,9 +74,6 @@ class NotebookRun:
 
     def finish(self) -> None:
         self.until(len(self.notebook.cells))
-
-    def cell_ok(self, index: int) -> CellRun | None:
-        return self.records.get(index)
 
     def figures(self, span: Span | None, source: str = "executed") -> tuple[Figure, ...]:
         if span is None:
@@ -113,7 +111,6 @@ class NotebookRun:
             self.texts[index] = str(record["text"])
 
     def _stop(self, exc: BaseException) -> None:
-        self.timed_out = isinstance(exc, (ProbeTimeout, TimeoutError))
         if isinstance(exc, (ProbeTimeout, TimeoutError)):
             self.failure = "the submission's time budget ran out before this cell"
         elif isinstance(exc, (WorkerDied, KernelLost)):
@@ -143,8 +140,7 @@ def reference_figures(lab, settings) -> dict[str, tuple[Figure, ...]]:
             return _REFERENCE[key]
         notebook = load_notebook(Submission("reference", lab.root / path, "", 0))
         with Sandbox(sandbox_spec(lab, settings)) as sandbox:
-            run = NotebookRun(sandbox, notebook, kernel_config(lab, settings, [str((lab.root / e).resolve()) for e in lab.rubric.handout]),
-                              time.monotonic() + settings.submission_timeout_s)
+            run = NotebookRun(sandbox, notebook, kernel_config(lab, settings), time.monotonic() + settings.submission_timeout_s)
             run.start()
             run.finish()
         spans = find_sections(notebook, lab.rubric.sections)

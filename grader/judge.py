@@ -130,7 +130,7 @@ def judge_submission(submission: Submission, lab: Lab, settings: Settings,
         if executed and all(r.outcome is not None for r in resolved.values()):
             executed = []  # every executed item is missing (a blank template): nothing to run the notebook for
         if executed:  # run the notebook; probe each item where its object is defined (its section's end)
-            run = NotebookRun(sandbox, notebook, kernel_config(lab, settings, _handout(lab)), session.deadline)
+            run = NotebookRun(sandbox, notebook, kernel_config(lab, settings), session.deadline)
             run.start()
             session.run = run
             for item in sorted(executed, key=lambda i: _probe_point(i, resolved[i.id], spans, lab, len(notebook.cells))):
@@ -169,12 +169,6 @@ def _probe_point(item: Item, resolution: Resolution, spans: dict[str, Span], lab
     if resolution.snapshot is not None:
         return resolution.snapshot.end_cell
     return section_end_of(item.section, spans, lab.rubric, n_cells)
-
-
-def _handout(lab: Lab) -> list[str]:
-    """The lab's handout files (course helpers) that the kernel's working folder gets, as on a
-    student's laptop (``display(Code(filename="src/ae.py"))`` reads one)."""
-    return [str((lab.root / entry).resolve()) for entry in lab.rubric.handout]
 
 
 def _with_reference_figures(results: list[ItemResult], lab: Lab, settings: Settings, items: list[Item]) -> list[ItemResult]:

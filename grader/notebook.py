@@ -103,11 +103,11 @@ def _cell(index: int, cell) -> Cell:
     source = cell.get("source", "")
     if isinstance(source, list):
         source = "".join(source)
-    return Cell(index, kind if kind in ("code", "markdown") else "raw", str(source), _images(cell),
-                _text_outputs(cell))
+    return Cell(index, kind if kind in ("code", "markdown") else "raw", str(source), cell_images(cell),
+                cell_texts(cell))
 
 
-def _text_outputs(cell) -> tuple[str, ...]:
+def cell_texts(cell) -> tuple[str, ...]:
     """What a code cell printed or displayed as text when the student ran it (bounded)."""
     texts = []
     for output in cell.get("outputs", []) or []:
@@ -123,7 +123,7 @@ def _text_outputs(cell) -> tuple[str, ...]:
     return tuple(texts)
 
 
-def _images(cell) -> tuple[str, ...]:
+def cell_images(cell) -> tuple[str, ...]:
     images = []
     for output in cell.get("outputs", []) or []:
         png = (output.get("data") or {}).get("image/png") if isinstance(output, dict) else None

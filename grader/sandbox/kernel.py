@@ -25,9 +25,7 @@ import numpy as np
 
 from . import protocol
 
-MAX_TEXT = 4000          # characters of text output kept per cell (for the report and section checks)
-MAX_IMAGES_PER_CELL = 8
-MAX_IMAGE_BYTES = 1_500_000
+MAX_TEXT = 4000  # characters of text output kept per cell (for the report and section checks)
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -176,17 +174,10 @@ class KernelSession:
 
     @staticmethod
     def _outputs(cell, index: int) -> dict:
-        texts, images = [], []
-        for output in cell.get("outputs", []):
-            kind = output.get("output_type")
-            data = output.get("data", {}) if kind in ("display_data", "execute_result") else {}
-            png = data.get("image/png")
-            if png and len(images) < MAX_IMAGES_PER_CELL and len(png) <= MAX_IMAGE_BYTES:
-                images.append(png if isinstance(png, str) else "".join(png))
-            text = output.get("text") if kind == "stream" else data.get("text/plain")
-            if text:
-                texts.append(_clean(text if isinstance(text, str) else "".join(text)))
-        return {"text": "".join(texts)[-MAX_TEXT:], "images": images}
+        """What the cell printed and drew, read as the grader reads a stored notebook."""
+        from ..notebook import cell_images, cell_texts
+
+        return {"text": "".join(_clean(t) for t in cell_texts(cell))[-MAX_TEXT:], "images": list(cell_images(cell))}
 
     def close(self) -> None:
         from jupyter_core.utils import run_sync
