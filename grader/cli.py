@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     _common(grade)
     grade.add_argument("--jobs", type=int, help="submissions graded in parallel (default: one per core)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.add_argument("--pool", choices=("auto", "cold"),
+                       help="auto (default): sandboxes forked from a warm parent where every isolation layer is kept; "
+                            "cold: a fresh interpreter per sandbox")
     grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                        help="judge on a Dask distributed cluster (workers need the grader installed; docs/cluster.md)")
     grade.add_argument("--regrade", action="store_true",
@@ -79,7 +82,8 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def _settings(args) -> "object":
     return load_settings({"lang": args.lang, "seed": getattr(args, "seed", None), "jobs": getattr(args, "jobs", None),
-                          "keras": getattr(args, "keras", None), "mode": getattr(args, "mode", None)})
+                          "keras": getattr(args, "keras", None), "mode": getattr(args, "mode", None),
+                          "pool": getattr(args, "pool", None)})
 
 
 def _grade(args) -> int:

@@ -99,7 +99,7 @@ def sandbox_spec(lab: Lab, settings: Settings, hidden: tuple[Path, ...] = ()) ->
                        start_timeout_s=settings.start_timeout_s, memory_mb=settings.memory_mb,
                        limits=settings.sandbox_limits(), data={"mnist": settings.mnist or mnist_source()},
                        env=framework_env(lab, settings), isolation=settings.isolation,
-                       max_processes=settings.max_processes, hidden=(settings.labs_root, *hidden),
+                       max_processes=settings.max_processes, start=settings.pool, hidden=(settings.labs_root, *hidden),
                        visible=tuple(Path(p) for p in [settings.mnist] if p and Path(p).is_file()))
 
 

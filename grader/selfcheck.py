@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from .discover import Submission
@@ -28,6 +29,8 @@ HEADER = Text("Samosprawdzenie (tylko testy publiczne; ocena końcowa może się
 def run_self_check(notebook: Path, lab_name: str, settings: Settings, items: set[str] | None = None) -> str:
     """Grade ``notebook`` with the public checks only and render the result as text."""
     lab = find_lab(lab_name, settings)
+    if settings.pool == "auto":  # one notebook: a warm parent would import the frameworks for one fork
+        settings = replace(settings, pool="cold")
     data = notebook.read_bytes() if notebook.is_file() else b""
     submission = Submission(notebook.stem, notebook, hashlib.sha256(data).hexdigest(), len(data))
     result = judge_submission(submission, lab, settings, only_items=items, public_only=True)

@@ -34,6 +34,9 @@ class Settings:
     cell_timeout_s: float = field(default=0.0, metadata={"help": "execute mode: a cell running longer is cut; 0 = the rubric's"})
     isolation: str = field(default="auto", metadata={"help": "auto: every isolation layer this machine supports "
                                                              "(see `grader doctor`); basic: only the always-on ones"})
+    pool: str = field(default="auto", metadata={"help": "auto: sandbox workers forked from a warm parent that has "
+                                                        "imported the frameworks, where this machine keeps every "
+                                                        "isolation layer that way; cold: a fresh interpreter each"})
     max_processes: int = field(default=512, metadata={"help": "processes and threads of a sandbox (cgroup pids.max)"})
 
     def __post_init__(self) -> None:
@@ -43,6 +46,8 @@ class Settings:
             raise SettingsError(f"keras={self.keras!r}: use 2, 3, or leave it empty for the lab's choice.")
         if self.isolation not in ("auto", "basic"):
             raise SettingsError(f"isolation={self.isolation!r}: use auto or basic.")
+        if self.pool not in ("auto", "cold"):
+            raise SettingsError(f"pool={self.pool!r}: use auto (warm workers where possible) or cold.")
         if self.jobs < 0:
             raise SettingsError(f"jobs={self.jobs}: use 0 (one per core) or a positive number.")
 

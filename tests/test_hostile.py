@@ -40,8 +40,10 @@ def _tree(root: Path, skip: Path | None = None) -> dict[str, str]:
     return out
 
 
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory):
+@pytest.fixture(scope="module", params=["auto", "cold"])
+def batch(request, tmp_path_factory):
+    """The catalogue graded once per way of starting sandboxes: warm (forked from the zygote,
+    namespaces built by the forked child; the default here, as root) and cold (bubblewrap)."""
     base = tmp_path_factory.mktemp("attack")
     course, out = base / "course", base / "course" / "out"
     (course / "class").mkdir(parents=True)
@@ -58,14 +60,16 @@ def batch(tmp_path_factory):
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        assert main(["grade", str(course / "class"), "--lab", "generative-tf", "--out", str(out), "--lang", "en", "--quiet"]) == 0
+        assert main(["grade", str(course / "class"), "--lab", "generative-tf", "--out", str(out), "--lang", "en", "--quiet",
+                     "--pool", request.param]) == 0
     finally:
         for k, v in old.items():
             os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
     after = {"base": _tree(base, skip=out), "repo": _tree(ROOT / "reference") | _tree(ROOT / "rubrics") | _tree(ROOT / "submissions"),
              "tmp": set(os.listdir("/tmp"))}
     doc = json.loads((out / "results.json").read_text())
-    return {"out": out, "doc": doc, "by": {s["student"]: s for s in doc["submissions"]}, "before": before, "after": after}
+    return {"out": out, "doc": doc, "by": {s["student"]: s for s in doc["submissions"]}, "before": before, "after": after,
+            "pool": request.param}
 
 
 def _items(sub: dict) -> dict:
@@ -91,9 +95,13 @@ def test_each_attack_costs_at_most_the_items_it_touches(batch, name):
 
 
 def test_every_graded_submission_records_its_isolation_layers(batch):
+    full = {"no-network", "hidden-grader-files", "read-only-system", "pid-namespace", "uid-65534", "disk-quota"}
+    warm = batch["pool"] == "auto" and detect().namespaces
     for sub in batch["by"].values():
         if sub["status"] == "graded" and sub["environment"].get("isolation"):
-            assert {"bubblewrap", "no-network", "hidden-grader-files"} <= set(sub["environment"]["isolation"])
+            layers = set(sub["environment"]["isolation"])
+            assert full | ({"warm-fork", "forked-namespaces", "no-new-privileges"} if warm else {"bubblewrap"}) <= layers
+            assert sub["environment"]["worker"]["start"] == ("warm" if warm else "cold")
     assert sum(1 for s in batch["by"].values() if s["environment"].get("isolation")) >= len(HOSTILE) - 2
 
 

@@ -23,10 +23,17 @@ needs_cgroups = pytest.mark.skipif(caps.cgroup_memory is None or caps.cgroup_pid
                                    reason="cgroup memory/pids controllers missing: run as root with cgroups")
 
 
+@pytest.fixture(params=["auto", "cold"])
+def start(request):
+    """Every test runs on both ways of starting a worker: warm (forked from the zygote; as root
+    the forked child builds the namespaces itself) and cold (a fresh interpreter, bubblewrap)."""
+    return request.param
+
+
 @pytest.fixture
-def sandbox(tmp_path):
+def sandbox(tmp_path, start):
     spec = SandboxSpec(public_dir=PUBLIC, framework="none", start_timeout_s=30, memory_mb=512, max_processes=64,
-                       hidden=(ROOT, tmp_path))
+                       hidden=(ROOT, tmp_path), start=start)
     with Sandbox(spec) as sb:
         yield sb
 
@@ -102,9 +109,9 @@ def test_memory_bomb_is_stopped_by_the_kernel_and_named(sandbox):
 
 
 @needs_cgroups
-def test_fork_storm_is_bounded_and_nothing_survives_the_sandbox(tmp_path):
+def test_fork_storm_is_bounded_and_nothing_survives_the_sandbox(tmp_path, start):
     tag = f"grader-storm-{uuid.uuid4().hex[:8]}"
-    spec = SandboxSpec(public_dir=PUBLIC, framework="none", start_timeout_s=30, max_processes=64)
+    spec = SandboxSpec(public_dir=PUBLIC, framework="none", start_timeout_s=30, max_processes=64, start=start)
     body = ("n = 0\nfor _ in range(300):\n    try:\n"
             f"        subprocess.Popen(['sh', '-c', 'sleep 600', {tag!r}], start_new_session=True)\n        n += 1\n"
             "    except OSError:\n        break\nreturn [n]")
@@ -119,9 +126,9 @@ def test_fork_storm_is_bounded_and_nothing_survives_the_sandbox(tmp_path):
     assert not leftovers
 
 
-def test_children_that_leave_the_process_group_are_killed_at_the_end(tmp_path):
+def test_children_that_leave_the_process_group_are_killed_at_the_end(tmp_path, start):
     tag = f"grader-orphan-{uuid.uuid4().hex[:8]}"
-    spec = SandboxSpec(public_dir=PUBLIC, framework="none", start_timeout_s=30)
+    spec = SandboxSpec(public_dir=PUBLIC, framework="none", start_timeout_s=30, start=start)
     with Sandbox(spec) as sb:
         _run(sb, f"subprocess.Popen(['sh', '-c', 'sleep 600', {tag!r}], start_new_session=True)\nreturn [1.0]")
     time.sleep(0.5)

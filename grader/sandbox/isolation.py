@@ -12,6 +12,9 @@ Where available:
   working directory; new user, PID, network, IPC and UTS namespaces (no network, no view of
   the grader's processes, so it cannot signal them), uid 65534, all capabilities dropped;
   the sandbox dies with the grader.
+- forked namespaces (warm workers, as root; :mod:`grader.sandbox.namespaces`): the same view
+  and namespaces built by the forked child itself from the same :class:`View`, with a real uid
+  65534 and ``no_new_privs``; bubblewrap cannot wrap a process that is forked, not executed.
 - ``cgroup`` (as root, cgroup v1 or v2): a real memory limit (the kernel kills the worker on
   excess; RLIMIT_AS breaks TensorFlow) and a process-count limit (RLIMIT_NPROC is not
   enforced for root), and every process of the sandbox killed at the end.
@@ -24,9 +27,12 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .namespaces import View
 
 BASE_LAYERS = ("process", "scrubbed-env", "private-workdir", "rlimits", "deadlines", "memory-watchdog",
                "process-group-kill")
@@ -44,11 +50,15 @@ class Capabilities:
     cgroup_memory: Path | None
     cgroup_pids: Path | None
     missing: tuple[tuple[str, str], ...] = field(default=())
+    namespaces: bool = False  # a forked child can build the sandbox's namespaces itself (root)
 
-    def layers(self, isolation: str = "auto") -> tuple[str, ...]:
-        extra = []
+    def layers(self, isolation: str = "auto", warm: bool = False) -> tuple[str, ...]:
+        extra = ["warm-fork"] if warm else []
         if isolation != "basic":
-            if self.bwrap:
+            if warm and self.namespaces:
+                extra += ["forked-namespaces", "read-only-system", "hidden-grader-files", "no-network",
+                          "pid-namespace", "uid-65534", "disk-quota", "no-new-privileges"]
+            elif self.bwrap and not warm:
                 extra += ["bubblewrap", "read-only-system", "hidden-grader-files", "no-network", "pid-namespace",
                           "uid-65534", "disk-quota"]
             if self.cgroup_memory:
@@ -58,9 +68,19 @@ class Capabilities:
         return BASE_LAYERS + tuple(extra)
 
 
-@functools.lru_cache(maxsize=1)
+_detect_lock = threading.Lock()
+
+
 def detect() -> Capabilities:
-    """Probe the machine once per process (about 20 ms)."""
+    """Probe the machine once per process (about 0.1 s). Judge threads start sandboxes at the
+    same moment: the first probes, the others wait for its answer (two concurrent probes
+    would race on the cgroup test folder, and one would wrongly find no cgroups)."""
+    with _detect_lock:
+        return _detect()
+
+
+@functools.lru_cache(maxsize=1)
+def _detect() -> Capabilities:
     root = os.geteuid() == 0
     missing: list[tuple[str, str]] = []
     bwrap = shutil.which("bwrap")
@@ -78,13 +98,24 @@ def detect() -> Capabilities:
     if pids is None:
         missing.append(("cgroup-pids", "needs root and a writable cgroup pids controller; without it RLIMIT_NPROC "
                                        "limits processes (not enforced for root)"))
-    return Capabilities(bwrap, root, memory, pids, tuple(missing))
+    return Capabilities(bwrap, root, memory, pids, tuple(missing), namespaces=root and _namespaces_work())
 
 
 def _bwrap_works(bwrap: str) -> bool:
     try:
         done = subprocess.run([bwrap, "--unshare-all", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
                                "true"], capture_output=True, timeout=10)
+        return done.returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def _namespaces_work() -> bool:
+    """Whether a forked child can build a sandbox here (unshare, tmpfs covers, a recursive
+    read-only remount, /proc of a new PID namespace, uid 65534): tried in a throwaway process."""
+    try:
+        done = subprocess.run([sys.executable, "-I", "-c", "from grader.sandbox.namespaces import selftest; selftest()"],
+                              capture_output=True, timeout=30)
         return done.returncode == 0
     except (OSError, subprocess.SubprocessError):
         return False
@@ -103,7 +134,7 @@ def _cgroup_dir(controller: str) -> Path | None:
             parent.mkdir(exist_ok=True)
             if base == CGROUP_V1:  # v2: controllers must be enabled for children
                 (base / "cgroup.subtree_control").write_text(f"+{controller}")
-            probe = parent / f"probe-{os.getpid()}"
+            probe = parent / f"probe-{os.getpid()}-{uuid.uuid4().hex[:8]}"
             probe.mkdir(exist_ok=True)
             probe.rmdir()
             return parent
@@ -115,36 +146,47 @@ def _cgroup_dir(controller: str) -> Path | None:
 class Confinement:
     """The layers applied to one worker: wraps its command, then attaches and kills it."""
 
-    def __init__(self, isolation: str, memory_mb: int, max_processes: int):
+    def __init__(self, isolation: str, memory_mb: int, max_processes: int, warm: bool = False):
         caps = detect()
         self.caps = caps
-        self.use_bwrap = isolation != "basic" and caps.bwrap is not None
+        self.use_bwrap = isolation != "basic" and caps.bwrap is not None and not warm
+        self.use_namespaces = isolation != "basic" and caps.namespaces and warm
         self.use_cgroups = isolation != "basic"
         self.memory_mb, self.max_processes = memory_mb, max_processes
         self._groups: list[Path] = []
-        self.layers = caps.layers(isolation)
+        self.layers = caps.layers(isolation, warm)
+
+    @staticmethod
+    def view(home: Path, visible: list[Path], hidden: list[Path]) -> View:
+        """What the worker sees: the system read-only; the HOMEs, temporary folders and
+        ``hidden`` (project, submissions, outputs) replaced by empty tmpfs; only ``visible``
+        paths, the interpreter and the libraries shown again; ``home`` its writable tmpfs."""
+        covers = [c for c in _outermost([Path(h) for h in HIDDEN_ROOTS] + [p.resolve() for p in hidden]) if c.is_dir()]
+        return View(tuple(map(str, covers)), tuple(map(str, _bind_back(visible, covers))), str(home),
+                    SANDBOX_TMPFS_BYTES)
 
     def command(self, argv: list[str], home: Path, visible: list[Path], hidden: list[Path]) -> list[str]:
-        """``argv`` wrapped in bubblewrap (when available): the system read-only, the HOMEs,
-        temporary folders and ``hidden`` (project, submissions, outputs) replaced by empty
-        tmpfs, then only ``visible`` paths and the interpreter bound back."""
+        """``argv`` wrapped in bubblewrap (when used) showing it :meth:`view`."""
         if not self.use_bwrap:
             return argv
+        view = self.view(home, visible, hidden)
         cmd = [self.caps.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
                "--uid", "65534", "--gid", "65534", "--ro-bind", "/", "/"]
-        covers = _outermost([Path(h) for h in HIDDEN_ROOTS] + [p.resolve() for p in hidden])
-        for path in covers:
-            if path.is_dir():
-                cmd += ["--tmpfs", str(path)]
-        for path in _bind_back(visible, covers):
-            cmd += ["--ro-bind", str(path), str(path)]
-        cmd += ["--size", str(SANDBOX_TMPFS_BYTES), "--tmpfs", str(home), "--proc", "/proc", "--dev", "/dev",
-                "--chdir", str(home), "--"]
+        for path in view.covers:
+            cmd += ["--tmpfs", path]
+        for path in view.binds:
+            cmd += ["--ro-bind", path, path]
+        cmd += ["--size", str(view.home_bytes), "--tmpfs", view.home, "--proc", "/proc", "--dev", "/dev",
+                "--chdir", view.home, "--"]
         return cmd + argv
 
+    def forked_view(self, home: Path, visible: list[Path], hidden: list[Path]) -> View | None:
+        """The view a warm worker's forked child builds itself (None: no namespaces, basic layers)."""
+        return self.view(home, visible, hidden) if self.use_namespaces else None
+
     def attach(self, pid: int) -> None:
-        """Put the started worker and every process it has started so far (bubblewrap forks
-        the sandboxed process at once) into its cgroups. Called once the worker has answered
+        """Put the started worker and every process it has started so far (bubblewrap, or the
+        forked set-up, starts the sandboxed process at once) into its cgroups. Called once the worker has answered
         ``init``: no student code has run yet, and whatever it starts later inherits them."""
         if not self.use_cgroups:
             return

@@ -23,6 +23,7 @@ import numpy as np
 
 from . import protocol
 from .isolation import Confinement
+from .zygote import ZygoteUnavailable, warm_support, zygote_for
 
 POLL_S = 0.2
 
@@ -76,6 +77,7 @@ class SandboxSpec:
     max_processes: int = 512  # cgroup pids.max (threads count): TensorFlow alone starts dozens
     visible: tuple[Path, ...] = ()  # extra paths the worker may read (an mnist.npz)
     hidden: tuple[Path, ...] = ()  # extra folders the worker must not see (submissions, outputs)
+    start: str = "auto"  # warm: forked from a zygote that imported the framework; cold: a fresh interpreter
 
 
 class Sandbox:
@@ -192,13 +194,27 @@ class Sandbox:
         from_worker_r, from_worker_w = os.pipe()
         log = open(self._workdir / "worker.log", "ab")
         spec = self.spec
-        self._confinement = Confinement(spec.isolation, spec.memory_mb, spec.max_processes)
-        argv = self._confinement.command(
-            [sys.executable, "-I", "-m", "grader.sandbox.worker", str(to_worker_r), str(from_worker_w)],
-            home, [spec.public_dir, *spec.visible], [*spec.hidden, self._workdir])
-        self._proc = subprocess.Popen(
-            argv, pass_fds=(to_worker_r, from_worker_w), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-            cwd=home, env=self._environment(home), start_new_session=True, close_fds=True)
+        visible, hidden = [spec.public_dir, *spec.visible], [*spec.hidden, self._workdir]
+        started = time.monotonic()
+        warm, why = self._warm_choice()
+        if warm:
+            self._confinement = Confinement(spec.isolation, spec.memory_mb, spec.max_processes, warm=True)
+            view = self._confinement.forked_view(home, visible, hidden)
+            try:
+                zygote = zygote_for(spec.framework, spec.env, self._environment(home), spec.start_timeout_s)
+                self._proc = zygote.spawn(view.to_json() if view else None, self._environment(home), str(home),
+                                          to_worker_r, from_worker_w, log.fileno())
+                why = f"forked from the {spec.framework} zygote ({', '.join(zygote.imported) or 'nothing'} imported)"
+            except ZygoteUnavailable as exc:
+                warm, why = False, f"{exc}; started cold instead"
+        if not warm:
+            self._confinement = Confinement(spec.isolation, spec.memory_mb, spec.max_processes)
+            argv = self._confinement.command(
+                [sys.executable, "-I", "-m", "grader.sandbox.worker", str(to_worker_r), str(from_worker_w)],
+                home, visible, hidden)
+            self._proc = subprocess.Popen(
+                argv, pass_fds=(to_worker_r, from_worker_w), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                cwd=home, env=self._environment(home), start_new_session=True, close_fds=True)
         log.close()
         os.close(to_worker_r)
         os.close(from_worker_w)
@@ -209,7 +225,17 @@ class Sandbox:
                 "seed": spec.seed, "limits": spec.limits, "data": spec.data}
         reply, _ = self._call(init, {}, spec.start_timeout_s)
         self._confinement.attach(self._proc.pid)  # started, waiting: no student code has run yet
-        self.environment = dict(reply.get("environment", {}), isolation=list(self._confinement.layers))
+        worker = {"start": "warm" if warm else "cold", "why": why, "duration_s": round(time.monotonic() - started, 3)}
+        self.environment = dict(reply.get("environment", {}), isolation=list(self._confinement.layers), worker=worker)
+
+    def _warm_choice(self) -> tuple[bool, str]:
+        """Whether this worker starts warm, and why (or why not)."""
+        if self.spec.start == "cold":
+            return False, "a fresh interpreter, as asked (pool: cold)"
+        supported, why = warm_support(self.spec.isolation)
+        if not supported:
+            return False, f"a fresh interpreter: {why}"
+        return True, why
 
     def _environment(self, home: Path) -> dict[str, str]:
         """A scrubbed environment: nothing of the grader's, only what the frameworks need."""
@@ -246,7 +272,10 @@ class Sandbox:
             raise WorkerDied(str(exc)) from None
 
     def _check_memory(self) -> None:
-        rss = _tree_rss_mb(self._proc.pid) if self._proc else 0
+        proc = self._proc
+        # a forked worker's set-up processes share the zygote's pages: measure the worker's tree only
+        rss = 0 if proc is None else _rss_mb(proc.worker_pids()) if hasattr(proc, "worker_pids") else \
+            _rss_mb(_tree(proc.pid))
         if rss > self.spec.memory_mb:
             raise MemoryError(f"memory limit of {self.spec.memory_mb} MiB exceeded ({rss:.0f} MiB)")
 
@@ -260,6 +289,8 @@ class Sandbox:
         self._kill()
         if out_of_memory:
             return WorkerDied(f"memory limit of {self.spec.memory_mb} MiB exceeded")
+        if getattr(proc, "setup_error", None):
+            return WorkerDied(f"the sandbox could not be set up: {proc.setup_error}")
         if code is None:
             return WorkerDied("the worker closed its channel")
         if code < 0:
@@ -310,19 +341,24 @@ class _DeadlineReader:
             self.poll()
 
 
-def _tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and its descendants, in MiB (0 if it is gone)."""
-    try:
-        import psutil
+def _tree(pid: int) -> list[int]:
+    """A process and its descendants (empty if it is gone)."""
+    import psutil
 
-        proc = psutil.Process(pid)
-        procs = [proc, *proc.children(recursive=True)]
-        total = 0
-        for p in procs:
-            try:
-                total += p.memory_info().rss
-            except psutil.Error:
-                pass
-        return total / (1 << 20)
-    except Exception:  # noqa: BLE001 - the process may vanish between calls
-        return 0.0
+    try:
+        return [pid, *(p.pid for p in psutil.Process(pid).children(recursive=True))]
+    except psutil.Error:
+        return []
+
+
+def _rss_mb(pids: list[int]) -> float:
+    """Resident memory of these processes together, in MiB (the ones that are gone count 0)."""
+    import psutil
+
+    total = 0
+    for pid in pids:
+        try:
+            total += psutil.Process(pid).memory_info().rss
+        except psutil.Error:  # it may vanish between calls
+            pass
+    return total / (1 << 20)
