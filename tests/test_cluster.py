@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from grader.cli import main
+from grader.sandbox.zygote import warm_support
 from tests.factories import without_timings
 
 pytestmark = pytest.mark.slow
@@ -64,6 +65,8 @@ def test_a_cluster_grades_like_a_local_run(cluster, tmp_path):
     local = json.loads((local_out / "results.json").read_text())
     assert remote["meta"]["scheduler"] == cluster
     assert without_timings(remote) == without_timings(local)
+    if warm_support("auto")[0]:  # each Dask worker process started its own warm pool (a zygote subprocess)
+        assert {s["environment"]["worker"]["start"] for s in remote["submissions"] if s["environment"]} == {"warm"}
     assert sorted(s["student"] for s in remote["submissions"]) == sorted(SAMPLES)
     import sqlite3
 

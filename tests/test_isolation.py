@@ -144,5 +144,8 @@ def test_doctor_names_every_layer_and_what_is_missing(capsys):
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "process-group-kill" in out and "without bubblewrap" in out
+    assert "worker start: " in out
+    if caps.namespaces:
+        assert "warm, forked from a zygote" in out and "forked-namespaces" in out
     for name, _fix in caps.missing:
         assert name in out

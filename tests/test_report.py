@@ -230,3 +230,10 @@ def test_dashboard_shows_each_code_items_mean_check_time():
     assert "<td>3.00</td>" in encoder_row  # mean of 2.0 and 4.0 s
     q1_row = html.split("<code>q1</code>")[1].split("</tr>")[0]
     assert "<td></td>" in q1_row  # a prose item has no checks to time
+
+
+def test_environment_lists_and_mappings_read_as_text():
+    env = {"isolation": ["process", "warm-fork"], "worker": {"start": "warm", "why": "forked from the <tf> zygote"}}
+    html = render_student_report(make_grade(environment=env), "en", "Lab", {})
+    assert "process, warm-fork" in html and "start: warm; why: forked from the &lt;tf&gt; zygote" in html
+    assert "['process'" not in html and "{'" not in html

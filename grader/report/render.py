@@ -162,10 +162,19 @@ def _item_view(item: ItemGrade, lang: str, ui: dict) -> dict:
     }
 
 
+def _plain(value) -> str:
+    """An environment value as a line of text: lists joined, mappings as ``key: value``."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in sorted(value.items()))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_plain(v) for v in value)
+    return str(value)
+
+
 def student_context(grade: Grade, lang: str, lab_title: str, meta: dict) -> dict:
     """Everything the student template shows, computed (no logic left for the template)."""
     ui = ui_labels(lang)
-    environment = [(str(k), str(v)) for k, v in sorted(grade.result.environment.items())]
+    environment = [(str(k), _plain(v)) for k, v in sorted(grade.result.environment.items())]
     return {
         "lab_title": lab_title, "student": grade.student, "file": grade.file,
         "sha_short": grade.sha256[:12], "total": format_number(grade.total),

@@ -304,9 +304,14 @@ def doctor_report(isolation: str = "auto") -> str:
     lines.append(f"bubblewrap: {caps.bwrap or 'not available'}")
     lines.append(f"cgroup memory controller: {caps.cgroup_memory or 'not available'}")
     lines.append(f"cgroup pids controller: {caps.cgroup_pids or 'not available'}")
+    from .zygote import warm_support
+
+    warm, why = warm_support(isolation)
+    lines.append(f"forked namespaces (warm workers, root): {'yes' if caps.namespaces else 'not available'}")
+    lines.append(f"worker start: {'warm, forked from a zygote' if warm else 'cold, a fresh interpreter'} ({why})")
     lines.append("")
     lines.append("layers applied to every sandbox here:")
-    lines += [f"  + {layer}" for layer in caps.layers(isolation)]
+    lines += [f"  + {layer}" for layer in caps.layers(isolation, warm)]
     if caps.missing:
         lines.append("")
         lines.append("missing:")
