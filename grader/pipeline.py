@@ -74,7 +74,8 @@ def grade_batch(paths: list[Path], lab: Lab, settings: Settings, out_dir: Path, 
             bar.set_postfix_str(f"{result.student}: {grade.total:g}/{grade.max:g}", refresh=False)
             bar.update()
     grades.sort(key=lambda g: g.student)
-    meta = dict(_meta(lab, settings, started, len(submissions)), reused=len(reused))
+    meta = dict(_meta(lab, settings, started, len(submissions)), reused=len(reused),
+                worker_starts=_worker_starts(grades))
     if scheduler:
         meta["scheduler"] = scheduler
     write_outputs(out_dir, grades, lab, settings.lang, meta)
@@ -103,6 +104,12 @@ def judge_safely(submission: Submission, lab: Lab, settings: Settings, hidden: t
         return judge_submission(submission, lab, settings, hidden=hidden)
     except Exception as exc:  # noqa: BLE001 - one submission never stops the batch
         return grader_failure(submission, list(lab.rubric.items), exc)
+
+
+def _worker_starts(grades: list[Grade]) -> dict[str, int]:
+    """How the batch's sandboxes started: ``{"warm": n, "cold": m}`` (docs/architecture.md)."""
+    starts = [g.result.environment["worker"]["start"] for g in grades if "worker" in g.result.environment]
+    return {kind: starts.count(kind) for kind in sorted(set(starts))}
 
 
 def _meta(lab: Lab, settings: Settings, started: float, count: int) -> dict:

@@ -205,3 +205,23 @@ def test_without_root_a_bubblewrap_machine_starts_cold(monkeypatch):
     bare = isolation.Capabilities(bwrap=None, root=False, cgroup_memory=None, cgroup_pids=None)
     monkeypatch.setattr(isolation, "detect", lambda: bare)
     assert zygote.warm_support("auto")[0]  # nothing more than the always-on layers either way
+
+
+@needs_warm
+def test_a_batch_says_how_its_sandboxes_started(tmp_path):
+    from grader.cli import main
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("solution", "koder_relu", "blank"):
+        (folder / f"{name}.ipynb").write_bytes((ROOT / "submissions" / "generative-tf" / f"{name}.ipynb").read_bytes())
+    out = tmp_path / "out"
+    assert main(["grade", str(folder), "--lab", "generative-tf", "--out", str(out), "--quiet", "--jobs", "2"]) == 0
+    import json
+
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["meta"]["worker_starts"] == {"warm": 2}  # the blank template needs no sandbox
+    by = {s["student"]: s for s in doc["submissions"]}
+    assert by["solution"]["environment"]["worker"]["start"] == "warm"
+    assert {i["status"] for i in by["solution"]["items"]} <= {"passed", "manual"}  # prose awaits a person
+    assert "warm: 2" in (out / "index.html").read_text()

@@ -111,7 +111,16 @@ def _page(template: str, lang: str, title: str, **context) -> str:
 
 
 def _meta_rows(meta: dict) -> list[tuple[str, str]]:
-    return [(str(k), str(v)) for k, v in sorted(meta.items(), key=lambda kv: str(kv[0]))]
+    return [(str(k), _plain(v)) for k, v in sorted(meta.items(), key=lambda kv: str(kv[0]))]
+
+
+def _plain(value) -> str:
+    """An environment value as a line of text: lists joined, mappings as ``key: value``."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in sorted(value.items()))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_plain(v) for v in value)
+    return str(value)
 
 
 # ---------------------------------------------------------------- student report
@@ -160,15 +169,6 @@ def _item_view(item: ItemGrade, lang: str, ui: dict) -> dict:
         "tables": [{"title": t.title(lang), "columns": [c(lang) for c in t.columns], "rows": t.rows,
                     "note": t.note(lang) if t.note else None} for t in result.tables],
     }
-
-
-def _plain(value) -> str:
-    """An environment value as a line of text: lists joined, mappings as ``key: value``."""
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_plain(v)}" for k, v in sorted(value.items()))
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_plain(v) for v in value)
-    return str(value)
 
 
 def student_context(grade: Grade, lang: str, lab_title: str, meta: dict) -> dict:

@@ -204,7 +204,8 @@ class Sandbox:
                 zygote = zygote_for(spec.framework, spec.env, self._environment(home), spec.start_timeout_s)
                 self._proc = zygote.spawn(view.to_json() if view else None, self._environment(home), str(home),
                                           to_worker_r, from_worker_w, log.fileno())
-                why = f"forked from the {spec.framework} zygote ({', '.join(zygote.imported) or 'nothing'} imported)"
+                flavour = spec.framework if spec.framework != "none" else "plain Python"
+                why = f"forked from the {flavour} zygote ({', '.join(zygote.imported) or 'nothing'} imported)"
             except ZygoteUnavailable as exc:
                 warm, why = False, f"{exc}; started cold instead"
         if not warm:

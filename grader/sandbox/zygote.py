@@ -208,7 +208,10 @@ def _become_worker(request: dict, worker_in: int, worker_out: int, log: int) -> 
             os.environ["PWD"] = request["cwd"]  # as bubblewrap's --chdir leaves it
         tempfile.tempdir = None  # the zygote's TMPDIR is not this sandbox's
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        from .worker import main
+        from . import worker
+
+        sys.argv = [worker.__file__, str(worker_in), str(worker_out)]  # what a cold worker's argv says
+        main = worker.main
     except BaseException:  # noqa: BLE001
         os._exit(71)
     main([str(worker_in), str(worker_out)])  # os._exit at the end
