@@ -30,10 +30,13 @@ def cluster(tmp_path_factory):
     processes = [subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0",
                                    "--dashboard-address", ":0", "--scheduler-file", str(scheduler_file)], **common)]
     try:
-        deadline = time.monotonic() + 60
-        while not scheduler_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        address = json.loads(scheduler_file.read_text())["address"]
+        address, deadline = None, time.monotonic() + 60
+        while address is None and time.monotonic() < deadline:
+            try:  # the scheduler may still be writing its file
+                address = json.loads(scheduler_file.read_text())["address"]
+            except (OSError, ValueError, KeyError):
+                time.sleep(0.2)
+        assert address, f"the Dask scheduler wrote no address to {scheduler_file} in 60 s"
         for _ in range(2):
             processes.append(subprocess.Popen([str(DASK), "worker", address, "--nthreads", "1", "--nworkers", "1",
                                                "--host", "127.0.0.1", "--no-dashboard"], **common))
