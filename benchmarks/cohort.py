@@ -39,23 +39,16 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "submissions" / "generative-tf"
 GRADER = [sys.executable, "-m", "grader"]
+sys.path.insert(0, str(ROOT))
+
+from tests.factories import without_timings  # noqa: E402 - the same comparison the test suite makes
 
 
 def _comparable(doc: dict) -> list:
-    """A results document without timings and without how its sandboxes started."""
-    subs = []
-    for sub in doc["submissions"]:
-        env = {k: v for k, v in sub.get("environment", {}).items() if k not in ("worker", "isolation")}
-        subs.append(_without(dict(sub, environment=env), "duration_s"))
-    return subs
-
-
-def _without(value, key: str):
-    if isinstance(value, dict):
-        return {k: _without(v, key) for k, v in value.items() if k != key}
-    if isinstance(value, list):
-        return [_without(v, key) for v in value]
-    return value
+    """A results document's submissions without timings and without how their sandboxes started."""
+    return without_timings([dict(sub, environment={k: v for k, v in sub.get("environment", {}).items()
+                                                   if k not in ("worker", "isolation")})
+                            for sub in doc["submissions"]])
 
 
 def make_cohort(size: int, folder: Path, only: str | None = None) -> list[Path]:

@@ -23,7 +23,7 @@ import numpy as np
 
 from . import protocol
 from .isolation import Confinement
-from .zygote import ZygoteUnavailable, warm_support, zygote_for
+from .zygote import ForkedWorker, ZygoteUnavailable, warm_support, zygote_for
 
 POLL_S = 0.2
 
@@ -274,9 +274,10 @@ class Sandbox:
 
     def _check_memory(self) -> None:
         proc = self._proc
+        if proc is None:
+            return
         # a forked worker's set-up processes share the zygote's pages: measure the worker's tree only
-        rss = 0 if proc is None else _rss_mb(proc.worker_pids()) if hasattr(proc, "worker_pids") else \
-            _rss_mb(_tree(proc.pid))
+        rss = _rss_mb(proc.worker_pids() if isinstance(proc, ForkedWorker) else _tree(proc.pid))
         if rss > self.spec.memory_mb:
             raise MemoryError(f"memory limit of {self.spec.memory_mb} MiB exceeded ({rss:.0f} MiB)")
 
@@ -290,7 +291,7 @@ class Sandbox:
         self._kill()
         if out_of_memory:
             return WorkerDied(f"memory limit of {self.spec.memory_mb} MiB exceeded")
-        if getattr(proc, "setup_error", None):
+        if isinstance(proc, ForkedWorker) and proc.setup_error:
             return WorkerDied(f"the sandbox could not be set up: {proc.setup_error}")
         if code is None:
             return WorkerDied("the worker closed its channel")

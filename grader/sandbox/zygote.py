@@ -164,11 +164,11 @@ def _child(request: dict, worker_in: int, worker_out: int, log: int, status: int
                 _become_worker(request, worker_in, worker_out, log)  # never returns
             for fd in (worker_in, worker_out, log, status):
                 os.close(fd)
-            os._exit(_exit_code(namespaces.reap_until(worker)))
+            os._exit(os.waitstatus_to_exitcode(namespaces.reap_until(worker)))
         for fd in (worker_in, worker_out, log):
             os.close(fd)
         _, wait_status = os.waitpid(init, 0)
-        os.write(status, f"{_exit_code(wait_status)}\n".encode())
+        os.write(status, f"{os.waitstatus_to_exitcode(wait_status)}\n".encode())  # as Popen.returncode
     except BaseException as exc:  # noqa: BLE001 - no student code has run: report the set-up failure
         try:
             os.write(status, f"setup: {type(exc).__name__}: {exc}\n".encode()[:4000])
@@ -176,13 +176,6 @@ def _child(request: dict, worker_in: int, worker_out: int, log: int, status: int
             pass
         os._exit(70)
     os._exit(0)
-
-
-def _exit_code(wait_status: int) -> int:
-    """A wait status as Popen's returncode: the exit status, or minus the signal."""
-    if os.WIFSIGNALED(wait_status):
-        return -os.WTERMSIG(wait_status)
-    return os.WEXITSTATUS(wait_status)
 
 
 def _become_worker(request: dict, worker_in: int, worker_out: int, log: int) -> None:
