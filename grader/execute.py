@@ -143,6 +143,6 @@ def reference_figures(lab, settings) -> dict[str, tuple[Figure, ...]]:
             run = NotebookRun(sandbox, notebook, kernel_config(lab, settings), time.monotonic() + settings.submission_timeout_s)
             run.start()
             run.finish()
-        spans = find_sections(notebook, lab.rubric.sections)
+        spans = find_sections(notebook, lab.rubric.sections, lab.rubric.task_words)
         _REFERENCE[key] = {sid: run.figures(span, source="reference") for sid, span in spans.items()}
         return _REFERENCE[key]

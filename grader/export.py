@@ -112,6 +112,8 @@ def item_document(item: ItemGrade, lang: str) -> dict:
         "status": item.status.value,
         "bonus": item.bonus,
         "object_name": result.object_name,
+        "object_cell": None if result.object_cell is None else result.object_cell + 1,
+        "notes": [_text(n, lang) for n in result.notes],
         "message": _text(result.message, lang),
         "message_i18n": _i18n(result.message),
         "answer": result.answer,
@@ -144,6 +146,7 @@ def submission_document(grade: Grade, lang: str) -> dict:
         "max": grade.max,
         "duration_s": grade.result.duration_s,
         "environment": _jsonable(dict(grade.result.environment)),
+        "notices": [_text(n, lang) for n in grade.result.notices],
         "items": [item_document(i, lang) for i in grade.items],
         "cells": [{"cell": c.cell, "status": c.status, "duration_s": c.duration_s, "error": c.error}
                   for c in grade.result.cells],

@@ -14,14 +14,14 @@ import ast
 import difflib
 import re
 import symtable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .i18n import Text, message
 from .notebook import Notebook
 from .outcomes import Outcome
 from .parsing import parse, parse_lock, symbol_table
 from .rubric import Extraction, Item, Rubric
-from .sections import Span
+from .sections import SectionMap
 
 _MAGIC = re.compile(r"^\s*[%!]")
 _CELL_MAGICS_WITH_PYTHON = ("%%time", "%%timeit", "%%capture")
@@ -57,10 +57,19 @@ class Snapshot:
     id: str
     end_cell: int
     statements: tuple[Statement, ...]
+    # (name, item id): names the worker sets to that item's stand-in (grader.independence); part
+    # of `id`, so items with the same cells but other stand-ins never share a loaded namespace
+    stand_ins: tuple[tuple[str, str], ...] = ()
 
     def to_wire(self) -> list[dict]:
         return [{"cell": s.cell, "line": s.line, "source": s.source, "binds": list(s.binds)}
                 for s in self.statements]
+
+    def with_stand_ins(self, stand_ins: dict[str, str]) -> "Snapshot":
+        pairs = tuple(sorted({**dict(self.stand_ins), **stand_ins}.items()))
+        base = self.id.split("|", 1)[0]
+        suffix = ",".join(f"{name}={item}" for name, item in pairs)
+        return replace(self, id=f"{base}|stand-ins:{suffix}" if pairs else base, stand_ins=pairs)
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,8 @@ class Resolution:
     snapshot: Snapshot | None
     outcome: Outcome | None = None  # None: found; else missing / errored
     message: Text | None = None
+    cell: int | None = None  # the cell of the definition graded
+    notes: tuple[Text, ...] = ()  # how the item's section was located, when a heading was missing
 
 
 def extract_program(notebook: Notebook) -> Program:
@@ -222,31 +233,97 @@ def build_snapshot(program: Program, end_cell: int, roots: set[str], rules: Extr
     return Snapshot(id=f"cells<{end_cell}", end_cell=end_cell, statements=tuple(kept))
 
 
-def resolve_item(item: Item, program: Program, spans: dict[str, Span], rubric: Rubric,
-                 template: Program, n_cells: int) -> Resolution:
+def resolve_item(item: Item, program: Program, sections: SectionMap, rubric: Rubric,
+                 template: Program, template_sections: SectionMap | None = None) -> Resolution:
     """Find the student's object for a code item: its name (or an alias) as it stands at the
-    end of the item's section, skipping definitions left exactly as the template has them."""
+    end of the item's section, skipping definitions left exactly as the template has them.
+
+    A definition inside the section, or before it, wins; else the first one after it within the
+    same task (vae-pyro's 1a classes sit under the 1b heading). A definition in a later task is
+    never taken: when the item's heading is missing, its task's extent bounds the search.
+    ``template_sections``: the template's own sections, which tell the names the template
+    defines in this task or before it (the VAE's ``train_step`` of the TensorFlow tutorial) from
+    those that only a later task defines (see :func:`later_task_start`)."""
     assert item.object is not None
-    section_end = section_end_of(item.section, spans, rubric, n_cells)
+    limit = sections.limit(item.section)
+    task_end = max(limit, sections.group_end(_group_of(item.section, sections)))
     roots = {n for i in rubric.items if i.object for n in (i.object, *i.aliases)}
+    notes = section_notes(item.section, sections, rubric)
+    later = later_task_start(item, program, sections, rubric, limit, template, template_sections)
+    if later is not None:  # a later task's heading is missing, but its own object says it has begun
+        limit = task_end = later[0]
+        notes += (message("section_cut_by_definition", section=item.section, cell=later[0] + 1, name=later[1]),)
+    # the first definition after the section may be taken, but not from the section of another
+    # item that grades the same name (2.1 and 2.2 both grade `autoencoder`): that one is its own
+    names = {item.object, *item.aliases}
+    task_end = min([task_end] + [sections[o.section].start for o in rubric.items
+                                 if o is not item and o.section in sections and sections[o.section].start >= limit
+                                 and names & {o.object, *o.aliases}])
     untouched: str | None = None
     for name in (item.object, *item.aliases):
-        defs = program.definitions(name, before=section_end) or program.definitions(name)[:1]
+        defs = program.definitions(name, before=limit) or [
+            s for s in program.definitions(name, before=task_end) if s.cell >= limit][:1]
         if not defs:
             continue
         chosen = defs[-1]
-        end = max(section_end, chosen.cell + 1)
+        end = max(limit, chosen.cell + 1)
         if not _answered(program, template, name, chosen, end, rubric.extraction):
             untouched = untouched or name
             continue
-        return Resolution(item.id, name, build_snapshot(program, end, roots, rubric.extraction))
+        return Resolution(item.id, name, build_snapshot(program, end, roots, rubric.extraction), cell=chosen.cell,
+                          notes=notes)
     for broken in program.broken:
-        if broken.cell < section_end and {item.object, *item.aliases} & set(broken.guessed_names):
+        if broken.cell < task_end and names & set(broken.guessed_names):
             text = message("syntax_error", cell=broken.cell + 1, line=broken.line, error=broken.error)
-            return Resolution(item.id, None, None, Outcome.ERRORED, text)
+            return Resolution(item.id, None, None, Outcome.ERRORED, text, notes=notes)
     if untouched:
-        return Resolution(item.id, None, None, Outcome.MISSING, message("untouched", name=untouched))
-    return Resolution(item.id, None, None, Outcome.MISSING, missing_message(item, program))
+        return Resolution(item.id, None, None, Outcome.MISSING, message("untouched", name=untouched), notes=notes)
+    return Resolution(item.id, None, None, Outcome.MISSING, missing_message(item, program), notes=notes)
+
+
+def later_task_start(item: Item, program: Program, sections: SectionMap, rubric: Rubric, limit: int,
+                     template: Program | None = None, template_sections: SectionMap | None = None) -> tuple[int, str] | None:
+    """Where a later task visibly begins inside this item's section although no heading says
+    so: the first definition of a name that only a later task's items grade (task 3's
+    ``conditioned_mnist`` inside an unbounded 2.5). Names shared with this task or an earlier one
+    (``compute_loss`` of 2.5 and 3.loss), and names the template itself defines before the later
+    task (the TensorFlow tutorial's VAE ``train_step`` in task 2, not 4.step's), say nothing.
+    Returns (cell, name), or None."""
+    group = _group_of(item.section, sections)
+    if group is None:
+        return None
+    earlier, later = set(), set()
+    for other in rubric.items:
+        other_group = _group_of(other.section, sections)
+        names = {n for n in (other.object, *other.aliases) if n}
+        (later if other_group is not None and other_group > group else earlier).update(names)
+    if template is not None and template_sections is not None:
+        task_end = template_sections.group_end(group)
+        earlier |= {n for n in later if any(s.cell < task_end for s in template.definitions(n))}
+    start = sections.extent(item.section).start
+    markers = [(s.cell, name) for s in program.statements if start < s.cell < limit and s.kind in ("def", "class", "assign")
+               for name in s.binds if name in later - earlier]
+    return min(markers) if markers else None
+
+
+def _group_of(section: str, sections: SectionMap) -> int | None:
+    rule = sections.rules.get(section)
+    return rule.group if rule is not None else None
+
+
+def section_notes(section: str, sections: SectionMap, rubric: Rubric) -> tuple[Text, ...]:
+    """When a section's heading was not found: which part of the notebook was used instead."""
+    if section in sections:
+        if sections.how.get(section) == "title":
+            span = sections[section]
+            return (message("section_by_title", section=section, cell=span.start + 1),)
+        return ()
+    extent = sections.extent(section)
+    group = _group_of(section, sections)
+    if group is not None and sections.group_start(group) is not None:
+        return (message("section_not_found_task", section=section, task=str(group), first=extent.start + 1,
+                        last=max(extent.end, extent.start + 1)),)
+    return (message("section_not_found", section=section, last=max(extent.end, 1)),)
 
 
 SUSPICIOUS = re.compile(r"sys\.modules|gc\.get_(objects|referrers|referents)|_getframe|f_back|f_globals|"
@@ -267,14 +344,10 @@ def suspicious_code(program: Program) -> list[str]:
     return found
 
 
-def section_end_of(section: str, spans: dict[str, Span], rubric: Rubric, n_cells: int) -> int:
-    """Where a section ends; when its heading was deleted, where the next section the rubric
-    lists (and the notebook still has) begins, so that a later redefinition is not taken."""
-    if section in spans:
-        return spans[section].end
-    order = list(rubric.sections)
-    later = [spans[s].start for s in order[order.index(section) + 1:] if s in spans]
-    return min(later) if later else n_cells
+def section_end_of(section: str, sections: SectionMap) -> int:
+    """Where an item of ``section`` is probed at the latest (execute mode) and where its last
+    definition is taken from: the section's end, or its task's end when its heading is missing."""
+    return sections.limit(section)
 
 
 def _answered(program: Program, template: Program, name: str, chosen: Statement, end: int,

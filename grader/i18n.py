@@ -23,7 +23,11 @@ class Text:
         return self.en if lang == "en" else self.pl
 
     def format(self, **values: object) -> "Text":
-        return Text(self.pl.format(**values), self.en.format(**values))
+        """A value that is itself a :class:`Text` fills each language with its own wording."""
+        def filled(lang: str) -> dict[str, object]:
+            return {k: v(lang) if isinstance(v, Text) else v for k, v in values.items()}
+
+        return Text(self.pl.format(**filled("pl")), self.en.format(**filled("en")))
 
     def to_json(self) -> dict[str, str]:
         return {"pl": self.pl, "en": self.en}
@@ -95,6 +99,28 @@ MESSAGES: dict[str, Text] = {
         pl="Kod sekcji {section} jest taki jak w szablonie: zadanie nie zostało rozwiązane.",
         en="The code of section {section} is the template's: the task is not answered.",
     ),
+    "section_not_found_task": Text(
+        pl="Nie znaleziono nagłówka zadania {section}; definicję szukano po nazwie w części zadania {task} "
+           "(komórki {first}–{last}), nigdy w późniejszym zadaniu.",
+        en="The heading of task {section} was not found; the definition was looked up by name in task {task}'s "
+           "part of the notebook (cells {first}–{last}), never in a later task.",
+    ),
+    "section_not_found": Text(
+        pl="Nie znaleziono nagłówka zadania {section} ani nagłówka jego grupy; definicję szukano przed komórką {last} "
+           "(początkiem następnego znalezionego zadania).",
+        en="Neither the heading of task {section} nor its group's heading was found; the definition was looked up "
+           "before cell {last} (where the next task found begins).",
+    ),
+    "section_cut_by_definition": Text(
+        pl="Brak nagłówka późniejszego zadania: sekcję {section} zakończono na komórce {cell}, w której zdefiniowano "
+           "`{name}` (obiekt późniejszego zadania).",
+        en="A later task's heading is missing: section {section} was ended at cell {cell}, which defines `{name}` "
+           "(a later task's object).",
+    ),
+    "section_by_title": Text(
+        pl="Zadanie {section} rozpoznano po tytule nagłówka bez numeru (komórka {cell}).",
+        en="Task {section} was recognised by the title of a heading without a number (cell {cell}).",
+    ),
     "section_missing": Text(
         pl="Nie znaleziono sekcji {section} w notatniku (usunięty nagłówek?).",
         en="Section {section} was not found in the notebook (deleted heading?).",
@@ -102,6 +128,11 @@ MESSAGES: dict[str, Text] = {
     "part_manual": Text(
         pl="Testy automatyczne oceniają {auto} pkt; pozostałe {manual} pkt (wnioski) ocenia prowadzący.",
         en="Automatic checks decide {auto} pts; the remaining {manual} pts (the conclusions) are scored by the instructor.",
+    ),
+    # grader.independence: other items' objects this item's code uses, replaced by the reference's
+    "stand_ins_used": Text(
+        pl="Oceniono z wzorcowymi wersjami: {names} — błąd w nich liczy się tylko w ich własnym punkcie.",
+        en="Graded with the reference versions of: {names}, so a fault there costs only that item.",
     ),
     "report_failed": Text(
         pl="Nie udało się obliczyć: {error}",
@@ -119,10 +150,24 @@ MESSAGES: dict[str, Text] = {
         pl="Plik {file} jest pusty. Wyślij notatnik ponownie (Plik > Pobierz > .ipynb).",
         en="File {file} is empty. Submit the notebook again (File > Download > .ipynb).",
     ),
-    "load_not_utf8": Text(
-        pl="Plik {file} nie jest tekstem UTF-8 (bajt {position}). Zapisz notatnik ponownie z Jupytera/Colaba.",
-        en="File {file} is not UTF-8 text (byte {position}). Save the notebook again from Jupyter/Colab.",
+    # a notebook with bytes that are not UTF-8 is read anyway (grader.notebook.decode_lenient) and graded;
+    # the notice says where ({where}: repair_cell(s) / repair_outside) and how ({how}: repair_cp1250 / _replacement)
+    "load_repaired": Text(
+        pl="Plik {file} zawiera bajty, które nie są poprawnym UTF-8 (np. tekst zapisany w edytorze Windows); "
+           "miejsca: {where}. Odczytano je {how}; resztę notatnika odczytano bez zmian i oceniono całość. "
+           "Sprawdź ten tekst i zapisz notatnik jako UTF-8 (Jupyter i Colab zapisują tak same).",
+        en="File {file} holds bytes that are not valid UTF-8 (e.g. text saved by a Windows editor) in: {where}. "
+           "They were read {how}; the rest of the notebook was read as it is and everything was graded. "
+           "Check that text and save the notebook as UTF-8 (Jupyter and Colab do so).",
     ),
+    "repair_cell": Text(pl="komórka {cells}", en="cell {cells}"),
+    "repair_cells": Text(pl="komórki {cells}", en="cells {cells}"),
+    "repair_outside": Text(pl="wyniki lub metadane (poza treścią komórek)",
+                           en="outputs or metadata (outside the cells' source)"),
+    "repair_cp1250": Text(pl="jako cp1250 (kodowanie polskich liter w Windows)",
+                          en="as cp1250 (the Windows encoding of Polish letters)"),
+    "repair_replacement": Text(pl="jako znaki zastępcze � (te bajty nie są literami w cp1250)",
+                               en="as replacement characters � (those bytes are no letters in cp1250)"),
     "load_bad_json": Text(
         pl="Plik {file} nie jest poprawnym JSON-em ({error}); plik jest uszkodzony lub ucięty. Pobierz notatnik ponownie.",
         en="File {file} is not valid JSON ({error}); it is damaged or truncated. Download the notebook again.",

@@ -23,13 +23,14 @@ from .execute import NotebookRun, kernel_config, reference_figures
 from .extract import (Program, Resolution, Snapshot, build_snapshot, extract_program, resolve_item, section_end_of,
                       suspicious_code)
 from .i18n import Text, message
+from .independence import apply_stand_ins
 from .labs import Lab
 from .notebook import Notebook, NotebookError, load_notebook
 from .outcomes import CheckResult, Figure, ItemResult, Outcome, SubmissionResult, Table, item_status
 from .rubric import CheckSpec, Item
 from .sandbox.supervisor import (KernelLost, ProbeBug, ProbeTimeout, Sandbox, SandboxSpec, StudentCodeError,
                                  WorkerDied)
-from .sections import Span, find_sections, is_placeholder, prose_answer
+from .sections import SectionMap, Span, find_sections, is_placeholder, prose_answer
 from .settings import Settings
 
 
@@ -55,7 +56,7 @@ class _Session:
 
     def ensure_loaded(self, snapshot: Snapshot, name: str) -> None:
         cells = {s.cell: self.program.cell_sources.get(s.cell, "") for s in snapshot.statements}
-        failures = self.sandbox.load(snapshot.id, snapshot.to_wire(), cells, self.remaining())
+        failures = self.sandbox.load(snapshot.id, snapshot.to_wire(), cells, self.remaining(), dict(snapshot.stand_ins))
         for failure in failures:
             if name in failure["binds"]:
                 text = message("definition_failed", name=name, cell=failure["cell"] + 1, error=failure["error"])
@@ -117,7 +118,7 @@ def judge_submission(submission: Submission, lab: Lab, settings: Settings,
     except NotebookError as exc:
         return _unreadable(submission, items, exc.text, time.monotonic() - started)
     program = extract_program(notebook)
-    spans = find_sections(notebook, lab.rubric.sections)
+    spans = find_sections(notebook, lab.rubric.sections, lab.rubric.task_words)
     spec = sandbox_spec(lab, settings, hidden)
     if sandbox is not None:
         sandbox.reseed(settings.seed)
@@ -154,21 +155,21 @@ def judge_submission(submission: Submission, lab: Lab, settings: Settings,
         environment["suspicious_code"] = suspicious
     return SubmissionResult(submission.student, str(submission.path), submission.sha256, tuple(results),
                             environment=environment, duration_s=round(time.monotonic() - started, 3),
-                            cells=run.cell_runs() if run is not None else ())
+                            cells=run.cell_runs() if run is not None else (), notices=notebook.notices)
 
 
-def _resolve(item: Item, notebook: Notebook, program: Program, spans: dict[str, Span], lab: Lab) -> Resolution:
+def _resolve(item: Item, notebook: Notebook, program: Program, spans: SectionMap, lab: Lab) -> Resolution:
     if item.target == "section":
         return _resolve_section(item, notebook, program, spans, lab)
-    return resolve_item(item, program, spans, lab.rubric, lab.template_program, len(notebook.cells))
+    return resolve_item(item, program, spans, lab.rubric, lab.template_program, lab.template_sections)
 
 
-def _probe_point(item: Item, resolution: Resolution, spans: dict[str, Span], lab: Lab, n_cells: int) -> int:
+def _probe_point(item: Item, resolution: Resolution, spans: SectionMap, lab: Lab, n_cells: int) -> int:
     """Execute mode: the cell before which an item is probed: the end of its section, or later
     when its object is defined after it (vae-pyro's 1a classes sit under the 1b heading)."""
     if resolution.snapshot is not None:
         return resolution.snapshot.end_cell
-    return section_end_of(item.section, spans, lab.rubric, n_cells)
+    return section_end_of(item.section, spans)
 
 
 def _with_reference_figures(results: list[ItemResult], lab: Lab, settings: Settings, items: list[Item]) -> list[ItemResult]:
@@ -184,7 +185,7 @@ def framework_env(lab: Lab, settings: Settings) -> dict[str, str]:
     return {"TF_USE_LEGACY_KERAS": "1"} if lab.rubric.framework == "tensorflow" and keras == "2" else {}
 
 
-def _judge_code(item: Item, notebook: Notebook, program: Program, spans: dict[str, Span], lab: Lab,
+def _judge_code(item: Item, notebook: Notebook, program: Program, spans: SectionMap, lab: Lab,
                 session: _Session, public_only: bool, resolution: Resolution | None = None) -> ItemResult:
     specs = [s for s in item.checks if s.public or not public_only]
     span = spans.get(item.section)
@@ -197,24 +198,28 @@ def _judge_code(item: Item, notebook: Notebook, program: Program, spans: dict[st
     answer = (prose_answer(notebook, span, lab.template_texts) or None) if item.manual_points and span else None
     if resolution.outcome is not None:
         checks = tuple(_unrun(spec, lab, resolution) for spec in specs)
-        return ItemResult(item.id, resolution.outcome, checks, resolution.message, answer=answer, figures=figures)
+        return ItemResult(item.id, resolution.outcome, checks, resolution.message, answer=answer, figures=figures,
+                          notes=resolution.notes)
     if not item.checks:  # answered, no automatic check: a person scores it
         return ItemResult(item.id, Outcome.MANUAL, message=message("code_manual"), object_name=resolution.name,
-                          figures=figures)
+                          figures=figures, object_cell=resolution.cell, notes=resolution.notes)
     failed_cell = _failed_definition(program, resolution, run, _probe_point(item, resolution, spans, lab,
                                                                             len(notebook.cells))) if executed else None
     if failed_cell is not None:  # the notebook never built the object: say which cell, run nothing
         text = message("definition_failed", name=resolution.name, cell=failed_cell.cell + 1, error=failed_cell.error or "")
         checks = tuple(CheckResult(spec.id, check_title(lab.check_function(spec.id)), Outcome.ERRORED, spec.weight,
                                    spec.public, text) for spec in specs)
-        return ItemResult(item.id, Outcome.ERRORED, checks, text, object_name=resolution.name, answer=answer, figures=figures)
+        return ItemResult(item.id, Outcome.ERRORED, checks, text, object_name=resolution.name, answer=answer, figures=figures,
+                          object_cell=resolution.cell, notes=resolution.notes)
+    if not executed:  # other items' objects its code uses: the lab's stand-ins (grader.independence)
+        resolution = apply_stand_ins(item, resolution, lab.rubric, lab.stand_ins)
     handle = StudentHandle(session, resolution.name, resolution.snapshot, lab, section, executed)
     checks = tuple(_run_check(spec, lab, handle) for spec in specs)
     tables = tuple(_run_report(name, lab, handle) for name in item.reports if not public_only)
     text = message("part_manual", auto=f"{item.points - item.manual_points:g}",
                    manual=f"{item.manual_points:g}") if item.manual_points else None
     return ItemResult(item.id, item_status(checks), checks, text, object_name=resolution.name, answer=answer,
-                      figures=figures, tables=tables)
+                      figures=figures, tables=tables, object_cell=resolution.cell, notes=resolution.notes)
 
 
 def _failed_definition(program: Program, resolution: Resolution, run, end: int):
@@ -235,15 +240,14 @@ def _section_code(notebook: Notebook, span: Span | None, run=None) -> SectionCod
     return SectionCode(tuple(c.source for c in cells), outputs)
 
 
-def _resolve_section(item: Item, notebook: Notebook, program: Program, spans: dict[str, Span], lab: Lab) -> Resolution:
+def _resolve_section(item: Item, notebook: Notebook, program: Program, spans: SectionMap, lab: Lab) -> Resolution:
     """A ``target: section`` item: the section must exist and its code differ from the
     template's; its snapshot (every graded object as it stands at the section's end) lets the
     checks and reports probe those objects."""
     span = spans.get(item.section)
     if span is None:
         return Resolution(item.id, None, None, Outcome.MISSING, message("section_missing", section=item.section))
-    template_spans = find_sections(lab.template, lab.rubric.sections)
-    template_span = template_spans.get(item.section)
+    template_span = lab.template_sections.get(item.section)
     given = set() if template_span is None else {
         _normalised(c.source) for c in lab.template.cells[template_span.start:template_span.end] if c.kind == "code"}
     written = {_normalised(c.source) for c in notebook.cells[span.start:span.end] if c.kind == "code"} - {""}
@@ -310,7 +314,7 @@ def _unrun(spec: CheckSpec, lab: Lab, resolution: Resolution) -> CheckResult:
     return CheckResult(spec.id, check_title(fn), resolution.outcome, spec.weight, spec.public, resolution.message)
 
 
-def _judge_prose(item: Item, notebook: Notebook, spans: dict[str, Span], lab: Lab, run=None) -> ItemResult:
+def _judge_prose(item: Item, notebook: Notebook, spans: SectionMap, lab: Lab, run=None) -> ItemResult:
     span = spans.get(item.section)
     if span is None:
         return ItemResult(item.id, Outcome.MISSING, message=message("prose_missing_question", section=item.section))

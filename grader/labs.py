@@ -7,16 +7,17 @@ may import (scaffold and probes). Which checks run comes from this declared data
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 from .discover import Submission
 from .errors import LabNotFound, RubricError
 from .extract import Program, extract_program
+from .independence import stand_in_items
 from .notebook import Notebook, NotebookError, load_notebook
 from .rubric import Rubric, load_rubric, resolve_check
-from .sections import template_markdown
+from .sections import SectionMap, find_sections, template_markdown
 from .settings import Settings
 
 
@@ -27,6 +28,8 @@ class Lab:
     rubric_path: Path
     rubric: Rubric
     rubric_hash: str
+    # ids of the items the lab's public probes have a stand-in for (STAND_INS), read statically
+    stand_ins: frozenset[str] = frozenset()
 
     @property
     def title(self):
@@ -62,6 +65,10 @@ class Lab:
         return extract_program(self.template)
 
     @cached_property
+    def template_sections(self) -> SectionMap:
+        return find_sections(self.template, self.rubric.sections, self.rubric.task_words)
+
+    @cached_property
     def template_texts(self) -> set[str]:
         return template_markdown(self.template)
 
@@ -78,7 +85,25 @@ def find_lab(name: str, settings: Settings) -> Lab:
         raise LabNotFound(f"lab {name!r}: no rubric at {path}. Fix: use one of: {known} (see `grader labs`).")
     rubric, digest = load_rubric(path)
     root = settings.labs_root if path.parent == rubric_dir(settings) else path.parent.parent
-    return Lab(rubric.lab, root, path, rubric, digest)
+    lab = Lab(rubric.lab, root, path, rubric, digest)
+    return replace(lab, stand_ins=lab_stand_ins(lab))
+
+
+def lab_stand_ins(lab: Lab) -> frozenset[str]:
+    """The item ids ``STAND_INS`` of the lab's ``probes.py`` covers, each checked to be a code item
+    graded on an object (the judge reads the keys without importing the file: grader.independence)."""
+    probes = lab.public_dir / "probes.py"
+    try:
+        ids = stand_in_items(probes)
+    except ValueError as exc:
+        raise RubricError(f"{probes}: {exc}. Fix: write `STAND_INS = {{'item id': factory, ...}}` once, at module level.") from None
+    objects = {i.id for i in lab.rubric.items if i.kind == "code" and i.target == "object"}
+    unknown = sorted(ids - objects)
+    if unknown:
+        raise RubricError(f"{probes}: STAND_INS has stand-ins for {', '.join(map(repr, unknown))}, which are not code items "
+                          f"graded on an object in {lab.rubric_path}. Fix: key STAND_INS by those items' ids "
+                          f"({', '.join(sorted(objects)) or 'none'}) or remove the entry.")
+    return ids
 
 
 def list_labs(settings: Settings) -> list[Lab]:

@@ -85,6 +85,9 @@ class ItemResult:
     student's name that was graded (an alias or a redefinition found in the section);
     ``answer`` is the extracted prose answer (prose items, and code items with a manual part);
     ``tables`` what the item's report functions computed (shown, never scored).
+    ``object_cell`` is the (0-based) cell of the definition graded; ``notes`` say how the item
+    was located when that is worth knowing (a heading not found and the boundary used instead,
+    another item's object replaced by the reference's).
     """
 
     item_id: str
@@ -95,6 +98,8 @@ class ItemResult:
     answer: str | None = None
     figures: tuple[Figure, ...] = ()
     tables: tuple[Table, ...] = ()
+    object_cell: int | None = None
+    notes: tuple[Text, ...] = ()
 
 
 def item_status(checks: tuple[CheckResult, ...]) -> Outcome:
@@ -119,7 +124,8 @@ class SubmissionResult:
     ``error`` is set when the submission could not be graded at all (unreadable file);
     then ``items`` still lists every item, each ``missing``, so that the grade is 0 and
     nothing is silently dropped. ``environment`` records what the sandbox ran with
-    (data source, isolation layers, seeds).
+    (data source, isolation layers, seeds). ``notices`` are what the student should know about
+    the file itself (cells whose bytes were not valid UTF-8 and how they were read).
     """
 
     student: str
@@ -130,6 +136,7 @@ class SubmissionResult:
     environment: dict[str, object] = field(default_factory=dict)
     duration_s: float = 0.0
     cells: tuple[CellRun, ...] = ()  # execute mode: every code cell's run, in notebook order
+    notices: tuple[Text, ...] = ()
 
     @property
     def status(self) -> str:
@@ -185,9 +192,11 @@ def result_to_json(result: SubmissionResult) -> dict:
         "student": result.student, "file": result.file, "sha256": result.sha256,
         "error": _text(result.error), "environment": result.environment, "duration_s": result.duration_s,
         "cells": [[c.cell, c.status, c.duration_s, c.error] for c in result.cells],
+        "notices": [_text(n) for n in result.notices],
         "items": [{
             "item_id": i.item_id, "status": i.status.value, "message": _text(i.message),
             "object_name": i.object_name, "answer": i.answer,
+            "object_cell": i.object_cell, "notes": [_text(n) for n in i.notes],
             "figures": [[f.cell, f.png_base64, f.source] for f in i.figures],
             "tables": [{"title": _text(t.title), "columns": [_text(c) for c in t.columns],
                         "rows": [list(r) for r in t.rows], "note": _text(t.note)} for t in i.tables],
@@ -209,7 +218,9 @@ def result_from_json(data: dict) -> SubmissionResult:
         tuple(Figure(cell, png, source) for cell, png, source in i["figures"]),
         tuple(Table(text(t["title"]), tuple(text(c) for c in t["columns"]), tuple(tuple(r) for r in t["rows"]),
                     text(t["note"])) for t in i["tables"]),
+        i.get("object_cell"), tuple(text(n) for n in i.get("notes", ())),  # absent in results stored before these fields existed
     ) for i in data["items"])
     return SubmissionResult(data["student"], data["file"], data["sha256"], items, text(data["error"]),
                             data["environment"], data["duration_s"],
-                            tuple(CellRun(cell, status, duration, error) for cell, status, duration, error in data["cells"]))
+                            tuple(CellRun(cell, status, duration, error) for cell, status, duration, error in data["cells"]),
+                            tuple(text(n) for n in data.get("notices", ())))

@@ -21,6 +21,9 @@ from .parsing import parse
 from .i18n import Text
 
 SCHEMA_VERSION = 1
+# A task number: a leading integer, an optional letter (1a), then dotted parts that are digits or
+# lower-case words (2.5, 3.data, 1.plot).
+TASK_NUMBER = r"\d+[a-z]?(?:\.(?:\d+|[a-z][a-z0-9_]*))*"
 
 
 class _Strict(BaseModel):
@@ -64,6 +67,24 @@ class Item(_Strict):
         (), description="functions report_* of the checks module: tables shown with the item, never scored")
     mode: Literal["definitions", "execute"] | None = Field(
         None, description="how this item's objects are obtained; default: the rubric's `mode`")
+    graded_with: tuple[str, ...] = Field(
+        (), description="ids of other code items whose objects this item's code uses as the student wrote them "
+                        "(graded together); the objects of other items are replaced by the lab's stand-ins")
+
+
+class SectionSpec(_Strict):
+    """A section found by its task number in any heading style (docs/rubrics.md)."""
+
+    number: str | tuple[str, ...] = Field(
+        description="task number(s) whose heading opens the section: '2.5', '3.data', or a list ('3.1', '3.2', '3.3') "
+                    "when several headings form one section")
+    titles: tuple[str, ...] = Field(
+        (), description="phrases of numberless headings that name this task ('Uzupełnij funkcję kosztu'), "
+                        "recognised within the section's task only")
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        return (self.number,) if isinstance(self.number, str) else tuple(self.number)
 
 
 class Extraction(_Strict):
@@ -105,7 +126,12 @@ class Rubric(_Strict):
         (), description="files or folders students get with the template (`grader handout`), relative to the lab root, "
                         "e.g. course helpers the template imports")
     placeholders: tuple[str, ...] = ("TU WPISZ ODPOWIEDŹ", "YOUR ANSWER HERE")
-    sections: dict[str, str] = Field(description="section id -> regex matched against markdown cells")
+    sections: dict[str, SectionSpec | str] = Field(
+        description="section id -> its task number(s) and titles, or (older rubrics) a regex matched against the first "
+                    "line of markdown cells")
+    task_words: tuple[str, ...] = Field(
+        ("Zadanie", "Task", "Exercise", "Ćwiczenie", "Άσκηση"),
+        description="words that may precede a task number in a heading ('Zadanie 2.5')")
     extraction: Extraction = Extraction()
     mode: Literal["definitions", "execute"] = Field(
         "definitions", description="how student objects are obtained: parse the definitions (fast) or run the notebook")
@@ -178,11 +204,24 @@ def _explain_validation(path: Path, raw: dict, exc: ValidationError) -> str:
 def _validate_semantics(path: Path, rubric: Rubric) -> None:
     problems: list[str] = []
     seen: set[str] = set()
-    for pattern_id, pattern in rubric.sections.items():
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            problems.append(f"section '{pattern_id}': pattern {pattern!r} is not a valid regex ({exc}). Fix: escape special characters.")
+    numbered: dict[str, str] = {}
+    for section_id, spec in rubric.sections.items():
+        if isinstance(spec, str):
+            try:
+                re.compile(spec)
+            except re.error as exc:
+                problems.append(f"section '{section_id}': pattern {spec!r} is not a valid regex ({exc}). Fix: escape special characters.")
+            continue
+        for number in spec.numbers:
+            if not re.fullmatch(TASK_NUMBER, number):
+                problems.append(f"section '{section_id}': number {number!r} is not a task number. "
+                                "Fix: digits, an optional letter, then dotted parts such as 2.5, 1a, 3.data.")
+            elif number in numbered:
+                problems.append(f"section '{section_id}': number {number!r} is also section '{numbered[number]}'s. "
+                                "Fix: give each task number to one section.")
+            numbered[number] = section_id
+        if any(not t.strip() for t in spec.titles):
+            problems.append(f"section '{section_id}': an empty title matches every heading. Fix: remove it.")
     try:
         module = importlib.import_module(rubric.checks)
     except ImportError as exc:
@@ -204,6 +243,13 @@ def _validate_semantics(path: Path, rubric: Rubric) -> None:
                             f"({item.points:g}); a wholly manual item is `kind: prose`.")
         if item.kind == "code" and item.manual_points and not item.checks:
             problems.append(f"{where}: `manual_points` splits an item between checks and a person; add `checks:`.")
+        objects = [i.id for i in rubric.items if i.kind == "code" and i.target == "object" and i.id != item.id]
+        if item.graded_with and not (item.kind == "code" and item.target == "object"):
+            problems.append(f"{where}: `graded_with` is for a code item graded on an object; remove it.")
+        for other in item.graded_with:
+            if other not in objects:
+                problems.append(f"{where}: `graded_with` names '{other}', which is not another code item with an "
+                                f"`object:`. Fix: use ids of this rubric's code items ({', '.join(objects) or 'none'}).")
         for report in item.reports:
             if not (report.startswith("report_") and callable(getattr(module, report, None))):
                 known = sorted(n for n in dir(module) if n.startswith("report_")) or ["none"]

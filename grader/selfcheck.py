@@ -16,6 +16,7 @@ from .discover import Submission
 from .i18n import Text
 from .judge import judge_submission
 from .labs import find_lab
+from .notebook import decode_lenient
 from .outcomes import Outcome
 from .scoring import score
 from .settings import Settings, load_settings
@@ -42,6 +43,7 @@ def render_table(grade, lang: str, title: str) -> str:
     lines = [f"{title}", HEADER(lang), ""]
     if grade.error is not None:
         lines.append(f"!! {grade.error(lang)}")
+    lines += [f"!! {notice(lang)}" for notice in grade.result.notices]  # e.g. cells read from bytes that were not UTF-8
     for item in grade.items:
         if item.result.item_id not in {r.item_id for r in grade.result.items}:
             continue
@@ -92,7 +94,8 @@ def _current_notebook() -> Path:
 
 def _lab_from_metadata(path: Path) -> str:
     try:
-        lab = json.loads(path.read_text("utf-8")).get("metadata", {}).get("grader", {}).get("lab")
+        # read as the grader reads it: a stray cp1250 byte must not hide the lab
+        lab = json.loads(decode_lenient(path.read_bytes())[0]).get("metadata", {}).get("grader", {}).get("lab")
     except (OSError, ValueError):
         lab = None
     if not lab:

@@ -14,9 +14,9 @@ from tests.factories import RUBRIC_ITEMS, make_check, make_grade, without_timing
 
 TOP_KEYS = ["schema_version", "lab", "grader_version", "lang", "meta", "submissions"]
 SUBMISSION_KEYS = {"student", "file", "sha256", "status", "error", "error_i18n", "total", "max",
-                   "duration_s", "environment", "items", "cells"}
+                   "duration_s", "environment", "notices", "items", "cells"}
 ITEM_KEYS = {"id", "title", "kind", "points", "max_points", "auto_points", "auto_max",
-             "manual_points", "manual_max", "status", "bonus", "object_name", "message",
+             "manual_points", "manual_max", "status", "bonus", "object_name", "object_cell", "notes", "message",
              "message_i18n", "answer", "checks", "tables", "duration_s"}
 CHECK_KEYS = {"id", "title", "status", "weight", "public", "message", "message_i18n", "hint",
               "expected", "got", "traceback", "duration_s"}

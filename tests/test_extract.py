@@ -89,7 +89,7 @@ def _resolve(tmp_path, cells, item_id):
     nb = _load(tmp_path, cells)
     template = extract_program(_load(tmp_path, [code(TEMPLATE_LOSS)], "template.ipynb"))
     spans = find_sections(nb, RUBRIC.sections)
-    return resolve_item(RUBRIC.item(item_id), extract_program(nb), spans, RUBRIC, template, len(nb.cells))
+    return resolve_item(RUBRIC.item(item_id), extract_program(nb), spans, RUBRIC, template)
 
 
 def test_redefined_name_graded_as_it_stood_at_the_end_of_its_section(tmp_path):
@@ -145,8 +145,7 @@ def test_an_object_configured_by_the_student_counts_as_answered(tmp_path):
                             ([code("autoencoder = Autoencoder(2)\n"), md("#### Zadanie 2.5"),
                               code("autoencoder.compile(optimizer='adam', loss='binary_crossentropy')\n")], True)):
         nb = _load(tmp_path, cells)
-        r = resolve_item(rubric.items[0], extract_program(nb), find_sections(nb, rubric.sections), rubric, template,
-                         len(nb.cells))
+        r = resolve_item(rubric.items[0], extract_program(nb), find_sections(nb, rubric.sections), rubric, template)
         assert (r.outcome is None) is answered
         if answered:
             assert "compile" in _sources(r.snapshot)

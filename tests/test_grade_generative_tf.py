@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "submissions" / "generative-tf"
 CODE_ITEMS = ("1.2", "1.plot", "2.plot", "2.5", "3.data", "3.model", "3.loss", "4.gen", "4.disc", "4.loss", "4.step")
 CORRECT = ("solution", "kl_helper_style", "styl_podklasy", "styl_sequential", "styl_wlasne_nazwy", "styl_keras2",
-           "trening_200_epok")
+           "trening_200_epok", "seed000_uklad", "seed001_poprawiony", "seed001_uklad_kl_seed000")
 # sample -> the code items it loses: item -> (points, status, fragment of the message naming the fault).
 # Every code item not listed gets its full points. The same table is docs/labs/generative-tf-samples.md.
 LOSSES = {
@@ -45,6 +45,12 @@ LOSSES = {
     "sigmoid_przed_strata": {"4.loss": (0, "failed", "a sigmoid is applied to the discriminator's output")},
     "literowka_nazwy": {"4.loss": (0, "missing", "Did you mean: `discriminator_los`")},
     "train_step_zla_tasma": {"4.step": (0.166667, "failed", "the discriminator's update does not raise D(real)")},
+    # laid out like the seeds' own notebooks (reference/generative_tf/real_layouts.py)
+    "seed000_wariancja_na_wykresie": {"2.plot": (0.125, "failed", "the deviations drawn are exp(logvar)")},
+    "seed001_jak_napisano": {
+        "2.5": (0, "failed", "wrong sign of logvar (+logvar instead of -logvar) and is added on top of the Monte-Carlo"),
+        "3.data": (0, "failed", "works for one image but fails for several"),
+        "4.gen": (0, "failed", "Concatenate is called with two arguments instead of a list")},
     **{name: {} for name in CORRECT},
 }
 
@@ -155,6 +161,34 @@ def test_mixed_folder_with_broken_files_and_hostile_markdown_is_graded_to_the_en
     assert f"data:image/png;base64,{PNG_1X1}" in html and "not re-run" in html
     item_13 = next(i for i in by_student["hostile"]["items"] if i["id"] == "1.3")
     assert item_13["status"] == "manual" and item_13["answer"]
+
+
+def test_a_sentence_saved_in_cp1250_costs_nothing_and_is_said(tmp_path):
+    """One markdown sentence of the solution saved by a Windows editor (cp1250, not UTF-8): the
+    notebook is graded like the solution, and the results and the report name the cell."""
+    sentence = "Na tych zajęciach zbudujemy i porównamy cztery modele generatywne uczone na zbiorze MNIST:"
+    data = (SAMPLES / "solution.ipynb").read_bytes()
+    assert data.count(sentence.encode()) == 1
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "solution.ipynb").write_bytes(data)
+    (folder / "windows.ipynb").write_bytes(data.replace(sentence.encode(), sentence.encode("cp1250")))
+    number = next(i for i, c in enumerate(nbformat.read(SAMPLES / "solution.ipynb", as_version=4).cells)
+                  if sentence in c.source) + 1
+    doc = _grade([folder], tmp_path / "out")
+    by_student = {s["student"]: s for s in doc["submissions"]}
+    windows, solution = by_student["windows"], by_student["solution"]
+    assert windows["status"] == "graded" and windows["total"] == solution["total"]
+    items, reference = _items(doc)["windows"], _items(doc)["solution"]
+    assert all(items[i]["points"] == items[i]["max_points"] for i in CODE_ITEMS)
+    assert {i: (v["points"], v["status"]) for i, v in items.items()} == {
+        i: (v["points"], v["status"]) for i, v in reference.items()}
+    assert solution["notices"] == []
+    (notice,) = windows["notices"]
+    assert f"in: cell {number}." in notice and "cp1250" in notice and "save the notebook as UTF-8" in notice
+    html = (tmp_path / "out" / "students" / "windows.html").read_text()
+    assert "Note: File windows.ipynb holds bytes that are not valid UTF-8" in html and f"in: cell {number}." in html
+    assert "Note: File" not in (tmp_path / "out" / "students" / "solution.html").read_text()
 
 
 def test_self_check_prints_public_checks_only(capsys):

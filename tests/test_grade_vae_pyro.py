@@ -29,8 +29,8 @@ LOSSES = {
     "styl_sekwencyjny": NO_BONUS, "brak_beta": NO_BONUS,
     "blank": {**{i: (0, "missing", "left as the template defined it") for i in ("1a.encoder", "1a.decoder", "1a.vae", "3")},
               "2": (0, "missing", "The code of section 2 is the template's")},
-    "skala_relu": {"1a.encoder": (0.25, "failed", "drops to 0 (or below) when the layers' pre-activations are negative"),
-                   "1a.vae": (0.375, "failed", "the ELBO loss is not finite")},
+    # its VAE is graded with the stand-in VEncoder (grader.independence): the encoder's fault costs 1a.encoder only
+    "skala_relu": {"1a.encoder": (0.25, "failed", "drops to 0 (or below) when the layers' pre-activations are negative")},
     "bez_probkowania": {"1a.vae": (0.25, "failed", "no sampling")},
     "dekoder_bez_sigmoidy": {"1a.decoder": (0.25, "failed", "the final sigmoid is missing")},
     "skala_jako_wariancja": {"1a.vae": (0.25, "failed", "z_scale is treated as a variance")},

@@ -147,9 +147,16 @@ def test_results_are_kept_losslessly_for_reuse_under_their_grading_key(tmp_path)
     item = grade.result.items[0]
     rich = dataclasses.replace(grade.result, cells=(CellRun(3, "timed_out", 60.0, "cut after 60 s"),), items=(
         dataclasses.replace(item, figures=(Figure(2, "iVBOR", "executed"),),
-                            tables=(Table(Text("t", "t"), (Text("a", "b"),), (("1", "2"),), None),)),
-        *grade.result.items[1:]))
+                            tables=(Table(Text("t", "t"), (Text("a", "b"),), (("1", "2"),), None),),
+                            object_cell=41, notes=(Text("nagłówek", "heading"),)),
+        *grade.result.items[1:]), notices=(Text("komórka 3", "cell 3"),))
     assert result_from_json(_json.loads(_json.dumps(result_to_json(rich)))) == rich
+    # a result kept by an earlier version (no object_cell, notes, notices) still reads, with their defaults
+    old = result_to_json(grade.result)
+    del old["notices"]
+    for kept_item in old["items"]:
+        del kept_item["object_cell"], kept_item["notes"]
+    assert result_from_json(_json.loads(_json.dumps(old))) == grade.result
     grade = dataclasses.replace(grade, result=rich)
     with Gradebook(f"sqlite:///{tmp_path / 'g.db'}") as book:
         book.record(grade, {"student": grade.student}, "0.1.0", grading_key="k1")

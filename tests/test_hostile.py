@@ -128,8 +128,11 @@ def test_forged_results_never_count(batch):
 
 def test_broken_inputs_are_errors_naming_the_file_or_graded_as_far_as_they_go(batch):
     by = batch["by"]
-    for name in ("truncated", "empty", "invalid_utf8"):
+    for name in ("truncated", "empty"):
         assert by[name]["status"] == "error" and f"{name}.ipynb" in by[name]["error"], by[name]["error"]
+    cp1250 = by["invalid_utf8"]  # the solution saved in cp1250: read as cp1250 and graded, the cells named
+    assert cp1250["status"] == "graded" and len(cp1250["notices"]) == 1 and "as cp1250" in cp1250["notices"][0]
+    assert all(_items(cp1250)[i]["points"] == _items(cp1250)[i]["max_points"] for i in CODE_ITEMS)
     v3 = _items(by["nbformat_v3"])
     assert v3["3.data"]["points"] == 0.5 and v3["4.loss"]["points"] == 0.25
     for name in ("jupytext_export", "duplicated_cells", "deleted_cells"):

@@ -137,14 +137,16 @@ def test_template_headings_are_the_seeds_in_order(template):
 def test_rubric_sections_find_every_heading(template):
     import re
 
-    import yaml
+    from grader.labs import find_lab
+    from grader.sections import find_sections
+    from grader.settings import Settings
 
-    rubric = yaml.safe_load((build.REPO_ROOT / "rubrics" / "autoencoders-keras.yaml").read_text(encoding="utf-8"))
-    firsts = [_first_line(c) for c in template.cells if c.cell_type == "markdown"]
-    for section, pattern in rubric["sections"].items():
-        matching = [line for line in firsts if re.search(pattern, line)]
-        assert len(matching) == 1, (section, matching)
-    assert build.PLACEHOLDER in rubric["placeholders"]
+    lab = find_lab("autoencoders-keras", Settings())
+    spans = find_sections(lab.template, lab.rubric.sections, lab.rubric.task_words)
+    assert set(spans) == set(lab.rubric.sections)
+    for section, span in spans.items():  # each section opens at its own numbered heading
+        assert re.match(rf"^#+\s+{re.escape(section)}\.\s", _first_line(template.cells[span.start])), section
+    assert build.PLACEHOLDER in lab.rubric.placeholders
 
 
 def test_template_answer_slots(template):
@@ -293,7 +295,7 @@ def _resolutions(name: str) -> dict[str, object]:
     notebook = load_notebook(discover([build.REPO_ROOT / build.SUBMISSIONS_DIR / f"{name}.ipynb"])[0])
     program = extract_program(notebook)
     spans = find_sections(notebook, lab.rubric.sections)
-    return {item.id: resolve_item(item, program, spans, lab.rubric, lab.template_program, len(notebook.cells))
+    return {item.id: resolve_item(item, program, spans, lab.rubric, lab.template_program)
             for item in lab.rubric.items}
 
 

@@ -12,6 +12,8 @@ before the first cell. It applies the lab's shims to the kernel process:
   transformer: papermill-style overrides that also hold when the cell sets and uses the name);
 - matplotlib keeps the kernel's inline backend, so ``plt.show()`` becomes an image output of
   the cell, at a modest resolution;
+- the template's globals (the lab's ``scaffold.py``) in the user namespace before the first
+  cell, as in definitions mode: a cell that fails before setting one costs only its own item;
 - every framework seeded.
 
 Probes run in this process, as in definitions mode they run in the worker: ``Bridge.probe``
@@ -156,8 +158,30 @@ def install(config: dict) -> str:
     shell.user_ns_hidden[name] = bridge  # not listed by %who
     if config["overrides"]:
         shell.ast_transformers.append(CapOverrides(config["overrides"], f"{name}.cap"))
+    given = _template_globals(public / "scaffold.py", f"_s{tag}", config["overrides"])
+    shell.user_ns.update(given)
+    shell.user_ns_hidden.update(given)  # not listed by %who until the notebook rebinds them
     seed_everything(int(config.get("seed", 0)))
     return name
+
+
+def _template_globals(scaffold: Path, module_name: str, overrides: dict) -> dict:
+    """The template's globals (the lab's public ``scaffold.py``), set before the first cell as
+    definitions mode's namespace starts from them: a cell that fails before setting ``dim_h``
+    (autoencoders-keras' 2.1 cell sets the sizes every later exercise uses) costs only its own
+    item. The notebook's own cells rebind them; capped names (``epochs``) are capped here too."""
+    if not scaffold.is_file():
+        return {}
+    spec = importlib.util.spec_from_file_location(module_name, scaffold)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    given = {k: v for k, v in vars(module).items() if not k.startswith("__")}
+    for key, cap in overrides.items():
+        value = given.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > cap:
+            given[key] = type(value)(cap)
+    return given
 
 
 def cap_fit(model_class, epochs: int) -> None:

@@ -103,15 +103,20 @@ class Sandbox:
 
     # -- public calls -------------------------------------------------------------------
 
-    def load(self, snapshot_id: str, statements: list[dict], cells: dict[int, str], timeout: float) -> list[dict]:
-        """Execute a snapshot in the worker (once per worker); return its failed statements."""
+    def load(self, snapshot_id: str, statements: list[dict], cells: dict[int, str], timeout: float,
+             stand_ins: dict[str, str] | None = None) -> list[dict]:
+        """Execute a snapshot in the worker (once per worker); return its failed statements.
+        ``stand_ins``: name -> item id whose stand-in (the lab probes' ``STAND_INS``) the worker
+        binds to that name before the statements and after each one (grader.independence); a
+        snapshot id must differ for different stand-ins. A stand-in that fails is a ProbeBug."""
         if snapshot_id in self._load_failures:  # it hung or killed a worker: do not wait again
             raise self._load_failures[snapshot_id]
         if snapshot_id not in self._loaded:
             try:
                 reply, _ = self._call({"op": "load", "snapshot": snapshot_id, "statements": statements,
-                                       "cells": {str(k): v for k, v in cells.items()}}, {}, timeout)
-            except (ProbeTimeout, WorkerDied) as exc:
+                                       "cells": {str(k): v for k, v in cells.items()},
+                                       "stand_ins": dict(stand_ins or {})}, {}, timeout)
+            except (ProbeTimeout, WorkerDied, ProbeBug) as exc:
                 self._load_failures[snapshot_id] = exc
                 raise
             self._loaded[snapshot_id] = reply.get("failures", [])

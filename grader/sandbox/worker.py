@@ -7,7 +7,8 @@ file (never read for scoring), and the protocol on the file descriptors IN and O
 1. receives ``init``: applies resource limits and the lab's shims (MNIST offline, matplotlib
    Agg), imports the lab's framework and its public probes module;
 2. receives ``load``: executes a snapshot's statements, each on its own, into a fresh namespace
-   (a failing statement costs only what depends on it);
+   (a failing statement costs only what depends on it), with the stand-ins the judge asked for
+   (other items' objects, from the probes' ``STAND_INS``) bound before and after each statement;
 3. receives ``probe``: seeds every framework, calls a probe function of the lab with the
    snapshot's namespace, and returns plain data.
 
@@ -31,6 +32,15 @@ from .shims import apply_shims
 from ..seeding import seed_everything
 
 CELL_FILE = "<cell {}>"
+_ABSENT = object()
+
+
+class _StandInFailed(Exception):
+    """A stand-in factory of the lab's probes raised (or is missing): a probe bug."""
+
+    def __init__(self, error: str, traceback_text: str):
+        super().__init__(error)
+        self.traceback = traceback_text
 
 
 class Namespace:
@@ -112,6 +122,11 @@ class Worker:
         namespace.update({"__name__": "__main__", "__builtins__": __builtins__})
         failures = []
         seed_everything(self.seed)
+        try:
+            stand_ins = self._stand_ins(header.get("stand_ins") or {})
+        except _StandInFailed as exc:
+            return {"ok": False, "kind": "probe_bug", "error": str(exc), "traceback": exc.traceback}, {}
+        namespace.update(stand_ins)
         for stmt in header["statements"]:
             filename = CELL_FILE.format(stmt["cell"] + 1)
             cell_source = header.get("cells", {}).get(str(stmt["cell"]))
@@ -125,8 +140,26 @@ class Worker:
             except BaseException as exc:  # noqa: BLE001
                 failures.append({"cell": stmt["cell"], "line": stmt["line"], "binds": stmt["binds"],
                                  "error": _describe(exc), "traceback": student_traceback(exc)})
+            for name, value in stand_ins.items():  # the statement (re)bound it: the stand-in again
+                if namespace.get(name, _ABSENT) is not value:
+                    namespace[name] = value
         self.snapshots[header["snapshot"]] = namespace
         return {"ok": True, "failures": failures}, {}
+
+    def _stand_ins(self, requested: dict) -> dict:
+        """name -> the object ``STAND_INS[item]()`` of the lab's probes builds (one per load)."""
+        factories = getattr(self.probes, "STAND_INS", None) or {}
+        built = {}
+        for name, item in requested.items():
+            factory = factories.get(item)
+            if factory is None:
+                raise _StandInFailed(f"the lab's probes have no STAND_INS[{item!r}] (asked for `{name}`)", "")
+            try:
+                built[str(name)] = factory()
+            except BaseException as exc:  # noqa: BLE001 - our code: a grader error, never the student's
+                text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-4000:]
+                raise _StandInFailed(f"the stand-in STAND_INS[{item!r}] for `{name}` failed: {_describe(exc)}", text) from None
+        return built
 
     def kernel_start(self, header: dict, _arrays: dict):
         """Execute mode: start the notebook's kernel with the lab's shims (no cell run yet)."""

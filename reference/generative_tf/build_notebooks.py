@@ -807,6 +807,11 @@ def all_notebooks() -> dict[Path, nbformat.NotebookNode]:
             raise ValueError(f"sample {student} is defined twice")
         books[SUBMISSIONS_DIR / f"{student}.ipynb"] = notebook(
             {**TEMPLATE_SLOTS, **SOLUTION_SLOTS, **overrides}, STUDENT_EXTRA_CELLS.get(student))
+    from .real_layouts import real_notebooks  # laid out like the seeds' notebooks; imports this module
+    for student, nb in real_notebooks().items():
+        if SUBMISSIONS_DIR / f"{student}.ipynb" in books:
+            raise ValueError(f"sample {student} is defined twice")
+        books[SUBMISSIONS_DIR / f"{student}.ipynb"] = nb
     return books
 
 

@@ -275,26 +275,39 @@ class FrozenOptimizer:
         return None
 
 
+def _reference_generator(noise_dim: int, cond_dim: int, rng, image_shape=(28, 28, 1), ignore_noise: bool = False):
+    """``[noise, cond] -> tanh(Dense([noise, cond]))`` reshaped to ``image_shape``; weights from ``rng``."""
+    layers = tf.keras.layers
+    noise, cond = layers.Input((noise_dim,)), layers.Input((cond_dim,))
+    pixels = int(np.prod(image_shape))
+    used = layers.Lambda(lambda t: t * 0.0)(noise) if ignore_noise else noise
+    dense = layers.Dense(pixels, activation="tanh", name="g_dense")
+    out = layers.Reshape(tuple(image_shape))(dense(layers.Concatenate()([used, cond])))
+    generator = tf.keras.Model([noise, cond], out, name="reference_generator")
+    dense.set_weights([rng.normal(0, 0.5, (noise_dim + cond_dim, pixels)).astype("float32"), np.zeros(pixels, "float32")])
+    return generator
+
+
+def _reference_discriminator(image_shape, cond_dim: int, rng):
+    """``[image, cond] -> Dense(1)([flatten(image), cond])``: a logit, linear in both; weights from ``rng``."""
+    layers = tf.keras.layers
+    image_shape = tuple(int(s) for s in image_shape)
+    image, cond = layers.Input(image_shape), layers.Input((cond_dim,))
+    dense = layers.Dense(1, name="d_dense")
+    discriminator = tf.keras.Model([image, cond], dense(layers.Concatenate()([layers.Flatten()(image), cond])),
+                                   name="reference_discriminator")
+    pixels = int(np.prod(image_shape))
+    dense.set_weights([rng.normal(0, 0.05, (pixels + cond_dim, 1)).astype("float32"), np.zeros(1, "float32")])
+    return discriminator
+
+
 def _reference_gan(noise_dim: int, cond_dim: int, image_shape=(28, 28, 1)):
     """Tiny deterministic nets: G ignores its noise (fakes depend only on the condition, so a
     step's effect is measured on the very fakes it used); D is linear in image and condition.
     Neither has dropout or batch normalisation: one step moves them by its gradient only."""
-    layers = tf.keras.layers
-    noise, cond = layers.Input((noise_dim,)), layers.Input((cond_dim,))
-    pixels = int(np.prod(image_shape))
-    zero_noise = layers.Lambda(lambda t: t * 0.0)(noise)
-    h = layers.Concatenate()([zero_noise, cond])
-    g_out = layers.Reshape(image_shape)(layers.Dense(pixels, activation="tanh", name="g_dense")(h))
-    generator = tf.keras.Model([noise, cond], g_out, name="reference_generator")
-    image, dcond = layers.Input(image_shape), layers.Input((cond_dim,))
-    d_in = layers.Concatenate()([layers.Flatten()(image), dcond])
-    discriminator = tf.keras.Model([image, dcond], layers.Dense(1, name="d_dense")(d_in), name="reference_discriminator")
     rng = np.random.default_rng(7)
-    generator.get_layer("g_dense").set_weights([rng.normal(0, 0.5, (noise_dim + cond_dim, pixels)).astype("float32"),
-                                                np.zeros(pixels, "float32")])
-    discriminator.get_layer("d_dense").set_weights([rng.normal(0, 0.05, (pixels + cond_dim, 1)).astype("float32"),
-                                                    np.zeros(1, "float32")])
-    return generator, discriminator
+    generator = _reference_generator(noise_dim, cond_dim, rng, image_shape, ignore_noise=True)
+    return generator, _reference_discriminator(image_shape, cond_dim, rng)
 
 
 def gan_step(ns, images, cond, noise_cond, noise_dim, freeze, learning_rate):
@@ -312,8 +325,12 @@ def gan_step(ns, images, cond, noise_cond, noise_dim, freeze, learning_rate):
     ns.provide("noise_dim", int(noise_dim), step)
     for name in ("BATCH_SIZE", "batch_size"):
         ns.provide(name, int(images.shape[0]), step)
-    for name in ("cross_entropy", "generator_loss", "discriminator_loss"):
+    for name in ("cross_entropy", "generator_loss"):  # template globals
         ns.provide(name, getattr(ReferenceLosses, name), step)
+    # 4.loss's object: the judge already bound its stand-in (STAND_INS below), or the student's
+    # own when the rubric grades 4.step together with 4.loss; the reference only where it is absent
+    if ns.get("discriminator_loss") is None:
+        ns.provide("discriminator_loss", ReferenceLosses.discriminator_loss, step)
     images, cond, noise_cond = (tf.constant(a) for a in (images, cond, noise_cond))
     before = _gan_state(generator, discriminator, images, cond, noise_cond, int(noise_dim))
     with student_code():
@@ -334,8 +351,9 @@ def _gan_state(generator, discriminator, images, cond, noise_cond, noise_dim):
 
 
 class ReferenceLosses:
-    """The template's ``cross_entropy`` and ``generator_loss`` and the reference
-    ``discriminator_loss``, so 4.step is graded independently of 4.loss."""
+    """The template's ``cross_entropy`` and ``generator_loss`` (provided by ``gan_step``) and the
+    reference ``discriminator_loss`` (4.loss's stand-in, ``STAND_INS``), so 4.step is graded
+    independently of 4.loss."""
 
     cross_entropy = tf.keras.losses.BinaryCrossentropy(from_logits=True)
 
@@ -347,3 +365,27 @@ class ReferenceLosses:
     def discriminator_loss(real_output, fake_output):
         ce = ReferenceLosses.cross_entropy
         return ce(tf.ones_like(real_output), real_output) + ce(tf.zeros_like(fake_output), fake_output)
+
+
+# ------------------------------------------------------------------------------- stand-ins
+
+def stand_in_prepare_generator(latent_dim=100, cond_dim=10):
+    """Stand-in of 4.gen: the contract ``[noise (latent_dim,), cond (cond_dim,)] -> (28, 28, 1)``
+    in [-1, 1] (tanh), one Dense layer: tiny and fast to build."""
+    return _reference_generator(int(latent_dim), int(cond_dim), np.random.default_rng(7))
+
+
+def stand_in_prepare_discriminator(img_shape=(28, 28, 1), cond_dim=10):
+    """Stand-in of 4.disc: the contract ``[image img_shape, cond (cond_dim,)] -> (1,)``, a logit."""
+    return _reference_discriminator(img_shape, int(cond_dim), np.random.default_rng(8))
+
+
+#: Known-correct objects with each item's contract, for the items whose objects other items'
+#: code uses (train_step calls discriminator_loss and reads `generator = prepare_generator(...)`):
+#: the judge binds them in place of the student's (grader.independence, docs/checks.md), so a
+#: fault in one item costs only that item. Item id -> zero-argument factory.
+STAND_INS = {
+    "4.gen": lambda: stand_in_prepare_generator,
+    "4.disc": lambda: stand_in_prepare_discriminator,
+    "4.loss": lambda: ReferenceLosses.discriminator_loss,
+}

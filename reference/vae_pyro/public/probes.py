@@ -211,8 +211,10 @@ def vae_sampling(ns, x, w_loc, b_loc, w_scale, b_scale, w_dec, b_dec, draws, z):
 
 
 def vae_elbo_training(ns, x, n_latent, n_hidden, steps, lr, repeats):
-    """The student's own VAE (their encoder and decoder): ``Trace_ELBO`` on ``x`` averaged over
-    ``repeats`` seeded draws, before and after ``steps`` Adam steps on that batch."""
+    """The student's VAE as its ``__init__`` builds it (``VEncoder``/``VDecoder`` are the
+    judge's stand-ins, ``STAND_INS``, unless the rubric grades 1a.vae together with them):
+    ``Trace_ELBO`` on ``x`` averaged over ``repeats`` seeded draws, before and after ``steps``
+    Adam steps on that batch."""
     images = _tensor(x)
     with student_code():
         model = ns.student(**_vae_kwargs(int(n_latent), int(n_hidden)))
@@ -302,3 +304,41 @@ def downstream_codes(ns, x_train, x_val, n_latent, n_hidden, epochs, batch_size,
             codes = [_pair(model.encoder(_tensor(a).reshape(len(a), -1)), f"{ns.name}.encoder")[0]
                      for a in (x_train, x_val)]
     return {"train": codes[0], "val": codes[1]}
+
+
+# ------------------------------------------------------------------------------- stand-ins
+
+class StandInVEncoder(nn.Module):
+    """Stand-in of 1a.encoder with the template's contract: ``VEncoder(n_input_features,
+    n_hidden_neurons, n_latent_features)``, ``forward(x) -> (z_loc, z_scale)`` with a softplus
+    scale. Deliberately minimal (one linear layer; ``n_hidden_neurons`` is accepted and unused)."""
+
+    def __init__(self, n_input_features: int, n_hidden_neurons: int, n_latent_features: int):
+        super().__init__()
+        self.linear = nn.Linear(n_input_features, 2 * n_latent_features)
+
+    def forward(self, x):
+        loc, scale = self.linear(x.reshape(x.shape[0], -1)).chunk(2, dim=-1)
+        return loc, nn.functional.softplus(scale) + 1e-6
+
+
+class StandInVDecoder(nn.Module):
+    """Stand-in of 1a.decoder: ``VDecoder(n_latent_features, n_hidden_neurons, n_output_features)``,
+    ``forward(z) -> sigmoid(linear(z))`` of ``n_output_features`` values in [0, 1]."""
+
+    def __init__(self, n_latent_features: int, n_hidden_neurons: int, n_output_features: int):
+        super().__init__()
+        self.linear = nn.Linear(n_latent_features, n_output_features)
+
+    def forward(self, z):
+        return torch.sigmoid(self.linear(z))
+
+
+#: Known-correct classes with each item's contract, for the items whose objects other items'
+#: code uses (the student's VariationalAutoencoder builds VEncoder and VDecoder): the judge binds
+#: them in place of the student's (grader.independence, docs/checks.md), so a broken encoder
+#: costs 1a.encoder only. Item id -> zero-argument factory.
+STAND_INS = {
+    "1a.encoder": lambda: StandInVEncoder,
+    "1a.decoder": lambda: StandInVDecoder,
+}
