@@ -6,15 +6,56 @@ Each check builds small seeded inputs, asks the sandbox for what the student's o
 """
 from __future__ import annotations
 
+import copy
 import re
+import threading
+import weakref
 
 import numpy as np
 
-from grader.checks import (CheckFailure, Student, Text, assert_differs, assert_in_range, assert_shape, known_fault,
-                           matches, title_pl)
+from grader.checks import (CheckFailure, Probed, Student, Text, assert_differs, assert_in_range, assert_shape,
+                           known_fault, matches, title_pl)
 from grader.sandbox.supervisor import StudentCodeError
 
 from . import oracles
+
+# ---------------------------------------------------------------------------------------------
+# Probes shared by the checks of one item
+# ---------------------------------------------------------------------------------------------
+
+_REPLIES: "weakref.WeakKeyDictionary[Student, dict]" = weakref.WeakKeyDictionary()
+_REPLIES_LOCK = threading.Lock()  # the judge grades submissions in threads; each item's student is its own key
+
+
+def _shared_probe(student: Student, probe: str, /, **inputs) -> Probed:
+    """``student.probe(probe, **inputs)``, run in the sandbox once per student object (the judge
+    makes one per item) and inputs: 3.model's five checks need two builds of ``Cond_CVAE``
+    (latent_dim 2 and 25) instead of six, 4.gen's and 4.disc's two checks one build each, 2.plot's
+    two one plot. A probe is a function of its inputs and the seed (the worker seeds every
+    framework before each probe), so a check sees what its own call would have returned,
+    whichever check of the item asked first: each gets its own copy of the reply. The student's
+    error is shared the same way; a timeout or a dead worker is not (the next check asks again)."""
+    key = (probe, tuple(sorted((k, _input_key(v)) for k, v in inputs.items())))
+    try:
+        with _REPLIES_LOCK:
+            replies = _REPLIES.setdefault(student, {})
+    except TypeError:  # not weak-referenceable: no sharing
+        replies = {}
+    if key not in replies:
+        try:
+            replies[key] = student.probe(probe, **inputs)
+        except StudentCodeError as exc:
+            replies[key] = exc
+    reply = replies[key]
+    if isinstance(reply, StudentCodeError):
+        raise copy.copy(reply)
+    return Probed(copy.deepcopy(reply.values), {k: np.array(v, copy=True) for k, v in reply.arrays.items()})
+
+
+def _input_key(value):
+    if isinstance(value, np.ndarray):
+        return ("ndarray", value.dtype.str, value.shape, value.tobytes())
+    return ("value", repr(value))
 
 # ---------------------------------------------------------------------------------------------
 # 2.5: the loss with the closed-form KL
@@ -294,7 +335,7 @@ def check_ae_latent_plot_draws_codes(student: Student) -> None:
 def check_vae_latent_plot_draws_means(student: Student) -> None:
     """plot_latent_space (VAE) draws the encoder's means"""
     data, w, b = oracles.latent_case(seed=21, latent_outputs=4)
-    reply = student.probe("latent_plot", data=data, w=w, b=b)
+    reply = _shared_probe(student, "latent_plot", data=data, w=w, b=b)
     _require_points(reply, oracles.encoder_outputs(data, w, b)[:, :2],
                     Text("narysowane punkty nie są średnimi z model.encode (czy to próbki z albo logvar?)",
                          "the points drawn are not the means from model.encode (sampled z, or logvar?)"),
@@ -306,7 +347,7 @@ def check_vae_latent_plot_draws_means(student: Student) -> None:
 def check_vae_latent_plot_shows_std(student: Student) -> None:
     """plot_latent_space (VAE) shows the standard deviations exp(logvar/2)"""
     data, w, b = oracles.latent_case(seed=21, latent_outputs=4)
-    reply = student.probe("latent_plot", data=data, w=w, b=b)
+    reply = _shared_probe(student, "latent_plot", data=data, w=w, b=b)
     logvar = oracles.encoder_outputs(data, w, b)[:, 2:]
     extents = reply["extents"]
     if oracles.share_with_extent(np.exp(logvar / 2), extents) >= 0.9:
@@ -335,7 +376,7 @@ def _cond_cvae(student: Student, latent_dim: int, batch: int = 4):
     cond2 = np.hstack([np.roll(labels, 1, axis=1), 1 - positions]).astype(np.float32)
     z = rng.normal(0, 1, (batch, latent_dim)).astype(np.float32)
     eps = rng.normal(0, 1, (batch, latent_dim)).astype(np.float32)
-    return student.probe("cond_cvae", latent_dim=latent_dim, img=img, cond=cond, cond2=cond2, z=z, eps=eps)
+    return _shared_probe(student, "cond_cvae", latent_dim=latent_dim, img=img, cond=cond, cond2=cond2, z=z, eps=eps)
 
 
 @title_pl("Cond_CVAE: enkoder [obraz, warunek] -> 2*latent_dim, dekoder [z, warunek] -> (42, 42, 1)")
@@ -449,7 +490,7 @@ def _conditional(student: Student, args: list, x: np.ndarray, scale: float, seed
     labels = rng.integers(0, 10, len(x))
     cond, cond2 = np.eye(10, dtype=np.float32)[labels], np.eye(10, dtype=np.float32)[(labels + 3) % 10]
     try:
-        return student.probe("conditional_model", args=args, x=x, cond=cond, cond2=cond2, scale=scale)
+        return _shared_probe(student, "conditional_model", args=args, x=x, cond=cond, cond2=cond2, scale=scale)
     except StudentCodeError as exc:
         if _CONCAT_WITHOUT_LIST.search(exc.traceback or ""):
             raise CheckFailure(Text("Concatenate wywołano z dwoma argumentami zamiast z listą wejść",

@@ -315,7 +315,8 @@ def gan_step(ns, images, cond, noise_cond, noise_dim, freeze, learning_rate):
     with one network frozen (``freeze``: "generator", "discriminator" or "none"); returns D's
     logits on the real batch and on the fakes (under ``cond`` and ``noise_cond``) before and
     after, and how much each network's weights moved."""
-    generator, discriminator = _reference_gan(int(noise_dim), cond.shape[1])
+    nets_key = (int(noise_dim), int(cond.shape[1]))
+    generator, discriminator, initial = _reference_nets(*nets_key)
     sgd = lambda: tf.keras.optimizers.SGD(float(learning_rate))  # noqa: E731
     step = getattr(ns.student, "python_function", ns.student)  # run eagerly: fresh globals every probe
     ns.provide("generator", generator, step)
@@ -333,10 +334,45 @@ def gan_step(ns, images, cond, noise_cond, noise_dim, freeze, learning_rate):
         ns.provide("discriminator_loss", ReferenceLosses.discriminator_loss, step)
     images, cond, noise_cond = (tf.constant(a) for a in (images, cond, noise_cond))
     before = _gan_state(generator, discriminator, images, cond, noise_cond, int(noise_dim))
+    mark = _structure(generator, discriminator)
     with student_code():
         step((images, cond, noise_cond))
     after = _gan_state(generator, discriminator, images, cond, noise_cond, int(noise_dim))
+    if _structure(generator, discriminator) == mark:  # only their weights moved: reusable by the next probe
+        _GAN_NETS[nets_key] = (generator, discriminator, initial, mark)
     return {**{f"{k}_before": v for k, v in before.items()}, **{f"{k}_after": v for k, v in after.items()}}
+
+
+#: gan_step's reference nets, built once per worker (building them is most of a probe's own
+#: cost) and restored to their initial weights before each probe: (noise_dim, cond_dim) ->
+#: (generator, discriminator, initial weights, structure). Kept only when the student's
+#: train_step left everything but the weights' values as it found it (``_structure``), so each
+#: of 4.step's probes sees nets equal to freshly built ones, whichever runs first.
+_GAN_NETS: dict = {}
+
+
+def _reference_nets(noise_dim: int, cond_dim: int):
+    """``_reference_gan(noise_dim, cond_dim)`` and the nets' initial weights: reused when cached and untouched."""
+    cached = _GAN_NETS.pop((noise_dim, cond_dim), None)  # popped: a probe that fails leaves nothing behind
+    if cached is not None:
+        generator, discriminator, initial, mark = cached
+        if _structure(generator, discriminator) == mark:
+            for variable, value in zip(generator.weights + discriminator.weights, initial):
+                variable.assign(value)
+            return generator, discriminator, initial
+    generator, discriminator = _reference_gan(noise_dim, cond_dim)
+    return generator, discriminator, [to_numpy(w).copy() for w in generator.weights + discriminator.weights]
+
+
+def _structure(*models) -> tuple:
+    """What code could change in the nets besides their weights' values: every attribute (by
+    identity) of each model and layer, their trainable flags and their variables."""
+    def attributes(obj):
+        return tuple(sorted((name, id(value)) for name, value in vars(obj).items()))
+
+    return tuple((model.trainable, attributes(model), tuple(id(v) for v in model.weights),
+                  tuple((id(layer), layer.trainable, attributes(layer)) for layer in model.layers))
+                 for model in models)
 
 
 def _gan_state(generator, discriminator, images, cond, noise_cond, noise_dim):
