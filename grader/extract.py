@@ -344,12 +344,6 @@ def suspicious_code(program: Program) -> list[str]:
     return found
 
 
-def section_end_of(section: str, sections: SectionMap) -> int:
-    """Where an item of ``section`` is probed at the latest (execute mode) and where its last
-    definition is taken from: the section's end, or its task's end when its heading is missing."""
-    return sections.limit(section)
-
-
 def _answered(program: Program, template: Program, name: str, chosen: Statement, end: int,
               rules: Extraction) -> bool:
     """Whether the student changed the object: its definition differs from the template's, or

@@ -20,7 +20,7 @@ from .checks import CheckFailure, Probed, SectionCode, check_title
 from .data.mnist import mnist_source
 from .discover import Submission
 from .execute import NotebookRun, kernel_config, reference_figures
-from .extract import (Program, Resolution, Snapshot, build_snapshot, extract_program, resolve_item, section_end_of,
+from .extract import (Program, Resolution, Snapshot, build_snapshot, extract_program, resolve_item,
                       suspicious_code)
 from .i18n import Text, message
 from .independence import apply_stand_ins
@@ -134,8 +134,8 @@ def judge_submission(submission: Submission, lab: Lab, settings: Settings,
             run = NotebookRun(sandbox, notebook, kernel_config(lab, settings), session.deadline)
             run.start()
             session.run = run
-            for item in sorted(executed, key=lambda i: _probe_point(i, resolved[i.id], spans, lab, len(notebook.cells))):
-                run.until(_probe_point(item, resolved[item.id], spans, lab, len(notebook.cells)))
+            for item in sorted(executed, key=lambda i: _probe_point(i, resolved[i.id], spans)):
+                run.until(_probe_point(item, resolved[item.id], spans))
                 graded[item.id] = _judge_code(item, notebook, program, spans, lab, session, public_only,
                                               resolved[item.id])
             run.finish()
@@ -164,12 +164,12 @@ def _resolve(item: Item, notebook: Notebook, program: Program, spans: SectionMap
     return resolve_item(item, program, spans, lab.rubric, lab.template_program, lab.template_sections)
 
 
-def _probe_point(item: Item, resolution: Resolution, spans: SectionMap, lab: Lab, n_cells: int) -> int:
+def _probe_point(item: Item, resolution: Resolution, spans: SectionMap) -> int:
     """Execute mode: the cell before which an item is probed: the end of its section, or later
     when its object is defined after it (vae-pyro's 1a classes sit under the 1b heading)."""
     if resolution.snapshot is not None:
         return resolution.snapshot.end_cell
-    return section_end_of(item.section, spans)
+    return spans.limit(item.section)
 
 
 def _with_reference_figures(results: list[ItemResult], lab: Lab, settings: Settings, items: list[Item]) -> list[ItemResult]:
@@ -203,8 +203,7 @@ def _judge_code(item: Item, notebook: Notebook, program: Program, spans: Section
     if not item.checks:  # answered, no automatic check: a person scores it
         return ItemResult(item.id, Outcome.MANUAL, message=message("code_manual"), object_name=resolution.name,
                           figures=figures, object_cell=resolution.cell, notes=resolution.notes)
-    failed_cell = _failed_definition(program, resolution, run, _probe_point(item, resolution, spans, lab,
-                                                                            len(notebook.cells))) if executed else None
+    failed_cell = _failed_definition(program, resolution, run, _probe_point(item, resolution, spans)) if executed else None
     if failed_cell is not None:  # the notebook never built the object: say which cell, run nothing
         text = message("definition_failed", name=resolution.name, cell=failed_cell.cell + 1, error=failed_cell.error or "")
         checks = tuple(CheckResult(spec.id, check_title(lab.check_function(spec.id)), Outcome.ERRORED, spec.weight,
