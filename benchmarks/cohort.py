@@ -338,7 +338,7 @@ class PeakWorkerMemory:
 
 def sandbox_starts(count: int = 10) -> dict[str, float]:
     """Median seconds to start a generative-tf sandbox and have its ``init`` answered, per pool."""
-    from grader.judge import sandbox_spec
+    from grader.runtime import sandbox_spec
     from grader.labs import find_lab
     from grader.sandbox.supervisor import Sandbox
     from grader.settings import load_settings

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from grader import judge as judge_module  # noqa: E402
+from grader import judge_items  # noqa: E402
 from grader.discover import discover  # noqa: E402
 from grader.labs import find_lab  # noqa: E402
 from grader.sandbox.supervisor import Sandbox  # noqa: E402
@@ -73,8 +74,8 @@ class Recorder:
         self.item: str | None = None
 
     def install(self) -> None:
-        recorder, original_call, original_run = self, Sandbox._call, judge_module._run_check
-        original_code = judge_module._judge_code
+        recorder, original_call, original_run = self, Sandbox._call, judge_items._run_check
+        original_code = judge_module.judge_code  # judge.py calls the name it imported from judge_items
 
         def call(sandbox, header, arrays, timeout):
             op = header.get("op")
@@ -92,10 +93,10 @@ class Recorder:
                                          "wall": time.monotonic() - started_wall, "start": before is None,
                                          "rss": rss})
 
-        def run_check(spec, lab, handle):
+        def run_check(spec, ctx, handle):
             recorder.check = spec.id
             try:
-                return original_run(spec, lab, handle)
+                return original_run(spec, ctx, handle)
             finally:
                 recorder.check = None
 
@@ -107,8 +108,8 @@ class Recorder:
                 recorder.item = None
 
         Sandbox._call = call
-        judge_module._run_check = run_check
-        judge_module._judge_code = judge_code
+        judge_items._run_check = run_check
+        judge_module.judge_code = judge_code
 
 
 def main() -> None:

@@ -5,6 +5,13 @@ checks module. Its docstring's first line is the English title; ``@title_pl`` gi
 one. It gets the student's object only through ``student.probe(...)`` (plain data back from
 the sandbox), computes what is expected with the reference in this trusted process, and raises
 :class:`CheckFailure` with the data that explains the difference. Returning normally passes.
+
+This module is the check author's whole API (a lab's ``public/checks.py``, ``oracles.py`` and
+the analysis code they need import only it and :mod:`grader.i18n`): besides the helpers defined
+here it re-exports :class:`StudentCodeError` (the student's code raised inside a probe: catch it
+when a check tries an input the student may reject), the MNIST loader and its stand-in's name
+(``load_mnist``, ``STANDIN``), and what section checks read code with (``parse``, ``parse_lock``,
+``strip_magics``).
 """
 from __future__ import annotations
 
@@ -13,12 +20,17 @@ from typing import Callable, Protocol
 
 import numpy as np
 
+from .data.mnist import STANDIN, load_mnist
+from .extract import strip_magics
 from .i18n import Text
 from .outcomes import Table
+from .parsing import parse, parse_lock
+from .sandbox.errors import StudentCodeError
 
 __all__ = ["CheckFailure", "Student", "Probed", "SectionCode", "title_pl", "check_title",
-           "assert_shape", "assert_close", "assert_in_range", "assert_finite", "assert_differs", "matches", "known_fault", "default_tolerance",
-           "fmt", "Text", "Table"]
+           "assert_shape", "assert_close", "assert_in_range", "assert_finite", "assert_differs", "matches",
+           "known_fault", "default_tolerance", "fmt", "Text", "Table",
+           "StudentCodeError", "load_mnist", "STANDIN", "strip_magics", "parse", "parse_lock"]
 
 
 class CheckFailure(Exception):

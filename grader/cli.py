@@ -9,8 +9,20 @@ import argparse
 import sys
 from pathlib import Path
 
+from tqdm import tqdm
+
+from . import service
+from .cluster import ClusterJudging
 from .errors import GraderError
-from .settings import load_settings
+from .handout import write_handout
+from .labs import find_lab
+from .outcomes import Grade
+from .selfcheck import run_self_check
+from .settings import Settings, load_settings
+
+
+LAB_HELP = ("a lab id (see `grader labs`), a rubric .yaml file, or a lab folder holding lab.yaml or "
+            "rubrics/<lab>.yaml (a course's own lab, outside the grader)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
 
     grade = sub.add_parser("grade", help="grade a class: folders or files of notebooks")
     grade.add_argument("paths", nargs="+", type=Path, help=".ipynb / jupytext .py files or folders of them")
-    grade.add_argument("--lab", required=True, help="lab name (see `grader labs`) or a rubric .yaml path")
+    grade.add_argument("--lab", required=True, help=LAB_HELP)
     grade.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
     grade.add_argument("--db", help="gradebook SQLAlchemy URL (default: sqlite:///OUT/gradebook.db)")
     _common(grade)
@@ -52,13 +64,13 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="a student's self-check: public checks, a table in the terminal")
     check.add_argument("notebook", type=Path)
-    check.add_argument("--lab", required=True, help="lab name (see `grader labs`)")
+    check.add_argument("--lab", required=True, help=LAB_HELP)
     check.add_argument("--item", action="append", help="only this item (repeatable), e.g. --item 3.data")
     _common(check)
     check.set_defaults(run=_check)
 
     handout = sub.add_parser("handout", help="write what students get: the lab's template and the files it imports")
-    handout.add_argument("lab", help="lab name (see `grader labs`)")
+    handout.add_argument("lab", help=LAB_HELP)
     handout.add_argument("--out", type=Path, help="folder to write into (default: ./<lab>-handout)")
     handout.add_argument("--force", action="store_true", help="overwrite files already there")
     handout.set_defaults(run=_handout)
@@ -66,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     doctor = sub.add_parser("doctor", help="which isolation layers this machine gives student code, and what is missing")
     doctor.set_defaults(run=_doctor)
 
-    labs = sub.add_parser("labs", help="list the installed labs")
+    labs = sub.add_parser("labs", help="list the registered labs (entry point group grader.labs): id, points, title")
     labs.add_argument("--lang", choices=("pl", "en"))
     labs.set_defaults(run=_labs)
     return parser
@@ -80,20 +92,24 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="how every code item gets the student's objects (default: the rubric's `mode`)")
 
 
-def _settings(args) -> "object":
+def _settings(args) -> Settings:
     return load_settings({"lang": args.lang, "seed": getattr(args, "seed", None), "jobs": getattr(args, "jobs", None),
                           "keras": getattr(args, "keras", None), "mode": getattr(args, "mode", None),
                           "pool": getattr(args, "pool", None)})
 
 
 def _grade(args) -> int:
-    from .labs import find_lab
-    from .pipeline import grade_batch
-
     settings = _settings(args)
     lab = find_lab(args.lab, settings)
-    batch = grade_batch(args.paths, lab, settings, args.out, db_url=args.db, progress=not args.quiet,
-                        regrade=args.regrade, scheduler=args.scheduler)
+    judging = ClusterJudging(args.scheduler) if args.scheduler else None
+    with tqdm(total=0, unit="nb", desc=f"grading {lab.name}", disable=args.quiet, file=sys.stderr,
+              dynamic_ncols=True) as bar:
+        def graded(grade: Grade) -> None:
+            bar.set_postfix_str(f"{grade.student}: {grade.total:g}/{grade.max:g}", refresh=False)
+            bar.update()
+
+        batch = service.grade(args.paths, lab, settings, args.out, db_url=args.db, regrade=args.regrade,
+                              judging=judging, on_start=bar.reset, on_graded=graded)
     errors = sum(1 for g in batch.grades if g.status == "error")
     mean = sum(g.total for g in batch.grades) / max(len(batch.grades), 1)
     reused = f", {batch.meta['reused']} unchanged since the last run" if batch.meta.get("reused") else ""
@@ -106,17 +122,12 @@ def _grade(args) -> int:
 
 
 def _check(args) -> int:
-    from .selfcheck import run_self_check
-
     settings = _settings(args)
     print(run_self_check(args.notebook, args.lab, settings, set(args.item) if args.item else None))
     return 0
 
 
 def _handout(args) -> int:
-    from .handout import write_handout
-    from .labs import find_lab
-
     lab = find_lab(args.lab, load_settings())
     out = args.out or Path(f"{lab.name}-handout")
     for path in write_handout(lab, out, force=args.force):
@@ -125,7 +136,7 @@ def _handout(args) -> int:
 
 
 def _doctor(args) -> int:
-    from .sandbox.isolation import doctor_report
+    from .doctor import doctor_report
 
     print(doctor_report(load_settings().isolation))
     return 0

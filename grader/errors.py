@@ -34,3 +34,42 @@ class SettingsError(GraderError):
     """A setting (flag, environment variable or ``[tool.grader]``) has a bad value."""
 
     exit_code = 6
+
+
+class SchedulerUnreachable(GraderError):
+    """``grader grade --scheduler ADDRESS``: no Dask scheduler answers at that address."""
+
+    exit_code = 7
+
+
+class ClusterError(GraderError):
+    """A cluster worker cannot grade the lab as the submitter would (another rubric version).
+
+    Raised on the worker; the submitter records it as that submission's ``grader_error``."""
+
+    exit_code = 8
+
+
+class HandoutError(GraderError):
+    """``grader handout`` would overwrite files already in the folder (without ``--force``)."""
+
+    exit_code = 9
+
+
+class SelfCheckError(GraderError):
+    """``grader.check()`` cannot tell which notebook, or which lab, to check: the message says
+    which argument to pass."""
+
+    exit_code = 10
+
+
+class ManualScoreError(GraderError):
+    """A manual score names no item of the rubric, or its points are outside the item's range."""
+
+    exit_code = 11
+
+
+class NotGraded(GraderError):
+    """A submission the gradebook holds no kept result for (it was never graded, or under another lab)."""
+
+    exit_code = 12

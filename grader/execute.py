@@ -3,34 +3,23 @@ section by section, so that each item is probed on the objects as they stood at 
 section; record every cell's run; collect the figures the notebook drew.
 
 :class:`NotebookRun` is used by :func:`grader.judge.judge_submission` when an item's mode is
-``execute`` (rubric ``mode:``, an item's ``mode:``, or ``grader grade --mode execute``).
-:func:`reference_figures` runs the lab's solution notebook the same way, once per process, so
-that each student's figure is shown beside the reference's for the same section.
+``execute`` (rubric ``mode:``, an item's ``mode:``, or ``grader grade --mode execute``), and by
+:func:`grader.figures.reference_figures` to run the lab's solution notebook the same way. What
+the kernel is given comes from :func:`grader.runtime.kernel_config`.
 """
 from __future__ import annotations
 
 import base64
-import threading
 import time
 from dataclasses import dataclass, field
 
 from .notebook import Notebook
 from .outcomes import CellRun, Figure
-from .sandbox.supervisor import KernelLost, ProbeTimeout, Sandbox, SandboxError, WorkerDied
+from .sandbox.errors import KernelLost, ProbeTimeout, SandboxError, WorkerDied
+from .sandbox.supervisor import Sandbox
 from .sections import Span
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def kernel_config(lab, settings) -> dict:
-    """What the kernel is set up with: the rubric's ``execute:``, the settings' overrides, and the
-    lab's handout files (course helpers), copied into the kernel's working folder as on a
-    student's laptop (``display(Code(filename="src/ae.py"))`` reads one)."""
-    spec = lab.rubric.execute
-    return {"cell_timeout_s": settings.cell_timeout_s or spec.cell_timeout_s, "epochs": spec.epochs,
-            "overrides": dict(spec.overrides), "mnist_train": spec.mnist_train, "mnist_test": spec.mnist_test,
-            "start_timeout_s": settings.start_timeout_s,
-            "handout": [str((lab.root / entry).resolve()) for entry in lab.rubric.handout]}
 
 
 @dataclass
@@ -117,32 +106,3 @@ class NotebookRun:
             self.failure = f"the sandbox stopped: {exc}"
         else:
             self.failure = f"{type(exc).__name__}: {str(exc)[:200]}"
-
-
-_REFERENCE: dict[tuple, dict[str, tuple[Figure, ...]]] = {}
-_REFERENCE_LOCK = threading.Lock()
-
-
-def reference_figures(lab, settings) -> dict[str, tuple[Figure, ...]]:
-    """The figures of the lab's solution notebook (``reference_notebook:``), by section, run in
-    execute mode once per process (submissions graded in threads share it)."""
-    from .discover import Submission
-    from .judge import sandbox_spec
-    from .notebook import load_notebook
-    from .sections import find_sections
-
-    path = lab.rubric.reference_notebook
-    if not path:
-        return {}
-    key = (lab.name, lab.rubric_hash, settings.seed, settings.mnist)
-    with _REFERENCE_LOCK:
-        if key in _REFERENCE:
-            return _REFERENCE[key]
-        notebook = load_notebook(Submission("reference", lab.root / path, "", 0))
-        with Sandbox(sandbox_spec(lab, settings)) as sandbox:
-            run = NotebookRun(sandbox, notebook, kernel_config(lab, settings), time.monotonic() + settings.submission_timeout_s)
-            run.start()
-            run.finish()
-        spans = find_sections(notebook, lab.rubric.sections, lab.rubric.task_words)
-        _REFERENCE[key] = {sid: run.figures(span, source="reference") for sid, span in spans.items()}
-        return _REFERENCE[key]

@@ -27,10 +27,11 @@ keys named ``duration_s``, so two runs compare byte for byte once those are drop
 from __future__ import annotations
 
 import csv
-import importlib.metadata
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
+from ._version import __version__
 from .i18n import Text
 from .outcomes import CheckResult, Grade, ItemGrade, Outcome, Table
 
@@ -38,17 +39,8 @@ SCHEMA_VERSION = 1
 
 
 def grader_version() -> str:
-    """The installed grader's version (``grader.__version__`` when the package defines one)."""
-    import grader
-
-    version = getattr(grader, "__version__", None)
-    if version:
-        return str(version)
-    try:
-        return importlib.metadata.version("grader")
-    except importlib.metadata.PackageNotFoundError:
-        # Running from a source checkout that was never installed.
-        return "0+unknown"
+    """The grader's version (:data:`grader._version.__version__`)."""
+    return __version__
 
 
 def format_number(value: float | None) -> str:
@@ -187,7 +179,7 @@ def _cell(item: ItemGrade | None) -> str:
     return format_number(item.points)
 
 
-def grades_csv_rows(grades: list[Grade], rubric_items: list[tuple[str, str]]) -> list[list[str]]:
+def grades_csv_rows(grades: list[Grade], rubric_items: Sequence[tuple[str, str]]) -> list[list[str]]:
     """The rows of ``grades.csv``, header first, one row per submission sorted by student."""
     ids = [item_id for item_id, _kind in rubric_items]
     rows = [["student", "file", "status", *ids, "total", "max"]]
@@ -199,7 +191,7 @@ def grades_csv_rows(grades: list[Grade], rubric_items: list[tuple[str, str]]) ->
     return rows
 
 
-def write_grades_csv(path, grades: list[Grade], rubric_items: list[tuple[str, str]]) -> Path:
+def write_grades_csv(path, grades: list[Grade], rubric_items: Sequence[tuple[str, str]]) -> Path:
     """Write ``grades.csv`` (columns: student, file, status, item ids..., total, max)."""
     path = Path(path)
     with path.open("w", encoding="utf-8", newline="") as handle:

@@ -221,7 +221,7 @@ def build_snapshot(program: Program, end_cell: int, roots: set[str], rules: Extr
                 if new:
                     needed |= new
                     changed = True
-    drop = set(rules.drop_calls)
+    drop = rules.dropped_calls
     kept = []
     for s in visible:
         if s.kind in ("import", "def", "class"):
@@ -292,7 +292,8 @@ def later_task_start(item: Item, program: Program, sections: SectionMap, rubric:
     group = _group_of(item.section, sections)
     if group is None:
         return None
-    earlier, later = set(), set()
+    earlier: set[str] = set()
+    later: set[str] = set()
     for other in rubric.items:
         other_group = _group_of(other.section, sections)
         names = {n for n in (other.object, *other.aliases) if n}
@@ -357,6 +358,7 @@ def _answered(program: Program, template: Program, name: str, chosen: Statement,
 
 def missing_message(item: Item, program: Program) -> Text:
     """"No definition of X" plus the closest names the notebook does define."""
+    assert item.object is not None, f"item {item.id}: only an item with `object:` is missing a definition"
     text = message("missing_name", name=item.object, section=item.section)
     close = difflib.get_close_matches(item.object, sorted(program.defined_names()), n=3, cutoff=0.6)
     if close:

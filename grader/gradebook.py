@@ -175,6 +175,16 @@ class Gradebook:
             rows = list(conn.execute(query))
         return {row.student: (row.sha256, result_from_json(json.loads(row.result_json))) for row in rows}
 
+    def kept_results(self, lab: str) -> dict[str, tuple[str, SubmissionResult]]:
+        """Every judge's result kept for ``lab``, whatever its grading key: student -> (grading key,
+        result). What re-scoring and the class-wide views read (:mod:`grader.service`)."""
+        s, r = submissions_table, results_table
+        query = select(s.c.student, r.c.grading_key, r.c.result_json).select_from(
+            s.join(r, r.c.submission_id == s.c.id)).where(s.c.lab == lab).order_by(s.c.student)
+        with self._read_lock, self.engine.connect() as conn:
+            rows = list(conn.execute(query))
+        return {row.student: (row.grading_key, result_from_json(json.loads(row.result_json))) for row in rows}
+
     @staticmethod
     def _delete_submission(conn, lab: str, student: str) -> None:
         old = select(submissions_table.c.id).where(

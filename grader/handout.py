@@ -9,12 +9,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .errors import GraderError
+from .errors import HandoutError
 from .labs import Lab
-
-
-class HandoutError(GraderError):
-    """The handout would overwrite existing files."""
 
 
 def write_handout(lab: Lab, out_dir: Path, force: bool = False) -> list[Path]:

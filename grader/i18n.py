@@ -8,6 +8,7 @@ Generic messages of the machinery live in :data:`MESSAGES`; lab checks write the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import overload
 
 LANGUAGES = ("pl", "en")
 
@@ -32,8 +33,19 @@ class Text:
     def to_json(self) -> dict[str, str]:
         return {"pl": self.pl, "en": self.en}
 
+    # a stored text comes back as a Text, a stored None (no message, no hint) as None
+    @overload
+    @classmethod
+    def from_json(cls, data: dict[str, str]) -> "Text": ...
+    @overload
+    @classmethod
+    def from_json(cls, data: None) -> None: ...
+    @overload
+    @classmethod
+    def from_json(cls, data: dict[str, str] | None) -> "Text | None": ...
     @classmethod
     def from_json(cls, data: dict[str, str] | None) -> "Text | None":
+        """The inverse of :meth:`to_json`; None stays None."""
         return None if data is None else cls(pl=data["pl"], en=data["en"])
 
     @classmethod
@@ -186,3 +198,107 @@ MESSAGES: dict[str, Text] = {
 def message(key: str, **values: object) -> Text:
     """The generic message ``key`` with its placeholders filled."""
     return MESSAGES[key].format(**values)
+
+
+# The UI's own words in reports (headings, column names, captions); messages about the student's work
+# come as Text from the judge. {placeholders} are filled by the report.
+UI_LABELS: dict[str, Text] = {
+    "report": Text("Raport", "Report"),
+    "dashboard": Text("Podsumowanie grupy", "Class dashboard"),
+    "student": Text("Student", "Student"),
+    "file": Text("Plik", "File"),
+    "sha256": Text("SHA-256", "SHA-256"),
+    "total": Text("Suma", "Total"),
+    "status": Text("Status", "Status"),
+    "error": Text("Błąd", "Error"),
+    "points": Text("Punkty", "Points"),
+    "object_name": Text("Oceniany obiekt", "Graded object"),
+    "object_cell": Text("komórka", "cell"),
+    "notice": Text("Uwaga", "Note"),
+    "bonus": Text("dodatkowe", "bonus"),
+    "hint": Text("Wskazówka", "Hint"),
+    "expected": Text("Oczekiwano", "Expected"),
+    "got": Text("Otrzymano", "Got"),
+    "traceback": Text("Ślad wywołań", "Traceback"),
+    "answer": Text("Odpowiedź", "Answer"),
+    "not_scored": Text("nie wpływa na ocenę", "not scored"),
+    "hidden_check": Text("test ukryty", "hidden check"),
+    "pending": Text("czeka na ocenę", "awaiting scoring"),
+    "figure_stored": Text("zapisany wynik, komórka {cell} (nie uruchamiany ponownie)",
+                          "stored output, cell {cell} (not re-run)"),
+    "figure_cell": Text("komórka {cell}", "cell {cell}"),
+    "figure_executed": Text("narysowany, gdy grader uruchomił notatnik, komórka {cell}",
+                            "drawn when the grader ran the notebook, cell {cell}"),
+    "figure_reference": Text("rozwiązanie wzorcowe, ta sama sekcja, komórka {cell}",
+                             "reference solution, same section, cell {cell}"),
+    "run": Text("Uruchomienie notatnika przez grader", "The grader's run of the notebook"),
+    "run_note": Text(
+        "Trening ograniczony (epoki, podzbiór MNIST); komórka dłuższa niż limit jest przerywana, a kolejne "
+        "wykonują się dalej.",
+        "Training capped (epochs, an MNIST subsample); a cell running past the limit is cut and the next ones run."),
+    "cell": Text("komórka", "cell"),
+    "cell_status": Text("stan", "status"),
+    "seconds": Text("czas [s]", "time [s]"),
+    "cell_error": Text("błąd", "error"),
+    "environment": Text("Środowisko oceniania", "Grading environment"),
+    "standin": Text(
+        "Uwaga: zamiast MNIST użyto zastępczego zbioru zbudowanego z cyfr scikit-learn (load_digits, 8x8 "
+        "powiększone do 28x28).",
+        "Note: the MNIST stand-in built from scikit-learn digits (load_digits, 8x8 upscaled to 28x28) was used "
+        "instead of MNIST."),
+    "run_info": Text("Informacje o przebiegu", "Run information"),
+    "submissions": Text("Zgłoszenia", "Submissions"),
+    "count": Text("Liczba zgłoszeń", "Submissions"),
+    "mean": Text("Średnia", "Mean"),
+    "median": Text("Mediana", "Median"),
+    "max": Text("Maksimum", "Maximum"),
+    "histogram": Text("Rozkład wyników", "Score histogram"),
+    "item_rates": Text("Zaliczenia zadań", "Item pass rates"),
+    "item": Text("Zadanie", "Item"),
+    "rate": Text("Zaliczone / odpowiedziane", "Passed / answered"),
+    "attention": Text("Wymaga uwagi", "Needs attention"),
+    "reason": Text("Powód", "Reason"),
+    "slowest": Text("Najwolniejsze zgłoszenia", "Slowest submissions"),
+    "item_time": Text("średni czas testów [s]", "mean check time [s]"),
+    "duration": Text("Czas", "Duration"),
+    "none": Text("brak", "none"),
+    "grader_error_in": Text("błąd oceniarki w {item}", "grader error in {item}"),
+    "suspicious": Text("kod sięga do wnętrza oceniarki (do sprawdzenia): {where}",
+                       "code reaches into the grader's internals (review it): {where}"),
+}
+
+# how the grader's run of one cell ended -> its label
+CELL_STATUS_LABELS: dict[str, Text] = {
+    "ok": Text("wykonana", "ran"),
+    "error": Text("błąd", "error"),
+    "timed_out": Text("przerwana (limit czasu)", "cut (time limit)"),
+    "not_run": Text("nie uruchomiona", "not run"),
+}
+
+# an Outcome value -> its label
+OUTCOME_LABELS: dict[str, Text] = {
+    "passed": Text("zaliczone", "passed"),
+    "failed": Text("niezaliczone", "failed"),
+    "errored": Text("błąd w kodzie", "errored"),
+    "timed_out": Text("przekroczony czas", "timed out"),
+    "missing": Text("brak", "missing"),
+    "manual": Text("ocena ręczna", "manual"),
+    "grader_error": Text("błąd oceniarki", "grader error"),
+}
+
+# a submission's status -> its label
+SUBMISSION_STATUS_LABELS: dict[str, Text] = {
+    "graded": Text("ocenione", "graded"),
+    "error": Text("błąd", "error"),
+}
+
+
+def ui_labels(lang: str) -> dict:
+    """The report UI's words in ``lang`` ("en", else Polish, as :class:`Text` chooses), with the
+    labels of cell runs, outcomes and submission statuses as mappings."""
+    labels: dict = {key: text(lang) for key, text in UI_LABELS.items()}
+    labels["cell_statuses"] = {key: text(lang) for key, text in CELL_STATUS_LABELS.items()}
+    labels["lang"] = "en" if lang == "en" else "pl"
+    labels["statuses"] = {key: text(lang) for key, text in OUTCOME_LABELS.items()}
+    labels["submission_statuses"] = {key: text(lang) for key, text in SUBMISSION_STATUS_LABELS.items()}
+    return labels

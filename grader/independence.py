@@ -44,10 +44,17 @@ def stand_in_items(probes: Path) -> frozenset[str]:
     except SyntaxError as exc:
         raise ValueError(f"it does not parse ({exc.msg}, line {exc.lineno})") from None
     found: list[ast.expr] = []
+    targets: list[ast.expr]
+    assigned: ast.expr | None
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
-        if any(isinstance(t, ast.Name) and t.id == "STAND_INS" for t in targets) and getattr(node, "value", None) is not None:
-            found.append(node.value)
+        if isinstance(node, ast.Assign):
+            targets, assigned = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign):
+            targets, assigned = [node.target], node.value
+        else:
+            continue
+        if any(isinstance(t, ast.Name) and t.id == "STAND_INS" for t in targets) and assigned is not None:
+            found.append(assigned)
     if not found:
         return frozenset()
     if len(found) > 1:
@@ -57,7 +64,8 @@ def stand_in_items(probes: Path) -> frozenset[str]:
                                                    for k in value.keys):
         raise ValueError("STAND_INS must be a dict literal keyed by item ids as string literals "
                          "({'4.loss': lambda: ..., ...}): the judge reads its keys without importing probes.py")
-    return frozenset(k.value for k in value.keys)
+    # the same test as above, repeated for the type checker: every key passes it
+    return frozenset(k.value for k in value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str))
 
 
 def _bindings(name: str, statements: Sequence[Statement]) -> list[Statement]:
@@ -127,7 +135,7 @@ def stand_ins_for(item: Item, name: str, statements: Sequence[Statement], rubric
         return (before[-1] if before else usable[0]).id
 
     reads = names_read(name, statements, rubric.extraction.keep_methods, expand=lambda n: replacement(n) is None)
-    return {n: replacement(n) for n in sorted(reads) if replacement(n) is not None}
+    return {n: owner for n in sorted(reads) if (owner := replacement(n)) is not None}
 
 
 def stand_in_note(stand_ins: dict[str, str]) -> Text:

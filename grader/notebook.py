@@ -23,11 +23,9 @@ from pathlib import Path
 
 from .discover import Submission
 from .i18n import Text, message
+from .sandbox.outputs import cell_images, cell_texts
 
-MAX_IMAGES_PER_CELL = 8
-MAX_IMAGE_BYTES = 2_000_000  # base64 characters; a bigger stored image is not shown
 MAX_CELLS_NAMED = 10  # cells listed by number in a notice; more are counted
-MAX_TEXT_OUTPUT = 20_000  # characters per stored text output kept for section checks
 
 
 class NotebookError(Exception):
@@ -199,32 +197,3 @@ def _cell(index: int, cell) -> Cell:
         source = "".join(source)
     return Cell(index, kind if kind in ("code", "markdown") else "raw", str(source), cell_images(cell),
                 cell_texts(cell))
-
-
-def cell_texts(cell) -> tuple[str, ...]:
-    """What a code cell printed or displayed as text when the student ran it (bounded)."""
-    texts = []
-    for output in cell.get("outputs", []) or []:
-        if not isinstance(output, dict):
-            continue
-        text = output.get("text") if output.get("output_type") == "stream" else (output.get("data") or {}).get("text/plain")
-        if isinstance(text, list):
-            text = "".join(str(t) for t in text)
-        if isinstance(text, str) and text.strip():
-            texts.append(text[:MAX_TEXT_OUTPUT])
-        if len(texts) >= MAX_IMAGES_PER_CELL:
-            break
-    return tuple(texts)
-
-
-def cell_images(cell) -> tuple[str, ...]:
-    images = []
-    for output in cell.get("outputs", []) or []:
-        png = (output.get("data") or {}).get("image/png") if isinstance(output, dict) else None
-        if isinstance(png, list):
-            png = "".join(png)
-        if isinstance(png, str) and len(png) <= MAX_IMAGE_BYTES and re.fullmatch(r"[A-Za-z0-9+/=\s]+", png):
-            images.append(re.sub(r"\s+", "", png))
-        if len(images) >= MAX_IMAGES_PER_CELL:
-            break
-    return tuple(images)

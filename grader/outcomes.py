@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Any
 
 from .i18n import Text
 
@@ -133,7 +134,7 @@ class SubmissionResult:
     sha256: str
     items: tuple[ItemResult, ...]
     error: Text | None = None
-    environment: dict[str, object] = field(default_factory=dict)
+    environment: dict[str, Any] = field(default_factory=dict)  # a JSON object; its keys vary by sandbox and mode
     duration_s: float = 0.0
     cells: tuple[CellRun, ...] = ()  # execute mode: every code cell's run, in notebook order
     notices: tuple[Text, ...] = ()
@@ -183,7 +184,7 @@ class Grade:
 # reuse a grade (same file, rubric, settings, grader) without judging the notebook again.
 # ---------------------------------------------------------------------------------------------
 
-def _text(value: Text | None) -> dict | None:
+def _text(value: Text | None) -> dict[str, str] | None:
     return None if value is None else value.to_json()
 
 

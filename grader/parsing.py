@@ -13,12 +13,18 @@ from __future__ import annotations
 import ast
 import symtable
 import threading
+from typing import Literal, overload
 
 parse_lock = threading.RLock()
 _RETRIES = 5
 
 
+@overload
+def parse(source: str, mode: Literal["exec"] = "exec") -> ast.Module: ...
+@overload
+def parse(source: str, mode: Literal["eval"]) -> ast.Expression: ...
 def parse(source: str, mode: str = "exec") -> ast.AST:
+    """``ast.parse`` under :data:`parse_lock`: a module for ``exec`` (the default), an expression for ``eval``."""
     return guarded(lambda: ast.parse(source, mode=mode))
 
 

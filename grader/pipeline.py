@@ -3,6 +3,8 @@
 Each submission is judged in its own sandbox; its grade is written to the gradebook in one
 transaction as soon as it is known, so an interrupted batch keeps what it finished. A bug of
 ours while grading one submission is recorded as ``grader_error`` for it and the batch goes on.
+Where the submissions are judged is a :class:`Judging` the caller passes: threads on this
+machine (:class:`LocalJudging`, the default) or a Dask cluster (:class:`grader.cluster.ClusterJudging`).
 """
 from __future__ import annotations
 
@@ -10,19 +12,18 @@ import hashlib
 import itertools
 import json
 import platform
-import sys
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-from tqdm import tqdm
+from typing import Protocol
 
 from . import export
 from .data.mnist import mnist_source
 from .discover import Submission, discover
 from .gradebook import Gradebook
-from .judge import grader_failure, judge_submission
+from .judge import judge_or_flag
 from .labs import Lab
 from .outcomes import Grade, SubmissionResult
 from .report import write_reports
@@ -32,52 +33,87 @@ from .settings import Settings
 
 @dataclass(frozen=True)
 class BatchResult:
+    """A finished batch: the grades by student, where its outputs are, and its ``meta``."""
+
     grades: list[Grade]
     out_dir: Path
     meta: dict
 
 
+class Judging(Protocol):
+    """Where a batch's submissions are judged: yields each one's result as it is known, in any
+    order; a bug of ours while judging one is that submission's ``grader_error``, never raised."""
+
+    def __call__(self, submissions: list[Submission], lab: Lab, settings: Settings,
+                 hidden: tuple[Path, ...]) -> Iterator[SubmissionResult]: ...
+
+    def describe(self) -> dict:
+        """What the batch's ``meta`` records about where it was judged ({} for this machine)."""
+        ...
+
+
+@dataclass(frozen=True)
+class LocalJudging:
+    """Judge on this machine: ``settings.workers`` threads, each submission in its own sandbox."""
+
+    def __call__(self, submissions: list[Submission], lab: Lab, settings: Settings,
+                 hidden: tuple[Path, ...]) -> Iterator[SubmissionResult]:
+        # the tasks start now, not at the first next(): judging overlaps the scoring of kept results
+        pool = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="judge")
+        futures = [pool.submit(judge_or_flag, sub, lab, settings, hidden) for sub in submissions]
+        return _as_finished(pool, futures)
+
+    def describe(self) -> dict:
+        return {}
+
+
+def _as_finished(pool: ThreadPoolExecutor, futures: list[Future]) -> Iterator[SubmissionResult]:
+    with pool:
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def gradebook_url(out_dir: Path, db_url: str | None = None) -> str:
+    """The gradebook of a batch written to ``out_dir``: ``db_url``, else ``OUT/gradebook.db``."""
+    return db_url or f"sqlite:///{(out_dir / 'gradebook.db').resolve()}"
+
+
 def grade_batch(paths: list[Path], lab: Lab, settings: Settings, out_dir: Path, db_url: str | None = None,
-                progress: bool = True, regrade: bool = False, scheduler: str | None = None) -> BatchResult:
+                regrade: bool = False, judging: Judging | None = None,
+                on_start: Callable[[int], None] | None = None,
+                on_graded: Callable[[Grade], None] | None = None) -> BatchResult:
     """Grade every submission under ``paths`` into ``out_dir``; return the grades by student.
 
     A submission already in the gradebook with the same file (sha256) and grading key (rubric,
     the settings that change verdicts, grader version) is not judged again: its kept result is
-    scored anew (manual scores may have changed). ``regrade`` judges everything. ``scheduler``:
-    the address of a Dask cluster that judges the submissions (:mod:`grader.cluster`)."""
+    scored anew (manual scores may have changed). ``regrade`` judges everything. ``judging``:
+    where the submissions are judged (default :class:`LocalJudging`). ``on_start(count)`` is
+    called once the submissions are found; ``on_graded(grade)`` after each grade is recorded."""
+    judging = judging or LocalJudging()
     submissions = discover(paths)
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.time()
+    if on_start is not None:
+        on_start(len(submissions))
     grades: list[Grade] = []
     key = grading_key(lab, settings)
-    with Gradebook(db_url or f"sqlite:///{(out_dir / 'gradebook.db').resolve()}") as gradebook, \
-            ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="judge") as pool, \
-            tqdm(total=len(submissions), unit="nb", desc=f"grading {lab.name}", disable=not progress,
-                 file=sys.stderr, dynamic_ncols=True) as bar:
+    with Gradebook(gradebook_url(out_dir, db_url)) as gradebook:
         kept = {} if regrade else gradebook.reusable(lab.name, key)
         reused = {sub.student: replace(kept[sub.student][1], file=str(sub.path)) for sub in submissions
                   if sub.student in kept and kept[sub.student][0] == sub.sha256}
         todo = [sub for sub in submissions if sub.student not in reused]
-        if scheduler:
-            from .cluster import judge_on_cluster
-
-            judged = judge_on_cluster(scheduler, todo, lab, settings)
-        else:
-            hidden = tuple({(p if p.is_dir() else p.parent).resolve() for p in paths} | {out_dir.resolve()})
-            judged = (f.result() for f in as_completed([pool.submit(judge_safely, sub, lab, settings, hidden)
-                                                        for sub in todo]))
+        hidden = tuple({(p if p.is_dir() else p.parent).resolve() for p in paths} | {out_dir.resolve()})
+        judged = judging(todo, lab, settings, hidden)
         # each grade is recorded as soon as it is known (a lazy chain, not a list: nothing waits)
         for result in itertools.chain(reused.values(), judged):
             grade = score(result, lab.rubric, gradebook.manual_scores(lab.name, result.student), lab.rubric_hash)
             gradebook.record(grade, export.submission_document(grade, settings.lang), export.grader_version(), key)
             grades.append(grade)
-            bar.set_postfix_str(f"{result.student}: {grade.total:g}/{grade.max:g}", refresh=False)
-            bar.update()
+            if on_graded is not None:
+                on_graded(grade)
     grades.sort(key=lambda g: g.student)
     meta = dict(_meta(lab, settings, started, len(submissions)), reused=len(reused),
-                worker_starts=_worker_starts(grades))
-    if scheduler:
-        meta["scheduler"] = scheduler
+                worker_starts=_worker_starts(grades), **judging.describe())
     write_outputs(out_dir, grades, lab, settings.lang, meta)
     return BatchResult(grades, out_dir, meta)
 
@@ -97,13 +133,6 @@ def grading_key(lab: Lab, settings: Settings) -> str:
              settings.mnist or mnist_source(), settings.cell_timeout_s, settings.probe_timeout_s,
              settings.submission_timeout_s, settings.memory_mb, settings.isolation]
     return hashlib.sha256(json.dumps([str(p) for p in parts]).encode()).hexdigest()[:16]
-
-
-def judge_safely(submission: Submission, lab: Lab, settings: Settings, hidden: tuple[Path, ...]) -> SubmissionResult:
-    try:
-        return judge_submission(submission, lab, settings, hidden=hidden)
-    except Exception as exc:  # noqa: BLE001 - one submission never stops the batch
-        return grader_failure(submission, list(lab.rubric.items), exc)
 
 
 def _worker_starts(grades: list[Grade]) -> dict[str, int]:

@@ -7,6 +7,7 @@ load, and the error names the file, the item and the fix (DESIGN.md decision 6).
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib
 import re
@@ -91,24 +92,35 @@ class Extraction(_Strict):
     """How definitions mode turns a notebook into a program (DESIGN.md decision 3)."""
 
     keep_methods: tuple[str, ...] = Field(
-        ("compile",), description="method calls on kept objects that configure them, kept as statements")
+        default=("compile",), description="method calls on kept objects that configure them, kept as statements")
     drop_calls: tuple[str, ...] = Field(
-        ("fit", "fit_generator", "train", "train_ae", "evaluate", "show", "savefig", "imshow",
-         "plot", "scatter", "figure", "subplots", "save", "save_weights", "load_weights", "input"),
+        default=("fit", "fit_generator", "train", "evaluate", "show", "savefig", "imshow",
+                 "plot", "scatter", "figure", "subplots", "save", "save_weights", "load_weights", "input"),
         description="an assignment whose value calls one of these is never run")
+    also_drop_calls: tuple[str, ...] = Field(
+        default=(), description="the lab's own calls added to `drop_calls` (a course helper that trains a model)")
+
+    @property
+    def dropped_calls(self) -> frozenset[str]:
+        """Every call whose assignment definitions mode never runs."""
+        return frozenset(self.drop_calls) | frozenset(self.also_drop_calls)
 
 
 class Execute(_Strict):
     """Execute mode (DESIGN.md decision 3): the notebook runs top to bottom in a Jupyter kernel in
     the sandbox, with training capped so that a class is graded in minutes, not hours."""
 
-    cell_timeout_s: float = Field(60.0, gt=0, description="a cell running longer is interrupted (cut) and the next one runs")
-    epochs: int = Field(1, ge=1, description="cap on `epochs` of Keras `Model.fit` and of the course's `train_ae`")
+    cell_timeout_s: float = Field(
+        default=60.0, gt=0, description="a cell running longer is interrupted (cut) and the next one runs")
+    epochs: int = Field(default=1, ge=1, description="cap on `epochs` of Keras `Model.fit` (and of `epochs_variable`)")
+    epochs_variable: str = Field(
+        default="", description="environment variable set to `epochs` in the kernel, for the course's own training "
+                                "helpers that read their cap from it (a training helper of the handout); empty: none")
     overrides: dict[str, float] = Field(
-        {"epochs": 1, "EPOCHS": 1, "num_epochs": 1, "n_epochs": 1},
+        default={"epochs": 1, "EPOCHS": 1, "num_epochs": 1, "n_epochs": 1},
         description="top-level names capped after every assignment in a cell (papermill-style): x = min(x, cap)")
-    mnist_train: int = Field(2000, ge=10, description="MNIST training images served (a seeded subsample)")
-    mnist_test: int = Field(500, ge=10, description="MNIST test images served (a seeded subsample)")
+    mnist_train: int = Field(default=2000, ge=10, description="MNIST training images served (a seeded subsample)")
+    mnist_test: int = Field(default=500, ge=10, description="MNIST test images served (a seeded subsample)")
 
 
 class Rubric(_Strict):
@@ -120,7 +132,10 @@ class Rubric(_Strict):
         "3", description="Keras the students wrote for: '2' runs the sandbox with tf-keras (TF_USE_LEGACY_KERAS=1), "
                          "as Colab's tf.keras of 2023; '3' with Keras 3")
     template: str = Field(description="student template notebook, relative to the lab root")
-    checks: str = Field(description="Python module with the judge's check functions")
+    checks: str = Field(description="Python module with the lab's public check functions (and its report_* functions)")
+    hidden_checks: str | None = Field(
+        None, description="Python module with the checks marked `public: false`, kept out of what students and the "
+                          "sandbox see (e.g. reference.<lab>.judge.checks)")
     public_dir: str = Field(description="folder of files the sandbox may import (scaffold, probes)")
     handout: tuple[str, ...] = Field(
         (), description="files or folders students get with the template (`grader handout`), relative to the lab root, "
@@ -222,10 +237,8 @@ def _validate_semantics(path: Path, rubric: Rubric) -> None:
             numbered[number] = section_id
         if any(not t.strip() for t in spec.titles):
             problems.append(f"section '{section_id}': an empty title matches every heading. Fix: remove it.")
-    try:
-        module = importlib.import_module(rubric.checks)
-    except ImportError as exc:
-        raise RubricError(f"{path}: checks module '{rubric.checks}' cannot be imported ({exc}). Fix: correct `checks:`.") from None
+    module = _import_checks(path, rubric.checks, "checks")
+    hidden = _import_checks(path, rubric.hidden_checks, "hidden_checks") if rubric.hidden_checks else None
     for item in rubric.items:
         where = f"item '{item.id}'"
         if item.id in seen:
@@ -255,21 +268,69 @@ def _validate_semantics(path: Path, rubric: Rubric) -> None:
                 known = sorted(n for n in dir(module) if n.startswith("report_")) or ["none"]
                 problems.append(f"{where}: report '{report}' is not a function of {module.__name__}. "
                                 f"Fix: use one of {', '.join(known)}.")
-        for spec in item.checks:
-            try:
-                resolve_check(module, spec.id)
-            except RubricError as exc:
-                problems.append(f"{where}: {exc}")
-    if rubric.reference_notebook and not (path.parent.parent / rubric.reference_notebook).is_file():
+        for check in item.checks:
+            problem = _check_side_problem(rubric, module, hidden, check)
+            if problem:
+                problems.append(f"{where}: {problem}")
+    root = lab_root(path)
+    if rubric.reference_notebook and not (root / rubric.reference_notebook).is_file():
         problems.append(f"reference_notebook '{rubric.reference_notebook}' does not exist. Fix: a path relative to the lab root.")
     for entry in rubric.handout:
-        if not (path.parent.parent / entry).exists():
+        if not (root / entry).exists():
             problems.append(f"handout '{entry}' does not exist. Fix: a path relative to the lab root (the folder holding rubrics/).")
     total = rubric.max_points
     if abs(total - rubric.total) > 1e-6:
         problems.append(f"points of the non-bonus items add up to {total:g}, but `total:` says {rubric.total:g}. Fix: correct an item's points or `total:`.")
     if problems:
         raise RubricError(f"{path}: invalid rubric:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def lab_root(rubric_path: Path) -> Path:
+    """The folder a rubric's relative paths (template, public_dir, handout...) start from: the
+    folder holding ``rubrics/`` when the rubric sits in a folder named ``rubrics``, else the
+    rubric's own folder."""
+    folder = rubric_path.resolve().parent
+    return folder.parent if folder.name == "rubrics" else folder
+
+
+def _import_checks(path: Path, module_name: str, field: str):
+    try:
+        return importlib.import_module(module_name)
+    except ImportError as exc:
+        raise RubricError(f"{path}: {field} module '{module_name}' cannot be imported ({exc}). Fix: correct "
+                          f"`{field}:` (a lab outside the grader's packages names it from its root: docs/rubrics.md)."
+                          ) from None
+
+
+def _resolve_problem(module, check_id: str) -> str | None:
+    """Why ``check_id`` does not name a check of ``module`` (the message lists the known ones), or None."""
+    try:
+        resolve_check(module, check_id)
+    except RubricError as exc:
+        return str(exc)
+    return None
+
+
+def _check_side_problem(rubric: Rubric, public, hidden, spec: CheckSpec) -> str | None:
+    """Why ``spec`` does not resolve on its side (``public: true`` in ``checks:``, ``public: false`` in
+    ``hidden_checks:``), or None. A hidden check in the public module would ship to students."""
+    in_public = _resolve_problem(public, spec.id) is None
+    in_hidden = hidden is not None and _resolve_problem(hidden, spec.id) is None
+    if spec.public:
+        if in_public:
+            return None
+        if in_hidden:
+            return (f"check '{spec.id}' is public but defined only in the hidden module {rubric.hidden_checks}. "
+                    f"Fix: move it to {rubric.checks}, or mark it `public: false`.")
+        return _resolve_problem(public, spec.id)
+    if in_public:
+        where = f" ({rubric.hidden_checks})" if rubric.hidden_checks else " (add `hidden_checks:`)"
+        return (f"check '{spec.id}' is marked `public: false` but defined in the public module {rubric.checks}, which "
+                f"students and the sandbox can read. Fix: move it to the `hidden_checks:` module{where}.")
+    if hidden is None:
+        return (f"check '{spec.id}' is marked `public: false`, but the rubric has no `hidden_checks:` module. Fix: add "
+                "`hidden_checks:` naming the private module that defines it.")
+    return None if in_hidden else _resolve_problem(hidden, spec.id)
 
 
 def resolve_check(module, check_id: str) -> Callable:
@@ -282,7 +343,7 @@ def resolve_check(module, check_id: str) -> Callable:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.args:
         name = node.func.id
         try:
-            kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+            kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg is not None}
         except ValueError:
             raise RubricError(f"check id {check_id!r}: arguments must be literals.") from None
     elif isinstance(node, ast.Name):
@@ -294,6 +355,5 @@ def resolve_check(module, check_id: str) -> Callable:
         known = sorted(n for n in dir(module) if n.startswith("check_"))
         raise RubricError(f"check '{name}' is not defined in {module.__name__}. Fix: use one of {', '.join(known)}.")
     if kwargs:
-        import functools
         return functools.partial(fn, **kwargs)
     return fn

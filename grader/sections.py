@@ -99,7 +99,10 @@ def read_heading(line: str, task_words: tuple[str, ...] = DEFAULT_TASK_WORDS) ->
 
 def task_group(number: str) -> int:
     """The task a number belongs to: its leading integer (2.5 -> 2, 1a -> 1)."""
-    return int(re.match(r"\d+", number).group())
+    leading = re.match(r"\d+", number)
+    if leading is None:  # callers pass numbers read by the heading pattern, which start with a digit
+        raise ValueError(f"task number {number!r} does not start with a digit")
+    return int(leading.group())
 
 
 def normalise_title(text: str) -> str:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import os
 import random
-import sys
 
 import numpy as np
+
+from .frameworks import FRAMEWORKS
 
 
 def seed_everything(seed: int) -> None:
@@ -17,18 +18,5 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     os.environ["PYTHONHASHSEED"] = str(seed)
-    if "tensorflow" in sys.modules:
-        import tensorflow as tf
-
-        tf.random.set_seed(seed)
-        keras = sys.modules.get("keras")
-        if keras is not None and hasattr(keras, "utils") and hasattr(keras.utils, "set_random_seed"):
-            keras.utils.set_random_seed(seed)
-    if "torch" in sys.modules:
-        import torch
-
-        torch.manual_seed(seed)
-    if "pyro" in sys.modules:
-        import pyro
-
-        pyro.set_rng_seed(seed)
+    for framework in FRAMEWORKS:
+        framework.seed(seed)

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .discover import Submission
+from .errors import SelfCheckError
 from .i18n import Text
 from .judge import judge_submission
 from .labs import find_lab
@@ -89,7 +90,9 @@ def _current_notebook() -> Path:
     for c in candidates:
         if c and Path(c).is_file():
             return Path(c)
-    raise FileNotFoundError("cannot tell which notebook this is: call grader.check(item, notebook='my.ipynb')")
+    raise SelfCheckError("grader.check() cannot tell which notebook this is (neither Jupyter's __session__ nor "
+                         "JPY_SESSION_NAME names a saved file). Fix: save the notebook and call "
+                         "grader.check(item, notebook='my.ipynb').")
 
 
 def _lab_from_metadata(path: Path) -> str:
@@ -99,5 +102,6 @@ def _lab_from_metadata(path: Path) -> str:
     except (OSError, ValueError):
         lab = None
     if not lab:
-        raise ValueError(f"{path}: no lab in the notebook's metadata: call grader.check(item, lab='generative-tf')")
+        raise SelfCheckError(f"{path}: no lab in the notebook's metadata ({{\"grader\": {{\"lab\": ...}}}}). "
+                             "Fix: name the lab, grader.check(item, lab='LAB') (`grader labs` lists the names).")
     return lab

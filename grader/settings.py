@@ -9,6 +9,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from .errors import SettingsError
 
@@ -27,7 +28,9 @@ class Settings:
     cpu_s: int = field(default=900, metadata={"help": "CPU-seconds limit of a sandbox worker (RLIMIT_CPU)"})
     file_size_mb: int = field(default=64, metadata={"help": "largest file a sandbox worker may write, MiB (RLIMIT_FSIZE)"})
     open_files: int = field(default=1024, metadata={"help": "open-file limit of a sandbox worker (RLIMIT_NOFILE)"})
-    labs_root: Path = field(default=PROJECT_ROOT, metadata={"help": "folder holding rubrics/ and reference/"})
+    labs_root: Path = field(default=PROJECT_ROOT, metadata={
+        "help": "an extra folder whose rubrics/*.yaml are labs too (found by id, listed by `grader labs`); the "
+                "shipped labs are the packs registered under the entry point group grader.labs"})
     mnist: str = field(default="", metadata={"help": "path of an mnist.npz; empty = the Keras cache or the stand-in"})
     keras: str = field(default="", metadata={"help": "Keras of the sandbox, 2 or 3; empty = the lab's `keras:`"})
     mode: str = field(default="", metadata={"help": "definitions or execute for every code item; empty = the rubric's `mode`"})
@@ -82,7 +85,7 @@ def load_settings(overrides: dict | None = None, cwd: Path | None = None) -> Set
 
 def _coerce(values: dict) -> Settings:
     known = {f.name: f for f in fields(Settings)}
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     for name, raw in values.items():
         if name not in known:
             raise SettingsError(f"unknown setting {name!r} in [tool.grader] or GRADER_*; known: {', '.join(known)}.")

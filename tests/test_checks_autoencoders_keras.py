@@ -23,10 +23,11 @@ pytest.importorskip("tensorflow")
 
 from grader.checks import CheckFailure  # noqa: E402
 from grader.rubric import load_rubric  # noqa: E402
-from grader.sandbox.supervisor import StudentCodeError  # noqa: E402
-from reference.autoencoders_keras import build_notebooks as build  # noqa: E402
-from reference.autoencoders_keras import checks, samples  # noqa: E402
-from tests.lab_harness import assert_check_fails, student_from_source  # noqa: E402
+from grader.sandbox.errors import StudentCodeError  # noqa: E402
+from reference.autoencoders_keras.build import notebooks as build  # noqa: E402
+from reference.autoencoders_keras.build import samples  # noqa: E402
+from reference.autoencoders_keras.public import checks, oracles  # noqa: E402
+from grader.testing import assert_check_fails, student_from_source  # noqa: E402
 
 LAB = "autoencoders_keras"
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,15 +100,15 @@ def activation_layers(enc: str, dec: str, name: str = "autoencoder") -> str:
                                   "swish", "gelu", "relu6", "hard_sigmoid", "mish", "exponential"])
 def test_each_known_activation_is_identified_from_its_values(name):
     z = np.linspace(-8, 8, 401)
-    assert checks.identify_activation(z, checks.ACTIVATIONS[name](z).astype(np.float32)) == name
+    assert oracles.identify_activation(z, oracles.ACTIVATIONS[name](z).astype(np.float32)) == name
 
 
 def test_leaky_relu_with_any_slope_and_an_unknown_function():
     z = np.linspace(-8, 8, 401)
     for slope in (0.01, 0.2, 0.3):
-        assert checks.identify_activation(z, np.where(z > 0, z, slope * z)) == "leaky_relu"
-    assert checks.identify_activation(z, np.sin(z)) == ""
-    assert checks.identify_activation(z, z[:-1]) == ""
+        assert oracles.identify_activation(z, np.where(z > 0, z, slope * z)) == "leaky_relu"
+    assert oracles.identify_activation(z, np.sin(z)) == ""
+    assert oracles.identify_activation(z, z[:-1]) == ""
 
 
 # --------------------------------------------------------------------------- 2.1, 2.2, 3.1 sizes
@@ -342,7 +343,7 @@ def test_noise_estimate_is_unbiased_under_clipping(factor, clipped):
     noisy = clean[pick] + factor * rng.normal(size=checks.PIXELS)
     if clipped:
         noisy = np.clip(noisy, 0.0, 1.0)
-    estimate = checks.estimate_noise_std(clean[pick], noisy, clipped)
+    estimate = oracles.estimate_noise_std(clean[pick], noisy, clipped)
     assert abs(estimate - factor) <= 0.05 * factor, (estimate, factor)
     # the plain standard deviation of the difference is what clipping biases
     if clipped and factor >= 0.3:

@@ -7,9 +7,10 @@ import pytest
 pytest.importorskip("tensorflow")
 
 from grader.checks import CheckFailure  # noqa: E402
-from grader.sandbox.supervisor import StudentCodeError  # noqa: E402
-from reference.generative_tf import checks, oracles  # noqa: E402
-from tests.lab_harness import assert_check_fails, student_from_source  # noqa: E402
+from grader.sandbox.errors import StudentCodeError  # noqa: E402
+from reference.generative_tf.judge import checks as hidden_checks  # noqa: E402
+from reference.generative_tf.public import checks, oracles  # noqa: E402
+from grader.testing import assert_check_fails, student_from_source  # noqa: E402
 
 LAB = "generative_tf"
 
@@ -158,7 +159,7 @@ def conditioned_mnist(x, y, num_imgs=2):
 """
 
 CHECKS_3 = [checks.check_conditioned_shapes, checks.check_conditioned_placement,
-            checks.check_conditioned_distinct_positions, checks.check_conditioned_any_size]
+            checks.check_conditioned_distinct_positions, hidden_checks.check_conditioned_any_size]
 
 
 def _variant(old: str, new: str) -> str:
@@ -201,7 +202,7 @@ MUTANTS_3 = {
     "digit_transposed": (checks.check_conditioned_placement, _variant("x[i].reshape(h, w)", "x[i].reshape(h, w).T"), ["unchanged"]),
     "wrong_label": (checks.check_conditioned_placement, _variant("[*y[i],", "[*np.roll(y[i], 1),"), ["one-hot"]),
     "with_replacement": (checks.check_conditioned_distinct_positions, _variant("replace=False", "replace=True"), ["not distinct"]),
-    "hard_coded_14": (checks.check_conditioned_any_size, _variant("n, h, w = x.shape[0], x.shape[1], x.shape[2]", "n, h, w = x.shape[0], 14, 14"),
+    "hard_coded_14": (hidden_checks.check_conditioned_any_size, _variant("n, h, w = x.shape[0], x.shape[1], x.shape[2]", "n, h, w = x.shape[0], 14, 14"),
                       ["28x28"]),
 }
 

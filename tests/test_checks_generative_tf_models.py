@@ -7,9 +7,10 @@ import pytest
 pytest.importorskip("tensorflow")
 
 from grader.checks import CheckFailure  # noqa: E402
-from grader.sandbox.supervisor import StudentCodeError  # noqa: E402
-from reference.generative_tf import checks  # noqa: E402
-from tests.lab_harness import student_from_source  # noqa: E402
+from grader.sandbox.errors import StudentCodeError  # noqa: E402
+from reference.generative_tf.judge import checks as hidden_checks  # noqa: E402
+from reference.generative_tf.public import checks  # noqa: E402
+from grader.testing import student_from_source  # noqa: E402
 
 
 def _passes(check, source, name):
@@ -139,7 +140,7 @@ def _cvae(enc_act="", dec_act="", stride=3, dec_in="", extra=""):
 
 
 MODEL_CHECKS = [checks.check_cond_cvae_shapes, checks.check_cond_encoder_is_linear, checks.check_cond_decoder_outputs_logits,
-                checks.check_cond_condition_changes_output, checks.check_cond_cvae_trainable]
+                checks.check_cond_condition_changes_output, hidden_checks.check_cond_cvae_trainable]
 
 
 @pytest.mark.parametrize("check", MODEL_CHECKS, ids=lambda c: c.__name__)
@@ -152,7 +153,7 @@ def test_cond_cvae_right_answer_passes_every_check(check):
     (checks.check_cond_decoder_outputs_logits, _cvae(dec_act=", activation='sigmoid'"), "applies a sigmoid"),
     (checks.check_cond_cvae_shapes, _cvae(stride=2), "decoder (latent_dim=2) returns the wrong shape"),
     (checks.check_cond_condition_changes_output, _cvae(dec_in="\n        x = input_latent"), "decoder's output does not depend"),
-    (checks.check_cond_cvae_trainable,
+    (hidden_checks.check_cond_cvae_trainable,
      _cvae(extra="    def __init__(self, latent_dim):\n        super().__init__(latent_dim)\n        self.encoder.trainable = False\n"),
      "no weight of the encoder"),
 ], ids=["relu_encoder", "sigmoid_decoder", "decoder_28x28", "condition_ignored", "frozen_encoder"])

@@ -11,9 +11,11 @@ import pytest
 pytest.importorskip("pyro")
 
 from grader.checks import CheckFailure, SectionCode  # noqa: E402
-from grader.sandbox.supervisor import StudentCodeError  # noqa: E402
-from reference.vae_pyro import checks, solution  # noqa: E402
-from tests.lab_harness import assert_check_fails, student_from_source  # noqa: E402
+from grader.sandbox.errors import StudentCodeError  # noqa: E402
+from reference.vae_pyro.judge import checks as hidden_checks  # noqa: E402
+from reference.vae_pyro.judge import solution  # noqa: E402
+from reference.vae_pyro.public import checks  # noqa: E402
+from grader.testing import assert_check_fails, student_from_source  # noqa: E402
 
 LAB = "vae_pyro"
 _SOLUTION_FILE = Path(solution.__file__).read_text(encoding="utf-8")
@@ -166,7 +168,7 @@ def test_decoder_ignoring_z():
 
 # ------------------------------------------------------------------------------ 1a.vae
 
-VAE_CHECKS = (checks.check_vae_encoder_forward_samples, checks.check_vae_decoder_forward_images, checks.check_vae_elbo_trains)
+VAE_CHECKS = (checks.check_vae_encoder_forward_samples, checks.check_vae_decoder_forward_images, hidden_checks.check_vae_elbo_trains)
 SAMPLE = "z = dist.Normal(z_loc, z_scale).rsample()"
 
 
@@ -217,20 +219,20 @@ def test_decoder_forward_wrong_shape():
 def test_elbo_not_finite_with_a_decoder_giving_nan():
     source = program(VDecoder=edited("VDecoder", "r = torch.sigmoid(self.hidden_to_output(r))",
                                      "r = torch.sqrt(self.hidden_to_output(r))  # pierwiastek z ujemnych: NaN"))
-    _fails(checks.check_vae_elbo_trains, source, "VariationalAutoencoder", "not finite")
+    _fails(hidden_checks.check_vae_elbo_trains, source, "VariationalAutoencoder", "not finite")
 
 
 def test_elbo_with_a_scale_that_goes_negative_is_the_students_error():
     source = program(VEncoder=edited("VEncoder", "nn.functional.softplus(self.hidden_to_scale(h)) + 1e-6", "self.hidden_to_scale(h)"))
     with pytest.raises(StudentCodeError, match="scale"):
-        checks.check_vae_elbo_trains(student_from_source(LAB, source, "VariationalAutoencoder"))
+        hidden_checks.check_vae_elbo_trains(student_from_source(LAB, source, "VariationalAutoencoder"))
 
 
 def test_elbo_check_is_not_charged_for_a_decoder_without_sigmoid():
     """Pyro clamps Bernoulli probabilities (validation off): the VAE still trains, and the
     missing sigmoid costs 1a.decoder only."""
     source = program(VDecoder=edited("VDecoder", "r = torch.sigmoid(self.hidden_to_output(r))", "r = self.hidden_to_output(r)"))
-    _passes(checks.check_vae_elbo_trains, source, "VariationalAutoencoder")
+    _passes(hidden_checks.check_vae_elbo_trains, source, "VariationalAutoencoder")
 
 
 def test_elbo_that_cannot_learn():
@@ -238,7 +240,7 @@ def test_elbo_that_cannot_learn():
     source = program(
         VEncoder=edited("VEncoder", "return z_loc, z_scale", "return z_loc.detach() * 0, z_scale.detach() * 0 + 1"),
         VDecoder=edited("VDecoder", "return r", "return r.detach() * 0 + 0.5 + 0 * sum(p.sum() for p in self.parameters())"))
-    _fails(checks.check_vae_elbo_trains, source, "VariationalAutoencoder", "do not lower")
+    _fails(hidden_checks.check_vae_elbo_trains, source, "VariationalAutoencoder", "do not lower")
 
 
 # ------------------------------------------------------------------------------- 3 bonus

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from grader.cli import main
-from grader.sandbox.zygote import warm_support
+from grader.errors import SchedulerUnreachable
+from grader.sandbox.isolation import warm_support
 from tests.factories import without_timings
 
 pytestmark = pytest.mark.slow
@@ -82,4 +83,5 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
     pytest.importorskip("distributed")
     code = main(["grade", str(ROOT / "submissions" / "vae-pyro" / "blank.ipynb"), "--lab", "vae-pyro",
                  "--out", str(tmp_path), "--quiet", "--scheduler", "tcp://127.0.0.1:9"])
-    assert code == 2 and "no Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+    assert code == SchedulerUnreachable.exit_code == 7
+    assert "no Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err

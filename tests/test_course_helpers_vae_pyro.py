@@ -25,7 +25,7 @@ from src.utils import AutoEncoderAnalyzer, train_ae
 
 from grader.data.mnist import load_mnist
 from reference.vae_pyro.public.scaffold import Autoencoder
-from reference.vae_pyro.solution import (
+from reference.vae_pyro.judge.solution import (
     BetaVariationalAutoencoder,
     VariationalAutoencoder,
 )

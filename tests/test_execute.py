@@ -11,7 +11,8 @@ import pytest
 
 from grader.errors import SettingsError
 from grader.sandbox.kernel_side import CapOverrides
-from grader.sandbox.supervisor import KernelLost, Sandbox, SandboxSpec, StudentCodeError
+from grader.sandbox.errors import KernelLost, StudentCodeError
+from grader.sandbox.supervisor import Sandbox, SandboxSpec
 from grader.settings import load_settings
 
 PUBLIC = Path(__file__).parent / "fixtures" / "toy_lab" / "public"

@@ -45,7 +45,7 @@ LOSSES = {
     "sigmoid_przed_strata": {"4.loss": (0, "failed", "a sigmoid is applied to the discriminator's output")},
     "literowka_nazwy": {"4.loss": (0, "missing", "Did you mean: `discriminator_los`")},
     "train_step_zla_tasma": {"4.step": (0.166667, "failed", "the discriminator's update does not raise D(real)")},
-    # laid out like the seeds' own notebooks (reference/generative_tf/real_layouts.py)
+    # laid out like the seeds' own notebooks (reference/generative_tf/build/real_layouts.py)
     "seed000_wariancja_na_wykresie": {"2.plot": (0.125, "failed", "the deviations drawn are exp(logvar)")},
     "seed001_jak_napisano": {
         "2.5": (0, "failed", "wrong sign of logvar (+logvar instead of -logvar) and is added on top of the Monte-Carlo"),

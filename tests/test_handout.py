@@ -7,6 +7,7 @@ import sys
 import nbformat
 
 from grader.cli import main
+from grader.errors import HandoutError
 
 
 def test_handout_writes_template_and_helpers_that_import_from_the_notebooks_folder(tmp_path, capsys):
@@ -27,6 +28,6 @@ def test_handout_writes_template_and_helpers_that_import_from_the_notebooks_fold
 def test_handout_refuses_to_overwrite_without_force(tmp_path, capsys):
     assert main(["handout", "vae-pyro", "--out", str(tmp_path)]) == 0
     (tmp_path / "template.ipynb").write_text("my answers")
-    assert main(["handout", "vae-pyro", "--out", str(tmp_path)]) == 2
+    assert main(["handout", "vae-pyro", "--out", str(tmp_path)]) == HandoutError.exit_code == 9
     assert "already exists" in capsys.readouterr().err and (tmp_path / "template.ipynb").read_text() == "my answers"
     assert main(["handout", "vae-pyro", "--out", str(tmp_path), "--force"]) == 0

@@ -16,7 +16,7 @@ judge (sandbox and all):
 Every code item gets full marks in each, graded from the definition meant (``object_name`` and
 ``object_cell``: the answer's own cell, never a later task's namesake such as task 3's
 ``compute_loss`` for 2.5), and every prose item has the same status. The samples laid out like
-the seeds (``reference/generative_tf/real_layouts.py``) are checked the same way: their points
+the seeds (``reference/generative_tf/build/real_layouts.py``) are checked the same way: their points
 are asserted with the rest of the table in ``test_grade_generative_tf.py``, the definitions
 graded here.
 """
@@ -33,9 +33,9 @@ from grader.labs import find_lab
 from grader.outcomes import Outcome
 from grader.scoring import score
 from grader.settings import Settings
-from reference.build_common import render as render_bytes
-from reference.generative_tf import build_notebooks as build
-from reference.generative_tf import real_layouts as real
+from reference.build.common import render as render_bytes
+from reference.generative_tf.build import cells as build
+from reference.generative_tf.build import real_layouts as real
 
 pytestmark = pytest.mark.slow
 SAMPLES = Path(__file__).resolve().parent.parent / "submissions" / "generative-tf"

@@ -16,7 +16,8 @@ from grader.independence import apply_stand_ins, names_read, stand_in_items, sta
 from grader.labs import find_lab
 from grader.parsing import parse
 from grader.rubric import Extraction, Rubric, load_rubric
-from grader.sandbox.supervisor import ProbeBug, Sandbox, SandboxSpec
+from grader.sandbox.errors import ProbeBug
+from grader.sandbox.supervisor import Sandbox, SandboxSpec
 from grader.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

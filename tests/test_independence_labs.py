@@ -170,7 +170,7 @@ def test_autoencoders_keras_a_broken_2_1_cell_costs_2_1_only(tmp_path):
 def test_each_stand_in_passes_its_own_items_checks(lab_name, lab_dir, item_id):
     """A stand-in is a known-correct object with the item's contract: every check of its item
     passes on it (run in process, as the mutant tests do)."""
-    from tests.lab_harness import _module, student_from_source
+    from grader.testing import load_module as _module, student_from_source
 
     lab = find_lab(lab_name, Settings())
     item = lab.rubric.item(item_id)

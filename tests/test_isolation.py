@@ -13,7 +13,8 @@ import psutil
 import pytest
 
 from grader.sandbox.isolation import detect
-from grader.sandbox.supervisor import Sandbox, SandboxSpec, StudentCodeError, WorkerDied
+from grader.sandbox.errors import StudentCodeError, WorkerDied
+from grader.sandbox.supervisor import Sandbox, SandboxSpec
 
 PUBLIC = Path(__file__).parent / "fixtures" / "toy_lab" / "public"
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from grader.checks import Probed
-from grader.sandbox.supervisor import ProbeTimeout, StudentCodeError
-from reference.generative_tf.checks import _shared_probe
+from grader.sandbox.errors import ProbeTimeout, StudentCodeError
+from grader.testing import load_module
+from reference.generative_tf.public.checks import _shared_probe
 
 
 class FakeStudent:
@@ -58,9 +59,7 @@ def test_the_students_error_is_shared_a_timeout_is_not():
 @pytest.fixture(scope="module")
 def probes():
     pytest.importorskip("tensorflow")
-    from tests.lab_harness import _module
-
-    return _module(Path(__file__).resolve().parent.parent / "reference" / "generative_tf" / "public" / "probes.py")
+    return load_module(Path(__file__).resolve().parent.parent / "reference" / "generative_tf" / "public" / "probes.py")
 
 
 def test_reference_nets_are_reset_to_their_initial_weights_when_reused(probes):

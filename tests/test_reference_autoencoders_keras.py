@@ -12,8 +12,9 @@ import sys
 import nbformat
 import pytest
 
-from reference.autoencoders_keras import build_notebooks as build
-from reference.autoencoders_keras import samples
+from reference.autoencoders_keras.build import notebooks as build
+from reference.autoencoders_keras.build import samples
+from reference.autoencoders_keras.build import sources as module_texts
 
 SAMPLE_NAMES = {
     "solution", "blank", "styl_funkcyjny", "baza_2_1", "baza_3_1", "baza_4_1", "baza_5_1",
@@ -65,12 +66,12 @@ def _slots(nb) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def template():
-    return _read(build.LAB_DIR / "template.ipynb")
+    return _read(build.LAB_DIR / "public" / "template.ipynb")
 
 
 @pytest.fixture(scope="module")
 def solved():
-    return _read(build.LAB_DIR / "solution.ipynb")
+    return _read(build.LAB_DIR / "judge" / "solution.ipynb")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -81,7 +82,7 @@ def test_notebooks_are_up_to_date(tmp_path):
     build.build(tmp_path)
     for relative in build.all_notebooks():
         assert (build.REPO_ROOT / relative).read_bytes() == (tmp_path / relative).read_bytes(), (
-            f"{relative} is stale: run python -m reference.autoencoders_keras.build_notebooks")
+            f"{relative} is stale: run python -m reference.autoencoders_keras.build.notebooks")
 
 
 def test_build_is_deterministic():
@@ -92,8 +93,8 @@ def test_build_is_deterministic():
 
 def test_building_imports_no_tensorflow():
     code = ("import sys\n"
-            "from reference.autoencoders_keras import build_notebooks\n"
-            "build_notebooks.all_notebooks()\n"
+            "from reference.autoencoders_keras.build import notebooks\n"
+            "notebooks.all_notebooks()\n"
             "print(sorted(m for m in ('tensorflow', 'keras', 'tf_keras') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=build.REPO_ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -189,8 +190,8 @@ def test_template_gives_the_seed_code(template):
                  "from tensorflow.keras.layers import Input, Dense", "from tensorflow.keras.models import Sequential",
                  "from sklearn.preprocessing import MinMaxScaler", "np.random.seed(2022)"):
         assert line in imports.splitlines(), line
-    assert "pandas" not in imports  # not installed in the sandbox (see build_notebooks' docstring)
-    assert helpers == (build.scaffold_source("compare_digits") + "\n  \n  \n" + build.scaffold_source("display_digits"))
+    assert "pandas" not in imports  # not installed in the sandbox (see build/notebooks.py's docstring)
+    assert helpers == (module_texts.scaffold_source("compare_digits") + "\n  \n  \n" + module_texts.scaffold_source("display_digits"))
     assert helpers.startswith("def compare_digits(test, decoded, n=10):\n  plt.figure(figsize=(20, 4))\n")
     assert data.startswith("(x_train, _), (x_test, _) = mnist.load_data()\n")
     assert "x_test = scaler.fit_transform(x_test)" in data
@@ -200,7 +201,7 @@ def test_template_gives_the_seed_code(template):
 
 
 def test_scaffold_defines_the_given_names():
-    tree = ast.parse((build.SCAFFOLD_PATH).read_text(encoding="utf-8"))
+    tree = ast.parse((module_texts.SCAFFOLD_PATH).read_text(encoding="utf-8"))
     names = {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
     names |= {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
     assert {"dim_x", "dim_h", "layer1_dim", "layer2_dim", "compare_digits", "display_digits"} <= names
@@ -234,8 +235,8 @@ def test_solution_cells_are_the_seeds_answers(template, solved):
 def test_blank_and_solution_samples_are_copies():
     sub = build.REPO_ROOT / build.SUBMISSIONS_DIR
     lab = build.REPO_ROOT / build.LAB_DIR
-    assert (sub / "blank.ipynb").read_bytes() == (lab / "template.ipynb").read_bytes()
-    assert (sub / "solution.ipynb").read_bytes() == (lab / "solution.ipynb").read_bytes()
+    assert (sub / "blank.ipynb").read_bytes() == (lab / "public" / "template.ipynb").read_bytes()
+    assert (sub / "solution.ipynb").read_bytes() == (lab / "judge" / "solution.ipynb").read_bytes()
 
 
 def test_samples_differ_from_the_solution_only_in_their_slots(solved):

@@ -15,8 +15,11 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from reference.generative_tf import build_notebooks as build  # noqa: E402
-from reference.generative_tf import solution as S  # noqa: E402
+from reference.build.common import REPO_ROOT, render  # noqa: E402
+from reference.generative_tf.build import cells as lab_cells  # noqa: E402
+from reference.generative_tf.build import notebooks as lab_notebooks  # noqa: E402
+from reference.generative_tf.build import samples as lab_samples  # noqa: E402
+from reference.generative_tf.judge import solution as S  # noqa: E402
 from reference.generative_tf.public import scaffold  # noqa: E402
 
 
@@ -322,25 +325,25 @@ def _first_line(cell) -> str:
 
 @pytest.fixture(scope="module")
 def template():
-    return nbformat.read(build.REPO_ROOT / build.LAB_DIR / "template.ipynb", as_version=4)
+    return nbformat.read(REPO_ROOT / lab_cells.LAB_DIR / "public" / "template.ipynb", as_version=4)
 
 
 @pytest.fixture(scope="module")
 def solved():
-    return nbformat.read(build.REPO_ROOT / build.LAB_DIR / "solution.ipynb", as_version=4)
+    return nbformat.read(REPO_ROOT / lab_cells.LAB_DIR / "judge" / "solution.ipynb", as_version=4)
 
 
 def test_notebooks_are_up_to_date(tmp_path):
-    build.build(tmp_path)
-    for relative in build.all_notebooks():
+    lab_notebooks.build(tmp_path)
+    for relative in lab_notebooks.all_notebooks():
         fresh = (tmp_path / relative).read_bytes()
-        assert (build.REPO_ROOT / relative).read_bytes() == fresh, (
-            f"{relative} is stale: run python -m reference.generative_tf.build_notebooks")
+        assert (REPO_ROOT / relative).read_bytes() == fresh, (
+            f"{relative} is stale: run python -m reference.generative_tf.build.notebooks")
 
 
 def test_build_is_deterministic():
-    first = {p: build.render(nb) for p, nb in build.all_notebooks().items()}
-    second = {p: build.render(nb) for p, nb in build.all_notebooks().items()}
+    first = {p: render(nb) for p, nb in lab_notebooks.all_notebooks().items()}
+    second = {p: render(nb) for p, nb in lab_notebooks.all_notebooks().items()}
     assert first == second
 
 
@@ -353,15 +356,15 @@ def _parses(source: str) -> bool:
 
 
 def test_every_notebook_is_valid_and_clean():
-    for relative in build.all_notebooks():
-        nb = nbformat.read(build.REPO_ROOT / relative, as_version=4)
+    for relative in lab_notebooks.all_notebooks():
+        nb = nbformat.read(REPO_ROOT / relative, as_version=4)
         nbformat.validate(nb)
         assert nb.metadata["kernelspec"]["name"] == "python3"
         ids = [c.id for c in nb.cells]
         assert ids == [f"cell-{i:03d}" for i in range(1, len(ids) + 1)]
-        broken_slot = (build.SYNTAX_ERROR_SAMPLES.get(relative.stem)
-                       if relative.parent == build.SUBMISSIONS_DIR else None)
-        broken = {build.STUDENT_SAMPLES[relative.stem][broken_slot]} if broken_slot else set()
+        broken_slot = (lab_samples.SYNTAX_ERROR_SAMPLES.get(relative.stem)
+                       if relative.parent == lab_cells.SUBMISSIONS_DIR else None)
+        broken = {lab_samples.STUDENT_SAMPLES[relative.stem][broken_slot]} if broken_slot else set()
         for cell in nb.cells:
             if cell.cell_type == "code":
                 assert cell.outputs == [] and cell.execution_count is None
@@ -372,27 +375,27 @@ def test_every_notebook_is_valid_and_clean():
 
 def test_template_headings(template):
     lines = [_first_line(c) for c in template.cells if c.cell_type == "markdown"]
-    for item, heading in build.HEADINGS.items():
+    for item, heading in lab_cells.HEADINGS.items():
         assert heading.startswith(f"#### Zadanie {item} ")
         assert lines.count(heading) == 1, item
-    for heading in build.GROUP_HEADINGS.values():
+    for heading in lab_cells.GROUP_HEADINGS.values():
         assert lines.count(heading) == 1
-    known = set(build.HEADINGS.values()) | set(build.GROUP_HEADINGS.values())
+    known = set(lab_cells.HEADINGS.values()) | set(lab_cells.GROUP_HEADINGS.values())
     for line in lines:
         if line.startswith("#### Zadanie") or GROUP_RE.match(line):
             assert line in known, line
-    assert set(build.HEADINGS) == set(build.PROSE_ITEMS) | set(build.CODE_ITEMS)
+    assert set(lab_cells.HEADINGS) == set(lab_cells.PROSE_ITEMS) | set(lab_cells.CODE_ITEMS)
     order = [line for line in lines if line in known]
     expected = ["1", "1.1", "1.2", "1.plot", "1.3", "2", "2.1", "2.plot", "2.2", "2.3", "2.4",
                 "2.5", "3", "3.data", "3.model", "3.loss", "3.1", "3.2", "3.3", "4", "4.gen",
                 "4.disc", "4.loss", "4.step", "4.1"]
-    assert order == [build.GROUP_HEADINGS.get(k) or build.HEADINGS[k] for k in expected]
+    assert order == [lab_cells.GROUP_HEADINGS.get(k) or lab_cells.HEADINGS[k] for k in expected]
 
 
 def _sections(nb):
     """item -> the cells after its heading up to the next heading."""
     starts = {}
-    heads = {v: k for k, v in {**build.HEADINGS, **build.GROUP_HEADINGS}.items()}
+    heads = {v: k for k, v in {**lab_cells.HEADINGS, **lab_cells.GROUP_HEADINGS}.items()}
     marks = [(i, heads[_first_line(c)]) for i, c in enumerate(nb.cells)
              if c.cell_type == "markdown" and _first_line(c) in heads]
     for k, (i, item) in enumerate(marks):
@@ -403,10 +406,10 @@ def _sections(nb):
 
 def test_template_answer_slots(template):
     sections = _sections(template)
-    for item in build.PROSE_ITEMS:
+    for item in lab_cells.PROSE_ITEMS:
         cells = sections[item]
-        assert cells[0].cell_type == "markdown" and cells[0].source == build.PLACEHOLDER, item
-    for item in build.CODE_ITEMS:
+        assert cells[0].cell_type == "markdown" and cells[0].source == lab_cells.PLACEHOLDER, item
+    for item in lab_cells.CODE_ITEMS:
         todo = [c for c in sections[item] if c.cell_type == "code"
                 and "# TU WPISZ KOD" in c.source and "raise NotImplementedError()" in c.source]
         assert len(todo) == 1, item
@@ -435,7 +438,7 @@ def test_template_gives_the_scaffold_code(template):
     for obj in (scaffold.Autoencoder, scaffold.CVAE, scaffold.log_normal_pdf, scaffold.compute_loss,
                 scaffold.train_step, scaffold.generator_loss, scaffold.Cond_CVAE,
                 scaffold.preprocess, scaffold.preprocess_gan, scaffold.plot_latent_images):
-        assert build._src(obj) in sources
+        assert lab_cells._src(obj) in sources
     for line in ("latent_dim = 2", "noise_dim = 100", "cond_dim = 10", "epochs = 10", "EPOCHS = 50",
                  "cross_entropy = tf.keras.losses.BinaryCrossentropy(from_logits=True)",
                  "generator = prepare_generator(noise_dim, cond_dim)",
@@ -448,9 +451,9 @@ def test_template_gives_the_scaffold_code(template):
 def test_solution_answers_every_slot(template, solved):
     assert len(template.cells) == len(solved.cells)
     sections = _sections(solved)
-    for item in build.PROSE_ITEMS:
+    for item in lab_cells.PROSE_ITEMS:
         answer = sections[item][0]
-        assert answer.cell_type == "markdown" and build.PLACEHOLDER not in answer.source
+        assert answer.cell_type == "markdown" and lab_cells.PLACEHOLDER not in answer.source
         assert len(answer.source) > 100
     for cell in solved.cells[1:]:  # the first cell explains the markers
         assert "raise NotImplementedError()" not in cell.source, cell.id
@@ -464,7 +467,7 @@ def test_solution_notebook_definitions_run():
     """The graded definitions of the solution notebook, executed on the scaffold's globals,
     behave like the reference functions."""
     ns = {k: v for k, v in vars(scaffold).items() if not k.startswith("__")}
-    slots = build.SOLUTION_SLOTS
+    slots = lab_cells.SOLUTION_SLOTS
     for item in ("2.5", "3.data", "3.model", "4.gen", "4.disc", "4.loss"):
         exec(compile(slots[item], f"<solution {item}>", "exec"), ns)  # noqa: S102
     real, fake = np.array([[2.0], [-1.0]], "float32"), np.array([[0.5], [-3.0]], "float32")
@@ -493,8 +496,8 @@ def _slot_namespace(source):
 
 
 def test_each_buggy_sample_differs_from_the_solution_in_one_cell(solved):
-    for student, overrides in build.BUGGY_SAMPLES.items():
-        nb = nbformat.read(build.REPO_ROOT / build.SUBMISSIONS_DIR / f"{student}.ipynb", as_version=4)
+    for student, overrides in lab_cells.BUGGY_SAMPLES.items():
+        nb = nbformat.read(REPO_ROOT / lab_cells.SUBMISSIONS_DIR / f"{student}.ipynb", as_version=4)
         changed = [a.id for a, b in zip(nb.cells, solved.cells) if a.source != b.source]
         assert len(changed) == 1, student
         assert len(overrides) == 1
@@ -503,46 +506,46 @@ def test_each_buggy_sample_differs_from_the_solution_in_one_cell(solved):
 def test_student_samples_differ_from_the_solution_only_in_their_slots(solved):
     """A sample of ``samples.py``: the solution's cells, its slots replaced, its extra cells
     inserted; nothing else changes (prose answers are the solution's)."""
-    assert not set(build.STUDENT_SAMPLES) & set(build.BUGGY_SAMPLES)
-    assert set(build.STUDENT_EXTRA_CELLS) <= set(build.STUDENT_SAMPLES)
-    for student, overrides in build.STUDENT_SAMPLES.items():
-        assert set(overrides) <= set(build.SOLUTION_SLOTS), student
-        extra = [s for cells in build.STUDENT_EXTRA_CELLS.get(student, {}).values() for s in cells]
-        nb = nbformat.read(build.REPO_ROOT / build.SUBMISSIONS_DIR / f"{student}.ipynb", as_version=4)
+    assert not set(lab_samples.STUDENT_SAMPLES) & set(lab_cells.BUGGY_SAMPLES)
+    assert set(lab_samples.STUDENT_EXTRA_CELLS) <= set(lab_samples.STUDENT_SAMPLES)
+    for student, overrides in lab_samples.STUDENT_SAMPLES.items():
+        assert set(overrides) <= set(lab_cells.SOLUTION_SLOTS), student
+        extra = [s for cells in lab_samples.STUDENT_EXTRA_CELLS.get(student, {}).values() for s in cells]
+        nb = nbformat.read(REPO_ROOT / lab_cells.SUBMISSIONS_DIR / f"{student}.ipynb", as_version=4)
         cells = [c for c in nb.cells if not (c.cell_type == "code" and c.source in extra)]
         assert len(nb.cells) - len(cells) == len(extra), student
         assert len(cells) == len(solved.cells), student
         changed = {b.source for a, b in zip(cells, solved.cells) if a.source != b.source}
-        replaced = {build.SOLUTION_SLOTS[slot] for slot, source in overrides.items()
-                    if source != build.SOLUTION_SLOTS[slot]}
+        replaced = {lab_cells.SOLUTION_SLOTS[slot] for slot, source in overrides.items()
+                    if source != lab_cells.SOLUTION_SLOTS[slot]}
         assert changed == replaced, student
         mine = {a.source for a, b in zip(cells, solved.cells) if a.source != b.source}
-        assert mine == {overrides[slot] for slot in overrides if overrides[slot] != build.SOLUTION_SLOTS[slot]}, student
-    assert build.SYNTAX_ERROR_SAMPLES and all(
-        slot in build.STUDENT_SAMPLES[s] for s, slot in build.SYNTAX_ERROR_SAMPLES.items())
+        assert mine == {overrides[slot] for slot in overrides if overrides[slot] != lab_cells.SOLUTION_SLOTS[slot]}, student
+    assert lab_samples.SYNTAX_ERROR_SAMPLES and all(
+        slot in lab_samples.STUDENT_SAMPLES[s] for s, slot in lab_samples.SYNTAX_ERROR_SAMPLES.items())
 
 
 def test_buggy_samples_have_the_documented_faults():
     stub = _StubVAE()
     x = (np.random.rand(4, 28, 28, 1) > 0.5).astype("float32")
     reference = S.compute_loss_gauss_kl(stub, x).numpy()
-    ns = _slot_namespace(build.SEED_001_COMPUTE_LOSS)
+    ns = _slot_namespace(lab_cells.SEED_001_COMPUTE_LOSS)
     assert abs(ns["compute_loss"](stub, x).numpy() - reference) > 1e-2
-    ns = _slot_namespace(build.SEED_000_KL_HELPER)  # correct, helper style
+    ns = _slot_namespace(lab_cells.SEED_000_KL_HELPER)  # correct, helper style
     np.testing.assert_allclose(ns["compute_loss_gauss_kl"](stub, x).numpy(), reference, rtol=1e-5)
     np.testing.assert_allclose(ns["kl_div"](stub.mean, stub.logvar).numpy(),
                                S.kl_divergence(stub.mean, stub.logvar).numpy(), rtol=1e-5)
-    ns = _slot_namespace(build.SEED_001_CONDITIONED_MNIST)
+    ns = _slot_namespace(lab_cells.SEED_001_CONDITIONED_MNIST)
     with pytest.raises(ValueError):
         ns["conditioned_mnist"](np.random.rand(2, 14, 14, 1), np.eye(10)[[0, 1]])
     real, fake = tf.constant([[2.0], [1.0]]), tf.constant([[-2.0], [0.5]])
     good = S.discriminator_loss(real, fake).numpy()
-    for source in (build.DISCRIMINATOR_SWAPPED_LABELS, build.DISCRIMINATOR_NO_FAKE):
+    for source in (lab_cells.DISCRIMINATOR_SWAPPED_LABELS, lab_cells.DISCRIMINATOR_NO_FAKE):
         assert abs(_slot_namespace(source)["discriminator_loss"](real, fake).numpy() - good) > 1e-2
 
 
 def test_blank_and_solution_samples_are_copies():
-    sub = build.REPO_ROOT / build.SUBMISSIONS_DIR
-    lab = build.REPO_ROOT / build.LAB_DIR
-    assert (sub / "blank.ipynb").read_bytes() == (lab / "template.ipynb").read_bytes()
-    assert (sub / "solution.ipynb").read_bytes() == (lab / "solution.ipynb").read_bytes()
+    sub = REPO_ROOT / lab_cells.SUBMISSIONS_DIR
+    lab = REPO_ROOT / lab_cells.LAB_DIR
+    assert (sub / "blank.ipynb").read_bytes() == (lab / "public" / "template.ipynb").read_bytes()
+    assert (sub / "solution.ipynb").read_bytes() == (lab / "judge" / "solution.ipynb").read_bytes()

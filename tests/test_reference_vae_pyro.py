@@ -10,8 +10,9 @@ import sys
 import nbformat
 import pytest
 
-from reference.vae_pyro import build_notebooks as build
-from reference.vae_pyro import samples
+from reference.vae_pyro.build import notebooks as build
+from reference.vae_pyro.build import samples
+from reference.vae_pyro.build import sources as module_texts
 
 PUBLIC = build.REPO_ROOT / build.LAB_DIR / "public"
 
@@ -68,12 +69,12 @@ def _parsable(source: str) -> str:
 
 @pytest.fixture(scope="module")
 def template():
-    return _read(build.LAB_DIR / "template.ipynb")
+    return _read(build.LAB_DIR / "public" / "template.ipynb")
 
 
 @pytest.fixture(scope="module")
 def solved():
-    return _read(build.LAB_DIR / "solution.ipynb")
+    return _read(build.LAB_DIR / "judge" / "solution.ipynb")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -85,7 +86,7 @@ def test_notebooks_are_up_to_date(tmp_path):
     for relative in build.all_notebooks():
         fresh = (tmp_path / relative).read_bytes()
         assert (build.REPO_ROOT / relative).read_bytes() == fresh, (
-            f"{relative} is stale: run python -m reference.vae_pyro.build_notebooks")
+            f"{relative} is stale: run python -m reference.vae_pyro.build.notebooks")
 
 
 def test_build_is_deterministic():
@@ -96,8 +97,8 @@ def test_build_is_deterministic():
 
 def test_building_imports_neither_torch_nor_pyro():
     code = ("import sys\n"
-            "from reference.vae_pyro import build_notebooks\n"
-            "build_notebooks.all_notebooks()\n"
+            "from reference.vae_pyro.build import notebooks\n"
+            "notebooks.all_notebooks()\n"
             "print(sorted(m for m in ('torch', 'pyro') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=build.REPO_ROOT, capture_output=True,
                          text=True, check=True)
@@ -177,8 +178,8 @@ def test_template_answer_slots(template):
 def test_template_gives_the_seed_code(template):
     sources = [c.source for c in template.cells if c.cell_type == "code"]
     joined = "\n".join(sources)
-    assert build.definitions(build.scaffold_source("Encoder"), build.scaffold_source("Decoder")) in sources
-    assert build.scaffold_source("Autoencoder") in sources
+    assert module_texts.definitions(module_texts.scaffold_source("Encoder"), module_texts.scaffold_source("Decoder")) in sources
+    assert module_texts.scaffold_source("Autoencoder") in sources
     imports = sources[1]
     for line in ("from torchvision.datasets import MNIST", "from src.ae import BaseAutoEncoder",
                  "from src.utils import train_ae, AutoEncoderAnalyzer",
@@ -206,15 +207,15 @@ def test_solution_answers_every_slot(template, solved):
     cells = solved.cells
     vae = cells[slots["1a"]].source
     for name in ("VEncoder", "VDecoder", "VariationalAutoencoder"):
-        assert build.solution_source(name) in vae, name
+        assert module_texts.solution_source(name) in vae, name
     assert "class VariationalAutoencoder(BaseAutoEncoder):" in vae
     beta = cells[slots["3"]].source
     assert beta.startswith("from pyro import poutine\n")
     assert "class BetaVariationalAutoencoder(VariationalAutoencoder):" in beta
-    assert "poutine.scale" in beta and build.solution_source("BetaVariationalAutoencoder") in beta
+    assert "poutine.scale" in beta and module_texts.solution_source("BetaVariationalAutoencoder") in beta
     downstream = cells[slots["2"]].source
-    assert downstream.startswith(build.DOWNSTREAM_DATA)
-    assert downstream.endswith(build.solution_source("DOWNSTREAM_CELL"))
+    assert downstream.startswith(module_texts.DOWNSTREAM_DATA)
+    assert downstream.endswith(module_texts.solution_source("DOWNSTREAM_CELL"))
     for item in build.PROSE_SLOTS:
         assert cells[slots[item]].cell_type == "markdown"
         assert len(cells[slots[item]].source) > 200
@@ -226,8 +227,8 @@ def test_solution_answers_every_slot(template, solved):
 def test_blank_and_solution_samples_are_copies():
     sub = build.REPO_ROOT / build.SUBMISSIONS_DIR
     lab = build.REPO_ROOT / build.LAB_DIR
-    assert (sub / "blank.ipynb").read_bytes() == (lab / "template.ipynb").read_bytes()
-    assert (sub / "solution.ipynb").read_bytes() == (lab / "solution.ipynb").read_bytes()
+    assert (sub / "blank.ipynb").read_bytes() == (lab / "public" / "template.ipynb").read_bytes()
+    assert (sub / "solution.ipynb").read_bytes() == (lab / "judge" / "solution.ipynb").read_bytes()
 
 
 def test_samples_differ_from_the_solution_only_in_their_slots(template, solved):

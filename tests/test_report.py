@@ -10,7 +10,8 @@ from grader.i18n import Text
 from grader.outcomes import CheckResult, Figure, Outcome, Table
 from grader.report import (markdown_to_safe_html, png_data_uri, render_dashboard,
                            render_student_report, write_reports)
-from grader.report.render import histogram, safe_filename
+from grader.report.dashboard import histogram
+from grader.report.files import safe_filename
 from tests.factories import PNG_1X1, RUBRIC_ITEMS, make_check, make_grade
 
 HOSTILE_ANSWER = """My answer <script>alert(1)</script>

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.sandbox.supervisor import (ProbeBug, ProbeTimeout, Sandbox, SandboxSpec, StudentCodeError,
-                                       WorkerDied)
+from grader.sandbox.errors import ProbeBug, ProbeTimeout, StudentCodeError, WorkerDied
+from grader.sandbox.supervisor import Sandbox, SandboxSpec
 
 PUBLIC = Path(__file__).parent / "fixtures" / "toy_lab" / "public"
 

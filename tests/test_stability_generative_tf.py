@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from grader.discover import discover
-from grader.judge import judge_submission, sandbox_spec
+from grader.judge import judge_submission
+from grader.runtime import sandbox_spec
 from grader.labs import find_lab
 from grader.sandbox.supervisor import Sandbox
 from grader.scoring import score

@@ -18,13 +18,14 @@ import numpy as np
 import psutil
 import pytest
 
-from grader.sandbox import isolation, zygote
-from grader.sandbox.supervisor import Sandbox, SandboxSpec, WorkerDied
+from grader.sandbox import isolation, pool
+from grader.sandbox.errors import WorkerDied
+from grader.sandbox.supervisor import Sandbox, SandboxSpec
 from grader.settings import SettingsError, load_settings
 
 PUBLIC = Path(__file__).parent / "fixtures" / "toy_lab" / "public"
 ROOT = Path(__file__).resolve().parent.parent
-WARM, WHY_NOT = zygote.warm_support("auto")
+WARM, WHY_NOT = isolation.warm_support("auto")
 needs_warm = pytest.mark.skipif(not WARM, reason=f"no warm workers on this machine: {WHY_NOT}")
 needs_namespaces = pytest.mark.skipif(not isolation.detect().namespaces,
                                       reason="the forked sandbox's namespaces need root (see grader doctor)")
@@ -128,7 +129,7 @@ def test_memory_is_measured_on_the_worker_not_on_the_setup_processes(tmp_path):
 @needs_warm
 def test_a_zygote_that_cannot_start_means_a_cold_start_with_the_reason(tmp_path, monkeypatch):
     def unavailable(*_a, **_k):
-        raise zygote.ZygoteUnavailable("the none zygote did not start: ImportError: broken")
+        raise pool.ZygoteUnavailable("the none zygote did not start: ImportError: broken")
 
     monkeypatch.setattr("grader.sandbox.supervisor.zygote_for", unavailable)
     with Sandbox(_spec(tmp_path)) as sb:
@@ -199,12 +200,12 @@ def test_without_root_a_bubblewrap_machine_starts_cold(monkeypatch):
     fake = isolation.Capabilities(bwrap="/usr/bin/bwrap", root=False, cgroup_memory=None, cgroup_pids=None,
                                   namespaces=False)
     monkeypatch.setattr(isolation, "detect", lambda: fake)
-    ok, why = zygote.warm_support("auto")
+    ok, why = isolation.warm_support("auto")
     assert not ok and "bubblewrap" in why
-    assert zygote.warm_support("basic")[0]
+    assert isolation.warm_support("basic")[0]
     bare = isolation.Capabilities(bwrap=None, root=False, cgroup_memory=None, cgroup_pids=None)
     monkeypatch.setattr(isolation, "detect", lambda: bare)
-    assert zygote.warm_support("auto")[0]  # nothing more than the always-on layers either way
+    assert isolation.warm_support("auto")[0]  # nothing more than the always-on layers either way
 
 
 @needs_warm

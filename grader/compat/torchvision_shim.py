@@ -70,7 +70,7 @@ def _configure_shim(source: str) -> None:
     mnist = importlib.import_module("torchvision.datasets.mnist")
     if not _is_shim(mnist.__file__):
         raise ImportError(f"expected the grader's torchvision stand-in, imported {mnist.__file__}")
-    mnist.SOURCE = source
+    setattr(mnist, "SOURCE", source)  # by name: the module is imported at run time, its attributes are not declared
 
 
 def _patch_real(torchvision, source: str) -> None:
@@ -109,7 +109,8 @@ def _patch_real(torchvision, source: str) -> None:
         "__doc__": f"{real.__name__} served from the grader's local MNIST data: root and download are ignored.",
         "_grader_source": source,
     })
-    datasets.MNIST = offline
+    setattr(datasets, "MNIST", offline)  # by name: torchvision is imported at run time, not declared to mypy
     module = sys.modules.get(real.__module__)
-    if module is not None and getattr(module, real.__name__, None) is real:
-        setattr(module, real.__name__, offline)
+    class_name = real.__name__
+    if module is not None and getattr(module, class_name, None) is real:
+        setattr(module, class_name, offline)

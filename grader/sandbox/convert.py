@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..frameworks import FRAMEWORKS
+
 
 def to_numpy(value) -> np.ndarray:
     """A numeric numpy array from a numpy/TensorFlow/torch value (or nested lists of them)."""
     if isinstance(value, np.ndarray):
         array = value
-    elif hasattr(value, "detach"):  # torch
-        array = value.detach().cpu().numpy()
-    elif hasattr(value, "numpy"):  # TensorFlow eager tensor / variable
-        array = value.numpy()
+    elif (converted := _tensor_to_numpy(value)) is not None:
+        array = converted
     elif isinstance(value, (list, tuple)):
         array = np.asarray([to_numpy(v) for v in value])
     else:
@@ -41,3 +41,12 @@ def split_plain(result: dict) -> tuple[dict, dict[str, np.ndarray]]:
         else:
             arrays[key] = to_numpy(value)
     return plain, arrays
+
+
+def _tensor_to_numpy(value) -> np.ndarray | None:
+    """A framework's tensor as numpy, asking each adapter in turn (None: not a tensor)."""
+    for framework in FRAMEWORKS:
+        array = framework.tensor_to_numpy(value)
+        if array is not None:
+            return array
+    return None

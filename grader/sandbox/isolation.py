@@ -25,12 +25,16 @@ import functools
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import psutil
 
 from .namespaces import View
 
@@ -39,6 +43,7 @@ BASE_LAYERS = ("process", "scrubbed-env", "private-workdir", "rlimits", "deadlin
 HIDDEN_ROOTS = ("/root", "/home", "/tmp", "/var/tmp", "/mnt", "/media", "/srv", "/opt", "/work")
 SANDBOX_TMPFS_BYTES = 512 << 20
 CGROUP_V1 = Path("/sys/fs/cgroup")
+GRADER_PACKAGE = Path(__file__).resolve().parents[1]  # the sandbox sees the grader package again
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,21 @@ def detect() -> Capabilities:
     would race on the cgroup test folder, and one would wrongly find no cgroups)."""
     with _detect_lock:
         return _detect()
+
+
+def warm_support(isolation: str) -> tuple[bool, str]:
+    """Whether sandboxes can start warm here (forked from a zygote) with every layer a cold one
+    would get, and why not: bubblewrap cannot wrap a forked process, so a machine whose sandboxes
+    need bubblewrap starts them cold unless, as root, the forked child builds the namespaces itself."""
+    if not hasattr(socket, "send_fds") or not hasattr(os, "fork"):
+        return False, "this platform cannot pass descriptors or fork"
+    caps = detect()
+    if isolation != "basic" and caps.namespaces:
+        return True, "as root, the forked child builds the sandbox's namespaces itself"
+    if isolation != "basic" and caps.bwrap is not None:
+        return False, ("bubblewrap isolates this machine's sandboxes and cannot wrap a forked process "
+                       "(building the namespaces in the forked child needs root)")
+    return True, "only the always-on layers here: a fork gets them as a fresh process does"
 
 
 @functools.lru_cache(maxsize=1)
@@ -161,21 +181,31 @@ class Confinement:
         """What the worker sees: the system read-only; the HOMEs, temporary folders and
         ``hidden`` (project, submissions, outputs) replaced by empty tmpfs; only ``visible``
         paths, the interpreter and the libraries shown again; ``home`` its writable tmpfs."""
-        covers = [c for c in _outermost([Path(h) for h in HIDDEN_ROOTS] + [p.resolve() for p in hidden]) if c.is_dir()]
-        return View(tuple(map(str, covers)), tuple(map(str, _bind_back(visible, covers))), str(home),
-                    SANDBOX_TMPFS_BYTES)
+        wanted = [Path(h) for h in HIDDEN_ROOTS] + [p.resolve() for p in hidden]
+        covers = [c for c in _outermost(wanted) if c.is_dir()]
+        binds = _bind_back(visible, covers)
+        # a hidden folder inside something bound back (a lab's judge/ in the site-packages the
+        # worker imports from) is covered again once the binds are in place
+        recovers = _outermost([h for h in wanted if h.is_dir() and any(_under(h, b) and h != b for b in binds)])
+        return View(tuple(map(str, covers)), tuple(map(str, binds)), str(home), SANDBOX_TMPFS_BYTES,
+                    tuple(map(str, recovers)))
 
     def command(self, argv: list[str], home: Path, visible: list[Path], hidden: list[Path]) -> list[str]:
         """``argv`` wrapped in bubblewrap (when used) showing it :meth:`view`."""
         if not self.use_bwrap:
             return argv
+        bwrap = self.caps.bwrap
+        if bwrap is None:  # use_bwrap is set only when a working bwrap was found
+            raise RuntimeError("Confinement.use_bwrap is set but no bwrap was found: a bug in Confinement.__init__")
         view = self.view(home, visible, hidden)
-        cmd = [self.caps.bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+        cmd = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
                "--uid", "65534", "--gid", "65534", "--ro-bind", "/", "/"]
         for path in view.covers:
             cmd += ["--tmpfs", path]
         for path in view.binds:
             cmd += ["--ro-bind", path, path]
+        for path in view.recovers:
+            cmd += ["--tmpfs", path]
         cmd += ["--size", str(view.home_bytes), "--tmpfs", view.home, "--proc", "/proc", "--dev", "/dev",
                 "--chdir", view.home, "--"]
         return cmd + argv
@@ -256,8 +286,6 @@ class Confinement:
 
 
 def _descendants(pid: int) -> list[int]:
-    import psutil
-
     try:
         return [p.pid for p in psutil.Process(pid).children(recursive=True)]
     except psutil.Error:
@@ -267,9 +295,7 @@ def _descendants(pid: int) -> list[int]:
 def _bind_back(visible: list[Path], covers: list[Path]) -> list[Path]:
     """What the worker needs to see again under the hidden folders: the interpreter, the
     libraries on sys.path, the grader package and ``visible`` (the lab's public folder)."""
-    import grader
-
-    needed = {Path(sys.base_prefix), Path(sys.prefix), Path(grader.__file__).resolve().parent,
+    needed = {Path(sys.base_prefix), Path(sys.prefix), GRADER_PACKAGE,
               Path(sys.executable).resolve().parent.parent, *visible}
     needed |= {Path(p) for p in sys.path if p and Path(p).is_dir() and "site-packages" in p}
     shown = [p.resolve() for p in needed if p.exists()]
@@ -290,34 +316,4 @@ def _under(path: Path, parent: Path) -> bool:
 
 
 def _sleep(seconds: float) -> None:
-    import time
-
     time.sleep(seconds)
-
-
-def doctor_report(isolation: str = "auto") -> str:
-    """What `grader doctor` prints: the layers this machine gives a sandbox, what is missing
-    and how to add it, and what a machine without bubblewrap or root gets."""
-    caps = detect()
-    lines = ["grader doctor: isolation of student code", ""]
-    lines.append(f"running as root: {'yes' if caps.root else 'no'}")
-    lines.append(f"bubblewrap: {caps.bwrap or 'not available'}")
-    lines.append(f"cgroup memory controller: {caps.cgroup_memory or 'not available'}")
-    lines.append(f"cgroup pids controller: {caps.cgroup_pids or 'not available'}")
-    from .zygote import warm_support
-
-    warm, why = warm_support(isolation)
-    lines.append(f"forked namespaces (warm workers, root): {'yes' if caps.namespaces else 'not available'}")
-    lines.append(f"worker start: {'warm, forked from a zygote' if warm else 'cold, a fresh interpreter'} ({why})")
-    lines.append("")
-    lines.append("layers applied to every sandbox here:")
-    lines += [f"  + {layer}" for layer in caps.layers(isolation, warm)]
-    if caps.missing:
-        lines.append("")
-        lines.append("missing:")
-        lines += [f"  - {name}: {fix}" for name, fix in caps.missing]
-    lines += ["", "without bubblewrap a worker can read what the grader's user can read (reference solutions, "
-              "other submissions), reach the network and signal processes of the same user: grade untrusted "
-              "submissions only where bubblewrap works.",
-              "without root there are no cgroups: memory is held by the watchdog, processes by RLIMIT_NPROC."]
-    return "\n".join(lines)

@@ -13,6 +13,7 @@ next cell runs. If the kernel dies, the remaining cells are ``not_run``.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import shutil
@@ -22,8 +23,14 @@ from pathlib import Path
 
 import nbformat
 import numpy as np
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
 
 from . import protocol
+from .outputs import cell_images, cell_texts
 
 MAX_TEXT = 4000  # characters of text output kept per cell (for the report and section checks)
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -35,8 +42,6 @@ class KernelDied(Exception):
 
 class KernelSession:
     def __init__(self, cells: list[dict], config: dict):
-        from nbclient import NotebookClient
-
         self.config = config
         self.timeout = float(config["cell_timeout_s"])
         self.dir = Path(tempfile.mkdtemp(prefix="kernel-"))
@@ -63,10 +68,8 @@ class KernelSession:
 
     def _hidden(self, code: str, timeout: float) -> dict:
         """Run ``code`` in the kernel outside the notebook; return the execute reply's content."""
-        from jupyter_core.utils import run_sync
-
         try:
-            reply = run_sync(self.client.kc.execute_interactive)(
+            reply = run_sync(self._kernel_client().execute_interactive)(
                 code, silent=False, store_history=False, timeout=timeout, output_hook=lambda msg: None)
         except TimeoutError:
             self.interrupt()
@@ -83,12 +86,24 @@ class KernelSession:
         return out.read_text().strip()
 
     def interrupt(self) -> None:
-        from jupyter_core.utils import run_sync
-
         try:
-            run_sync(self.client.km.interrupt_kernel)()
+            run_sync(self._kernel_manager().interrupt_kernel)()
         except Exception:  # noqa: BLE001 - a dead kernel cannot be interrupted
             pass
+
+    # nbclient starts an asynchronous manager and client but declares the base classes, whose
+    # methods are synchronous: these say which ones run_sync gets (and fail loudly if that changes)
+    def _kernel_client(self) -> AsyncKernelClient:
+        kc = self.client.kc
+        if not isinstance(kc, AsyncKernelClient):
+            raise TypeError(f"expected nbclient's AsyncKernelClient, found {type(kc).__name__}")
+        return kc
+
+    def _kernel_manager(self) -> AsyncKernelManager:
+        km = self.client.km
+        if not isinstance(km, AsyncKernelManager):
+            raise TypeError(f"expected nbclient's AsyncKernelManager, found {type(km).__name__}")
+        return km
 
     def probe(self, probe: str, name: str | None, args: dict, arrays: dict, seed: int, timeout: float):
         """A lab probe run in the kernel: ``(reply, arrays)`` in the worker's reply format."""
@@ -112,8 +127,6 @@ class KernelSession:
     def report(self) -> dict:
         """What the kernel's set-up reports (versions, data, the caps applied so far): shown
         to the instructor, never scored (the kernel runs student code: it is only informative)."""
-        import json
-
         if self.dead:
             return {"died": self.dead}
         out = self.dir / "report.json"
@@ -146,8 +159,6 @@ class KernelSession:
         return records
 
     def _run_cell(self, index: int, cell) -> dict:
-        from nbclient.exceptions import DeadKernelError
-
         started = time.monotonic()
         try:
             self.client.execute_cell(cell, index)
@@ -175,13 +186,9 @@ class KernelSession:
     @staticmethod
     def _outputs(cell, index: int) -> dict:
         """What the cell printed and drew, read as the grader reads a stored notebook."""
-        from ..notebook import cell_images, cell_texts
-
         return {"text": "".join(_clean(t) for t in cell_texts(cell))[-MAX_TEXT:], "images": list(cell_images(cell))}
 
     def close(self) -> None:
-        from jupyter_core.utils import run_sync
-
         try:
             run_sync(self.client._async_cleanup_kernel)()
         except Exception:  # noqa: BLE001 - the worker exits anyway

@@ -6,8 +6,8 @@ before the first cell. It applies the lab's shims to the kernel process:
 
 - MNIST (Keras loaders, torchvision's ``datasets.MNIST``) served from the local cache or the
   stand-in, subsampled (``mnist_train``/``mnist_test`` images, the same seeded subsample);
-- training capped: Keras ``Model.fit``'s ``epochs`` (every Keras flavour present) and the course
-  helper ``train_ae`` (``GRADER_MAX_EPOCHS``) at ``epochs``; top-level assignments of the declared
+- training capped: Keras ``Model.fit``'s ``epochs`` (every Keras flavour present) and the course's
+  own helper (through the rubric's ``execute.epochs_variable``) at ``epochs``; top-level assignments of the declared
   names (``epochs``, ``EPOCHS``...) are followed by ``name = min(name, cap)`` (an IPython AST
   transformer: papermill-style overrides that also hold when the cell sets and uses the name);
 - matplotlib keeps the kernel's inline backend, so ``plt.show()`` becomes an image output of
@@ -24,18 +24,18 @@ computes every expected value in its own process.
 from __future__ import annotations
 
 import ast
-import functools
-import importlib.util
 import os
 import secrets
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import protocol
-from .convert import split_plain
-from .shims import apply_kernel_shims
+from IPython import get_ipython
+
 from ..seeding import seed_everything
+from . import protocol
+from .probing import Namespace, call_probe, import_file
+from .shims import apply_kernel_shims
 
 
 class CapOverrides(ast.NodeTransformer):
@@ -58,7 +58,8 @@ class CapOverrides(ast.NodeTransformer):
         return node
 
     def visit_Module(self, node: ast.Module) -> ast.Module:
-        return ast.fix_missing_locations(self.generic_visit(node))
+        self.generic_visit(node)  # changes the module in place (and returns it)
+        return ast.fix_missing_locations(node)
 
     def _capped(self, statements: list[ast.stmt]) -> list[ast.stmt]:
         body = []
@@ -85,8 +86,9 @@ class CapOverrides(ast.NodeTransformer):
 class Bridge:
     """The grader's handle inside the kernel (stored under an unguessable name)."""
 
-    def __init__(self, config: dict, probes_module, shell):
+    def __init__(self, config: dict, probes_module, shell, environment: dict):
         self.config, self.probes, self.shell = config, probes_module, shell
+        self.environment = environment  # what the kernel's shims installed, for the report
         self.caps: list[str] = []  # what the caps changed, for the report
 
     def cap(self, value, name: str):
@@ -100,19 +102,11 @@ class Bridge:
         return value
 
     def probe(self, probe: str, name: str | None, request_path: str, reply_path: str, seed: int) -> None:
-        from .worker import Namespace, error_reply
-
+        """Answer the request file the worker wrote: the lab's probe on the kernel's namespace."""
         with open(request_path, "rb") as fh:
             header, arrays = protocol.recv(fh)
-        try:
-            fn = getattr(self.probes, probe)
-            seed_everything(seed)
-            with _figures_kept_open():
-                result = fn(Namespace(self.shell.user_ns, name), **header.get("args", {}), **arrays)
-            plain, out = split_plain(result or {})
-            reply = {"ok": True, "value": plain}
-        except BaseException as exc:  # noqa: BLE001 - the student's code may raise anything
-            reply, out = error_reply(exc), {}
+        reply, out = call_probe(self.probes, probe, Namespace(self.shell.user_ns, name), seed,
+                                header.get("args", {}), arrays, around=_figures_kept_open)
         with open(reply_path, "wb") as fh:
             protocol.send(fh, reply, out)
 
@@ -138,21 +132,16 @@ def _figures_kept_open():
 
 def install(config: dict) -> str:
     """Set the kernel up (see the module docstring); return the bridge's name in the namespace."""
-    from IPython import get_ipython
-
     shell = get_ipython()
     public = Path(config["public_dir"])
     sys.path.insert(0, str(public))
-    os.environ["GRADER_MAX_EPOCHS"] = str(config["epochs"])
+    if config.get("epochs_variable"):  # the course's own training helper reads its cap from it
+        os.environ[config["epochs_variable"]] = str(config["epochs"])
     environment = apply_kernel_shims(config["framework"], config["data"], config["epochs"],
                                      config["mnist_train"], config["mnist_test"])
     tag = secrets.token_hex(6)
-    spec = importlib.util.spec_from_file_location(f"_p{tag}", public / "probes.py")
-    probes = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = probes
-    spec.loader.exec_module(probes)
-    bridge = Bridge(config, probes, shell)
-    bridge.environment = environment
+    probes = import_file(f"_p{tag}", public / "probes.py")
+    bridge = Bridge(config, probes, shell, environment)
     name = f"_g{tag}"
     shell.user_ns[name] = bridge
     shell.user_ns_hidden[name] = bridge  # not listed by %who
@@ -172,32 +161,10 @@ def _template_globals(scaffold: Path, module_name: str, overrides: dict) -> dict
     item. The notebook's own cells rebind them; capped names (``epochs``) are capped here too."""
     if not scaffold.is_file():
         return {}
-    spec = importlib.util.spec_from_file_location(module_name, scaffold)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    module = import_file(module_name, scaffold)
     given = {k: v for k, v in vars(module).items() if not k.startswith("__")}
     for key, cap in overrides.items():
         value = given.get(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value > cap:
             given[key] = type(value)(cap)
     return given
-
-
-def cap_fit(model_class, epochs: int) -> None:
-    """``model_class.fit`` (and Keras 2's ``fit_generator``) with ``epochs`` capped."""
-    for method in ("fit", "fit_generator"):
-        original = getattr(model_class, method, None)
-        if original is None or getattr(original, "_grader_capped", False):
-            continue
-
-        @functools.wraps(original)
-        def capped(self, *args, __original=original, **kwargs):
-            if len(args) >= 4:  # fit(x, y, batch_size, epochs, ...)
-                args = (*args[:3], min(int(args[3]), epochs), *args[4:])
-            else:
-                kwargs["epochs"] = min(int(kwargs.get("epochs", 1)), epochs)
-            return __original(self, *args, **kwargs)
-
-        capped._grader_capped = True
-        setattr(model_class, method, capped)

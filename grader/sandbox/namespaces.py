@@ -51,19 +51,24 @@ class SetupError(OSError):
 @dataclass(frozen=True)
 class View:
     """What the sandboxed process sees of the file system: ``covers`` become empty tmpfs,
-    ``binds`` (under them) are shown again read-only, ``home`` is its private writable tmpfs."""
+    ``binds`` (under them) are shown again read-only, ``recovers`` (hidden folders inside what was
+    bound back: an installed lab's ``judge/`` inside site-packages) are covered again after the
+    binds, ``home`` is its private writable tmpfs."""
 
     covers: tuple[str, ...]
     binds: tuple[str, ...]
     home: str
     home_bytes: int
+    recovers: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
-        return {"covers": list(self.covers), "binds": list(self.binds), "home": self.home, "home_bytes": self.home_bytes}
+        return {"covers": list(self.covers), "binds": list(self.binds), "home": self.home,
+                "home_bytes": self.home_bytes, "recovers": list(self.recovers)}
 
     @classmethod
-    def from_json(cls, data: dict) -> "View":
-        return cls(tuple(data["covers"]), tuple(data["binds"]), str(data["home"]), int(data["home_bytes"]))
+    def from_json(cls, data: dict) -> View:
+        return cls(tuple(data["covers"]), tuple(data["binds"]), str(data["home"]), int(data["home_bytes"]),
+                   tuple(data.get("recovers", ())))
 
 
 class _MountAttr(ctypes.Structure):
@@ -78,7 +83,7 @@ def _check(result: int, what: str) -> None:
 
 
 def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    enc = lambda s: None if s is None else s.encode()  # noqa: E731
+    enc = lambda s: None if s is None else s.encode()
     _check(_libc.mount(enc(source), enc(target), enc(fstype), flags, enc(data)), f"mount {target}")
 
 
@@ -100,6 +105,8 @@ def enter(view: View) -> None:
         _mount_point(path, directory=os.path.isdir(f"/proc/self/fd/{fd}"))
         _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
         os.close(fd)
+    for cover in view.recovers:
+        _mount("tmpfs", cover, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m")
     os.makedirs(view.home, exist_ok=True)
     attr = _MountAttr(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, 0, 0, 0)
     _check(_libc.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, b"/", AT_RECURSIVE, ctypes.byref(attr), ctypes.sizeof(attr)),

@@ -11,7 +11,7 @@ import io
 import json
 import math
 import struct
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import numpy as np
 
@@ -19,11 +19,18 @@ from ..parsing import guarded
 
 MAX_HEADER_BYTES = 16 << 20
 MAX_ARRAY_BYTES = 512 << 20
+ZYGOTE_MESSAGE_BYTES = 1 << 20  # a request to the zygote, or its reply (JSON; no arrays)
 _LEN = struct.Struct(">Q")
 
 
 class ProtocolError(Exception):
     """The peer sent something that is not a well-formed message (or hung up)."""
+
+
+class Readable(Protocol):
+    """What :func:`recv` reads from: a pipe's binary file, or the supervisor's reader with a deadline."""
+
+    def read(self, size: int, /) -> bytes: ...
 
 
 def send(fh: BinaryIO, header: dict, arrays: dict[str, np.ndarray] | None = None) -> None:
@@ -39,7 +46,7 @@ def send(fh: BinaryIO, header: dict, arrays: dict[str, np.ndarray] | None = None
     fh.flush()
 
 
-def recv(fh: BinaryIO) -> tuple[dict, dict[str, np.ndarray]]:
+def recv(fh: Readable) -> tuple[dict, dict[str, np.ndarray]]:
     header = json.loads(_read_block(fh, MAX_HEADER_BYTES).decode("utf-8"))
     if not isinstance(header, dict) or not isinstance(header.get("arrays", []), list):
         raise ProtocolError("header is not a JSON object with an 'arrays' list")
@@ -54,7 +61,7 @@ def recv(fh: BinaryIO) -> tuple[dict, dict[str, np.ndarray]]:
     return header, arrays
 
 
-def _read_block(fh: BinaryIO, limit: int) -> bytes:
+def _read_block(fh: Readable, limit: int) -> bytes:
     raw = _read_exact(fh, _LEN.size)
     (size,) = _LEN.unpack(raw)
     if size > limit:
@@ -62,7 +69,7 @@ def _read_block(fh: BinaryIO, limit: int) -> bytes:
     return _read_exact(fh, size)
 
 
-def _read_exact(fh: BinaryIO, size: int) -> bytes:
+def _read_exact(fh: Readable, size: int) -> bytes:
     chunks, left = [], size
     while left:
         chunk = fh.read(left)

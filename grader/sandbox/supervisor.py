@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -21,44 +20,19 @@ from pathlib import Path
 
 import numpy as np
 
+from ..frameworks import FRAMEWORKS, framework_for
 from . import protocol
-from .isolation import Confinement
-from .zygote import ForkedWorker, ZygoteUnavailable, warm_support, zygote_for
-
-POLL_S = 0.2
-
-
-class SandboxError(Exception):
-    """Base of what a call into the sandbox can end with, other than a reply."""
-
-
-class StudentCodeError(SandboxError):
-    """The student's code raised; ``traceback`` shows only their cells."""
-
-    def __init__(self, error: str, traceback: str = "", not_implemented: bool = False, message_text=None):
-        super().__init__(error)
-        self.error, self.traceback, self.not_implemented = error, traceback, not_implemented
-        self.message_text = message_text  # a bilingual Text when the judge phrased it
-
-
-class KernelLost(SandboxError):
-    """Execute mode: the notebook's kernel went with a worker that was killed."""
-
-
-class ProbeTimeout(SandboxError):
-    def __init__(self, seconds: float):
-        super().__init__(f"no reply within {seconds:g} s")
-        self.seconds = seconds
-
-
-class WorkerDied(SandboxError):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-class ProbeBug(SandboxError):
-    """A probe (our code) failed in a way that is not the student's: a grader error."""
+from .errors import (
+    KernelLost,
+    ProbeBug,
+    ProbeTimeout,
+    SandboxError,
+    StudentCodeError,
+    WorkerDied,
+)
+from .isolation import Confinement, warm_support
+from .pool import ForkedWorker, ZygoteUnavailable, zygote_for
+from .watchdog import DeadlineReader, process_tree, resident_mb
 
 
 @dataclass(frozen=True)
@@ -78,6 +52,8 @@ class SandboxSpec:
     visible: tuple[Path, ...] = ()  # extra paths the worker may read (an mnist.npz)
     hidden: tuple[Path, ...] = ()  # extra folders the worker must not see (submissions, outputs)
     start: str = "auto"  # warm: forked from a zygote that imported the framework; cold: a fresh interpreter
+    # the files and folders of the lab the worker sees (probes, scaffold, course helpers); empty: all of public_dir
+    sandbox_files: tuple[Path, ...] = ()
 
 
 class Sandbox:
@@ -88,14 +64,14 @@ class Sandbox:
         self.environment: dict = {}
         self.restarts = 0
         self._kernel_worker = -1  # the `restarts` count when the notebook's kernel started (execute mode)
-        self._proc: subprocess.Popen | None = None
+        self._proc: subprocess.Popen | ForkedWorker | None = None  # cold: a Popen; warm: forked by a zygote
         self._loaded: dict[str, list[dict]] = {}
         self._load_failures: dict[str, SandboxError] = {}
         self._ids = itertools.count(1)
         self._workdir: Path | None = None
         self._confinement: Confinement | None = None
 
-    def __enter__(self) -> "Sandbox":
+    def __enter__(self) -> Sandbox:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -199,26 +175,29 @@ class Sandbox:
         from_worker_r, from_worker_w = os.pipe()
         log = open(self._workdir / "worker.log", "ab")
         spec = self.spec
-        visible, hidden = [spec.public_dir, *spec.visible], [*spec.hidden, self._workdir]
+        visible = [*(spec.sandbox_files or (spec.public_dir,)), *spec.visible]
+        hidden = [*spec.hidden, self._workdir]
         started = time.monotonic()
         warm, why = self._warm_choice()
+        proc: subprocess.Popen | ForkedWorker | None = None  # None until one start, warm or cold, succeeds
         if warm:
-            self._confinement = Confinement(spec.isolation, spec.memory_mb, spec.max_processes, warm=True)
-            view = self._confinement.forked_view(home, visible, hidden)
+            self._confinement = confinement = Confinement(spec.isolation, spec.memory_mb, spec.max_processes,
+                                                          warm=True)
+            view = confinement.forked_view(home, visible, hidden)
             try:
                 zygote = zygote_for(spec.framework, spec.env, self._environment(home), spec.start_timeout_s)
-                self._proc = zygote.spawn(view.to_json() if view else None, self._environment(home), str(home),
-                                          to_worker_r, from_worker_w, log.fileno())
-                flavour = spec.framework if spec.framework != "none" else "plain Python"
+                self._proc = proc = zygote.spawn(view.to_json() if view else None, self._environment(home),
+                                                 str(home), to_worker_r, from_worker_w, log.fileno())
+                flavour = framework_for(spec.framework).label
                 why = f"forked from the {flavour} zygote ({', '.join(zygote.imported) or 'nothing'} imported)"
             except ZygoteUnavailable as exc:
                 warm, why = False, f"{exc}; started cold instead"
-        if not warm:
-            self._confinement = Confinement(spec.isolation, spec.memory_mb, spec.max_processes)
-            argv = self._confinement.command(
+        if proc is None:  # not warm, or the zygote was unavailable
+            self._confinement = confinement = Confinement(spec.isolation, spec.memory_mb, spec.max_processes)
+            argv = confinement.command(
                 [sys.executable, "-I", "-m", "grader.sandbox.worker", str(to_worker_r), str(from_worker_w)],
                 home, visible, hidden)
-            self._proc = subprocess.Popen(
+            self._proc = proc = subprocess.Popen(
                 argv, pass_fds=(to_worker_r, from_worker_w), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                 cwd=home, env=self._environment(home), start_new_session=True, close_fds=True)
         log.close()
@@ -230,9 +209,9 @@ class Sandbox:
         init = {"op": "init", "public_dir": str(spec.public_dir), "framework": spec.framework,
                 "seed": spec.seed, "limits": spec.limits, "data": spec.data}
         reply, _ = self._call(init, {}, spec.start_timeout_s)
-        self._confinement.attach(self._proc.pid)  # started, waiting: no student code has run yet
+        confinement.attach(proc.pid)  # started, waiting: no student code has run yet
         worker = {"start": "warm" if warm else "cold", "why": why, "duration_s": round(time.monotonic() - started, 3)}
-        self.environment = dict(reply.get("environment", {}), isolation=list(self._confinement.layers), worker=worker)
+        self.environment = dict(reply.get("environment", {}), isolation=list(confinement.layers), worker=worker)
 
     def _warm_choice(self) -> tuple[bool, str]:
         """Whether this worker starts warm, and why (or why not)."""
@@ -253,19 +232,19 @@ class Sandbox:
             "MPLBACKEND": "Agg",
             "MPLCONFIGDIR": str(home / "tmp"),
             "KERAS_HOME": str(home / ".keras"),
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-            "TF_ENABLE_ONEDNN_OPTS": "0",
             "CUDA_VISIBLE_DEVICES": "",
             "OMP_NUM_THREADS": "1",
             "PYTHONHASHSEED": "0",
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONUNBUFFERED": "1",
         }
+        for framework in FRAMEWORKS:  # every framework's, not only the lab's: a student may import any
+            env.update(framework.sandbox_env())
         env.update(self.spec.env)
         return env
 
     def _receive(self, timeout: float):
-        reader = _DeadlineReader(self._stdout_fd, time.monotonic() + timeout, self._check_memory)
+        reader = DeadlineReader(self._stdout_fd, time.monotonic() + timeout, self._check_memory)
         try:
             return protocol.recv(reader)
         except TimeoutError:
@@ -282,7 +261,7 @@ class Sandbox:
         if proc is None:
             return
         # a forked worker's set-up processes share the zygote's pages: measure the worker's tree only
-        rss = _rss_mb(proc.worker_pids() if isinstance(proc, ForkedWorker) else _tree(proc.pid))
+        rss = resident_mb(proc.worker_pids() if isinstance(proc, ForkedWorker) else process_tree(proc.pid))
         if rss > self.spec.memory_mb:
             raise MemoryError(f"memory limit of {self.spec.memory_mb} MiB exceeded ({rss:.0f} MiB)")
 
@@ -329,43 +308,3 @@ class Sandbox:
             os.close(self._stdout_fd)
         except OSError:
             pass
-
-
-class _DeadlineReader:
-    """A file-like ``read`` on a pipe that gives up at a deadline (and polls memory)."""
-
-    def __init__(self, fd: int, deadline: float, poll):
-        self.fd, self.deadline, self.poll = fd, deadline, poll
-
-    def read(self, n: int) -> bytes:
-        while True:
-            left = self.deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError
-            ready, _, _ = select.select([self.fd], [], [], min(left, POLL_S))
-            if ready:
-                return os.read(self.fd, min(n, 1 << 20))
-            self.poll()
-
-
-def _tree(pid: int) -> list[int]:
-    """A process and its descendants (empty if it is gone)."""
-    import psutil
-
-    try:
-        return [pid, *(p.pid for p in psutil.Process(pid).children(recursive=True))]
-    except psutil.Error:
-        return []
-
-
-def _rss_mb(pids: list[int]) -> float:
-    """Resident memory of these processes together, in MiB (the ones that are gone count 0)."""
-    import psutil
-
-    total = 0
-    for pid in pids:
-        try:
-            total += psutil.Process(pid).memory_info().rss
-        except psutil.Error:  # it may vanish between calls
-            pass
-    return total / (1 << 20)

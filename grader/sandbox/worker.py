@@ -16,7 +16,6 @@ Nothing from here is trusted by the grader: replies are numbers and strings.
 """
 from __future__ import annotations
 
-import importlib.util
 import linecache
 import os
 import resource
@@ -24,12 +23,24 @@ import secrets
 import sys
 import traceback
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, BinaryIO
 
-from . import protocol
-from .convert import split_plain
-from .probing import StudentFault
-from .shims import apply_shims
 from ..seeding import seed_everything
+from . import protocol
+from .probing import (
+    TRACEBACK_CHARS,
+    Namespace,
+    call_probe,
+    describe_exception,
+    error_reply,
+    import_file,
+    student_traceback,
+)
+from .shims import apply_shims
+
+if TYPE_CHECKING:  # the type only: importing nbclient at run time would slow every definitions-mode start
+    from .kernel import KernelSession
 
 CELL_FILE = "<cell {}>"
 _ABSENT = object()
@@ -43,41 +54,13 @@ class _StandInFailed(Exception):
         self.traceback = traceback_text
 
 
-class Namespace:
-    """A snapshot's globals as a probe sees them, with the graded object's name."""
-
-    def __init__(self, globals_: dict, name: str | None):
-        self.globals = globals_
-        self.name = name
-
-    @property
-    def student(self):
-        """The graded object (function, class or value) the judge resolved."""
-        if self.name not in self.globals:
-            raise StudentFault(NameError(f"name {self.name!r} is not defined (its definition failed)"))
-        return self.globals[self.name]
-
-    def get(self, name: str, default=None):
-        return self.globals.get(name, default)
-
-    def provide(self, name: str, value, *functions) -> None:
-        """Set a template global where the student's code reads it: in each function's
-        ``__globals__`` (the dict they actually close over), and in the snapshot."""
-        self.globals[name] = value
-        for fn in functions:
-            fn = getattr(fn, "python_function", fn)  # a @tf.function wraps the student's function
-            target = getattr(fn, "__globals__", None)
-            if target is not None:
-                target[name] = value
-
-
 class Worker:
-    def __init__(self, rfile, wfile):
+    def __init__(self, rfile: BinaryIO, wfile: BinaryIO) -> None:
         self.rfile, self.wfile = rfile, wfile
-        self.kernel = None  # execute mode: a KernelSession running the notebook
+        self.kernel: KernelSession | None = None  # execute mode: the kernel running the notebook
         self.init_header: dict = {}
         self.snapshots: dict[str, dict] = {}
-        self.probes = None
+        self.probes: ModuleType | None = None  # the lab's public probes, imported by init
         self.scaffold: dict = {}
         self.seed = 0
 
@@ -90,8 +73,9 @@ class Worker:
             op = header.get("op")
             if op == "exit":
                 return
-            handler = {"init": self.init, "load": self.load, "probe": self.probe,
-                       "kernel_start": self.kernel_start, "kernel_run": self.kernel_run}.get(op)
+            handlers = {"init": self.init, "load": self.load, "probe": self.probe,
+                        "kernel_start": self.kernel_start, "kernel_run": self.kernel_run}
+            handler = handlers.get(op) if isinstance(op, str) else None  # any other op is unknown
             try:
                 reply, out_arrays = handler(header, arrays) if handler else ({"ok": False, "kind": "protocol", "error": f"unknown op {op!r}"}, {})
             except BaseException as exc:  # noqa: BLE001 - SystemExit and co. from student code too
@@ -109,10 +93,10 @@ class Worker:
         # unguessable module names: tampering with the probes needs code that searches for them,
         # which the judge's tripwire flags (extract.suspicious_code)
         tag = secrets.token_hex(6)
-        self.probes = _import_file(f"_p{tag}", public / "probes.py")
+        self.probes = import_file(f"_p{tag}", public / "probes.py")
         scaffold_file = public / "scaffold.py"
         if scaffold_file.exists():
-            scaffold = _import_file(f"_s{tag}", scaffold_file)
+            scaffold = import_file(f"_s{tag}", scaffold_file)
             self.scaffold = {k: v for k, v in vars(scaffold).items() if not k.startswith("__")}
         return {"ok": True, "environment": environment}, {}
 
@@ -139,7 +123,7 @@ class Worker:
                 exec(code, namespace)  # noqa: S102 - this process exists to run student code
             except BaseException as exc:  # noqa: BLE001
                 failures.append({"cell": stmt["cell"], "line": stmt["line"], "binds": stmt["binds"],
-                                 "error": _describe(exc), "traceback": student_traceback(exc)})
+                                 "error": describe_exception(exc), "traceback": student_traceback(exc)})
             for name, value in stand_ins.items():  # the statement (re)bound it: the stand-in again
                 if namespace.get(name, _ABSENT) is not value:
                     namespace[name] = value
@@ -157,12 +141,14 @@ class Worker:
             try:
                 built[str(name)] = factory()
             except BaseException as exc:  # noqa: BLE001 - our code: a grader error, never the student's
-                text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-4000:]
-                raise _StandInFailed(f"the stand-in STAND_INS[{item!r}] for `{name}` failed: {_describe(exc)}", text) from None
+                text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-TRACEBACK_CHARS:]
+                raise _StandInFailed(f"the stand-in STAND_INS[{item!r}] for `{name}` failed: "
+                                     f"{describe_exception(exc)}", text) from None
         return built
 
     def kernel_start(self, header: dict, _arrays: dict):
         """Execute mode: start the notebook's kernel with the lab's shims (no cell run yet)."""
+        # imported here, not at the top: nbformat and nbclient would slow every definitions-mode worker's start
         from .kernel import KernelSession
 
         if self.kernel is not None:
@@ -175,71 +161,32 @@ class Worker:
 
     def kernel_run(self, header: dict, _arrays: dict):
         """Run the notebook's cells up to ``until``; their records, images as arrays."""
-        from .kernel import images_to_arrays
+        from .kernel import images_to_arrays  # execute mode only (see kernel_start)
 
-        records, arrays = images_to_arrays(self.kernel.run(int(header["until"])))
-        return {"ok": True, "cells": records, "kernel": self.kernel.report()}, arrays
+        kernel = self._kernel()
+        records, arrays = images_to_arrays(kernel.run(int(header["until"])))
+        return {"ok": True, "cells": records, "kernel": kernel.report()}, arrays
 
     def probe(self, header: dict, arrays: dict):
         if header["snapshot"] == "kernel":
-            reply, out = self.kernel.probe(header["probe"], header.get("name"), header.get("args", {}), arrays,
-                                           int(header.get("seed", self.seed)), float(header.get("timeout", 60)))
+            reply, out = self._kernel().probe(header["probe"], header.get("name"), header.get("args", {}), arrays,
+                                              int(header.get("seed", self.seed)), float(header.get("timeout", 60)))
             if not reply.get("ok"):
                 return reply, {}
             return {"ok": True, "value": reply.get("value", {})}, out
-        namespace = self.snapshots[header["snapshot"]]
-        fn = getattr(self.probes, header["probe"])
-        seed_everything(int(header.get("seed", self.seed)))
-        result = fn(Namespace(namespace, header.get("name")), **header.get("args", {}), **arrays)
-        plain, out_arrays = split_plain(result or {})
-        return {"ok": True, "value": plain}, out_arrays
+        namespace = Namespace(self.snapshots[header["snapshot"]], header.get("name"))
+        return call_probe(self._lab_probes(), header["probe"], namespace, int(header.get("seed", self.seed)),
+                          header.get("args", {}), arrays)
 
+    def _kernel(self) -> KernelSession:
+        if self.kernel is None:
+            raise RuntimeError("no kernel in this worker: the grader sends kernel_start before kernel_run")
+        return self.kernel
 
-def error_reply(exc: BaseException) -> dict:
-    """Classify an exception: the student's (their code raised or returned garbage) or the
-    probe's own bug (no student frame and not wrapped by ``student_code``)."""
-    blamed = isinstance(exc, StudentFault)
-    original = exc.original if blamed else exc
-    has_student_frame = bool(_student_frames(original))
-    if isinstance(original, NotImplementedError):
-        kind = "not_implemented"
-    elif blamed or has_student_frame:
-        kind = "student"
-    else:
-        kind = "probe_bug"
-    traceback_text = student_traceback(original) if kind != "probe_bug" else "".join(
-        traceback.format_exception(type(original), original, original.__traceback__))[-4000:]
-    return {"ok": False, "kind": kind, "error": _describe(original), "traceback": traceback_text}
-
-
-def is_student_file(filename: str) -> bool:
-    """A student cell's code: ``<cell N>`` (definitions mode) or the kernel's cell files
-    (execute mode: ipykernel compiles cells to ``.../ipykernel_<pid>/<hash>.py``)."""
-    return filename.startswith(("<cell ", "<ipython-input-")) or "/ipykernel_" in filename
-
-
-def _student_frames(exc: BaseException) -> list:
-    return [f for f in traceback.extract_tb(exc.__traceback__) if is_student_file(f.filename)]
-
-
-def _describe(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}"
-    return text if len(text) < 600 else text[:600] + "..."
-
-
-def student_traceback(exc: BaseException, limit: int = 4000) -> str:
-    """The traceback with only the student's cells in it (library frames are noise to them)."""
-    lines = traceback.format_list(_student_frames(exc)) + traceback.format_exception_only(type(exc), exc)
-    text = "".join(lines)
-    return text[-limit:]
-
-
-def _import_file(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    def _lab_probes(self) -> ModuleType:
+        if self.probes is None:
+            raise RuntimeError("no probes module in this worker: the grader sends init before probe")
+        return self.probes
 
 
 def _apply_limits(limits: dict) -> None:

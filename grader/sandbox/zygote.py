@@ -1,4 +1,4 @@
-"""The warm worker pool: sandbox workers forked from a parent that has imported the frameworks.
+"""The zygote process of the warm worker pool: a parent that has imported the frameworks forks sandboxes.
 
 Importing TensorFlow takes seconds; forking a process that has already imported it takes
 milliseconds. A *zygote* is a small process started once per framework flavour (and per
@@ -16,71 +16,45 @@ enters its namespaces (as root: :func:`~grader.sandbox.namespaces.enter`), forks
 PID namespace, which drops every privilege and forks the worker, and then only relays the
 sandbox's exit status on the status pipe. The worker is :class:`grader.sandbox.worker.Worker`,
 the same code a cold ``python -m grader.sandbox.worker`` runs, so a warm sandbox answers
-exactly as a cold one: only the start differs.
+exactly as a cold one: only the start differs. This module is the zygote's program
+(``python -m grader.sandbox.zygote``); the grader's side, which starts it and asks it to fork, is
+:mod:`grader.sandbox.pool`.
 
 The supervisor keeps every other layer as for a cold worker: cgroups (it attaches the forked
 tree after ``init``), deadlines, the memory watchdog, killing the process group and the
 cgroup. Without root, a machine whose isolation is bubblewrap starts cold workers (bubblewrap
-cannot wrap a fork); see :func:`warm_support`.
+cannot wrap a fork); see :func:`grader.sandbox.isolation.warm_support`.
 """
 from __future__ import annotations
 
-import array
-import atexit
 import json
 import os
 import select
+import shutil
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-from . import namespaces
+from ..frameworks import framework_for
+from . import namespaces, worker  # worker: loaded before any fork, in every child
+from .protocol import ZYGOTE_MESSAGE_BYTES
 
-MAX_REQUEST = 1 << 20
-READY_TIMEOUT_S = 180.0
-
-
-# -- the zygote process ---------------------------------------------------------------------------
 
 def _import_frameworks(framework: str) -> list[str]:
     """Import what every worker of ``framework`` imports, without running anything."""
-    imported = []
-    if framework == "tensorflow":
-        import tensorflow  # noqa: F401
-
-        imported.append("tensorflow")
-        if os.environ.get("TF_USE_LEGACY_KERAS") == "1":
-            import tf_keras  # noqa: F401
-
-            imported.append("tf_keras")
-        else:
-            import keras  # noqa: F401
-
-            imported.append("keras")
-    elif framework == "torch":
-        import torch
-
-        torch.set_num_threads(1)  # before any op: a multi-threaded op in the parent hangs every child
-        torch.set_num_interop_threads(1)
-        import pyro  # noqa: F401
-
-        imported += ["torch", "pyro"]
+    imported = framework_for(framework).preload()
     try:
         import matplotlib
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot  # noqa: F401 - builds the font list once, for every child
+        import matplotlib.pyplot  # builds the font list once, for every child
 
         imported.append("matplotlib")
     except ImportError:
         pass
-    from . import worker  # noqa: F401 - and with it the protocol, shims, seeding
-
     return imported
 
 
@@ -96,6 +70,8 @@ def _ran_an_op() -> bool:
 
 
 def serve(control: socket.socket, framework: str) -> None:
+    """Import the framework, say whether that worked, then fork a sandbox for each request on
+    ``control`` until the grader closes it."""
     started = time.monotonic()
     try:
         imported = _import_frameworks(framework)
@@ -112,7 +88,7 @@ def serve(control: socket.socket, framework: str) -> None:
         if not ready:
             continue
         try:
-            message, fds, _, _ = socket.recv_fds(control, MAX_REQUEST, 4)
+            message, fds, _, _ = socket.recv_fds(control, ZYGOTE_MESSAGE_BYTES, 4)
         except OSError:
             return
         if not message:
@@ -158,13 +134,13 @@ def _child(request: dict, worker_in: int, worker_out: int, log: int, status: int
             if view is not None:
                 namespaces.become_init()
                 namespaces.die_with_parent()  # after the uid change, which clears it
-            worker = os.fork()
-            if worker == 0:
+            worker_pid = os.fork()
+            if worker_pid == 0:
                 os.close(status)
                 _become_worker(request, worker_in, worker_out, log)  # never returns
             for fd in (worker_in, worker_out, log, status):
                 os.close(fd)
-            os._exit(os.waitstatus_to_exitcode(namespaces.reap_until(worker)))
+            os._exit(os.waitstatus_to_exitcode(namespaces.reap_until(worker_pid)))
         for fd in (worker_in, worker_out, log):
             os.close(fd)
         _, wait_status = os.waitpid(init, 0)
@@ -201,8 +177,6 @@ def _become_worker(request: dict, worker_in: int, worker_out: int, log: int) -> 
             os.environ["PWD"] = request["cwd"]  # as bubblewrap's --chdir leaves it
         tempfile.tempdir = None  # the zygote's TMPDIR is not this sandbox's
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        from . import worker
-
         sys.argv = [worker.__file__, str(worker_in), str(worker_out)]  # what a cold worker's argv says
         main = worker.main
     except BaseException:  # noqa: BLE001
@@ -211,192 +185,15 @@ def _become_worker(request: dict, worker_in: int, worker_out: int, log: int) -> 
 
 
 def main(argv: list[str]) -> None:
+    """``python -m grader.sandbox.zygote CONTROL_FD FRAMEWORK``, started by :mod:`grader.sandbox.pool`."""
     control = socket.socket(fileno=int(argv[0]))
     try:
         serve(control, argv[1])
     finally:
         home = Path.cwd()
         if home.name.startswith("grader-zygote-"):  # its own folder: gone even if the grader was killed
-            import shutil
-
             shutil.rmtree(home, ignore_errors=True)
         os._exit(0)
-
-
-# -- the grader's side ----------------------------------------------------------------------------
-
-class ZygoteUnavailable(Exception):
-    """The zygote could not start or fork: the sandbox starts cold instead (same isolation)."""
-
-
-class ForkedWorker:
-    """A forked sandbox as the supervisor handles a ``Popen``: ``pid`` (the sandbox's first
-    process: session and process-group leader), ``wait``, ``poll``, ``returncode``."""
-
-    def __init__(self, pid: int, status_fd: int):
-        self.pid, self._status_fd = pid, status_fd
-        self.returncode: int | None = None
-        self.setup_error: str | None = None
-
-    def poll(self) -> int | None:
-        return self.wait(0) if self.returncode is None else self.returncode
-
-    def wait(self, timeout: float | None = None) -> int:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.returncode is None:
-            left = None if deadline is None else max(deadline - time.monotonic(), 0)
-            ready, _, _ = select.select([self._status_fd], [], [], left)
-            if not ready:
-                if timeout == 0:
-                    return None  # type: ignore[return-value] - poll()
-                raise subprocess.TimeoutExpired("sandbox", timeout)
-            text = os.read(self._status_fd, 4096).decode("utf-8", "replace").strip()
-            os.close(self._status_fd)
-            if text.startswith("setup:"):
-                self.setup_error, self.returncode = text[len("setup:"):].strip(), 70
-            else:
-                # nothing: the relaying process itself was killed (SIGKILL from the supervisor)
-                self.returncode = int(text) if text.lstrip("-").isdigit() else -signal.SIGKILL
-        return self.returncode
-
-    def worker_pids(self) -> list[int]:
-        """The worker and its children (not the two set-up processes above it, which share the
-        zygote's pages): what the memory watchdog measures, as for a cold worker."""
-        import psutil
-
-        try:
-            first = psutil.Process(self.pid)
-            inits = first.children()
-            workers = [w for init in inits for w in init.children()] if inits else []
-            return [p.pid for w in workers for p in [w, *w.children(recursive=True)]]
-        except psutil.Error:
-            return []
-
-
-class Zygote:
-    """One zygote process (per framework flavour) and the socket to it; thread-safe."""
-
-    def __init__(self, framework: str, env: dict[str, str], start_timeout_s: float = READY_TIMEOUT_S):
-        self.framework = framework
-        self._lock = threading.Lock()
-        self._dir = Path(tempfile.mkdtemp(prefix="grader-zygote-"))
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        log = open(self._dir / "zygote.log", "ab")
-        # the sandbox's constant environment, with the zygote's own folder where a sandbox has its HOME
-        env = dict(env, HOME=str(self._dir), TMPDIR=str(self._dir), MPLCONFIGDIR=str(self._dir / "mpl"),
-                   KERAS_HOME=str(self._dir / ".keras"))
-        self._proc = subprocess.Popen(
-            [sys.executable, "-I", "-m", "grader.sandbox.zygote", str(theirs.fileno()), framework],
-            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=self._dir, env=env,
-            start_new_session=True, close_fds=True)
-        log.close()
-        theirs.close()
-        self._sock = ours
-        reply = self._reply(start_timeout_s)
-        if not reply.get("ready"):
-            self.close()
-            raise ZygoteUnavailable(f"the {framework} zygote did not start: {reply.get('error', 'no reply')}")
-        self.imported, self.import_s = reply.get("imported", []), reply.get("import_s")
-
-    def spawn(self, view: dict | None, env: dict[str, str], cwd: str, worker_in: int, worker_out: int,
-              log: int) -> ForkedWorker:
-        """Fork a sandbox around a worker serving ``worker_in``/``worker_out``."""
-        status_r, status_w = os.pipe()
-        try:
-            with self._lock:
-                if not self.alive():
-                    raise ZygoteUnavailable(f"the {self.framework} zygote exited ({self._proc.returncode})")
-                request = json.dumps({"view": view, "env": env, "cwd": cwd}).encode()
-                try:
-                    socket.send_fds(self._sock, [request], [worker_in, worker_out, log, status_w])
-                except OSError as exc:
-                    raise ZygoteUnavailable(f"the {self.framework} zygote is gone: {exc}") from None
-                reply = self._reply(30.0)
-        finally:
-            os.close(status_w)
-        if "pid" not in reply:
-            os.close(status_r)
-            raise ZygoteUnavailable(f"the {self.framework} zygote could not fork: {reply.get('error', 'no reply')}")
-        return ForkedWorker(int(reply["pid"]), status_r)
-
-    def alive(self) -> bool:
-        return self._proc.poll() is None
-
-    def _reply(self, timeout: float) -> dict:
-        ready, _, _ = select.select([self._sock], [], [], timeout)
-        if not ready:
-            return {"error": f"no reply within {timeout:g} s"}
-        try:
-            data = self._sock.recv(MAX_REQUEST)
-        except OSError as exc:
-            return {"error": str(exc)}
-        try:
-            return json.loads(data) if data else {"error": "the zygote closed its socket"}
-        except ValueError:
-            return {"error": "unreadable reply"}
-
-    def close(self) -> None:
-        try:
-            self._sock.close()  # the zygote sees EOF and exits; its children follow (PDEATHSIG)
-        finally:
-            try:
-                self._proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
-            import shutil
-
-            shutil.rmtree(self._dir, ignore_errors=True)
-
-
-_zygotes: dict[tuple, Zygote] = {}
-_failed: dict[tuple, str] = {}
-_registry_lock = threading.Lock()
-
-
-def zygote_for(framework: str, flavour: dict[str, str], env: dict[str, str], start_timeout_s: float) -> Zygote:
-    """The process's zygote for a framework flavour (``flavour``: the environment that selects
-    it, e.g. ``TF_USE_LEGACY_KERAS``; ``env``: the sandbox environment, which includes it),
-    started on first use (and again if it died); raises :class:`ZygoteUnavailable` if it
-    cannot start (then not retried)."""
-    key = (framework, tuple(sorted(flavour.items())))
-    with _registry_lock:
-        if key in _failed:
-            raise ZygoteUnavailable(_failed[key])
-        zygote = _zygotes.get(key)
-        if zygote is not None and not zygote.alive():
-            zygote.close()  # it died (killed, out of memory): a fresh one takes its place
-            zygote = None
-        if zygote is None:
-            try:
-                zygote = _zygotes[key] = Zygote(framework, env, start_timeout_s)
-            except ZygoteUnavailable as exc:
-                _failed[key] = str(exc)
-                raise
-        return zygote
-
-
-@atexit.register
-def close_all() -> None:
-    with _registry_lock:
-        for zygote in _zygotes.values():
-            zygote.close()
-        _zygotes.clear()
-
-
-def warm_support(isolation: str) -> tuple[bool, str]:
-    """Whether sandboxes can start warm here with every layer a cold one would get, and why not."""
-    from .isolation import detect
-
-    if not hasattr(socket, "send_fds") or not hasattr(os, "fork"):
-        return False, "this platform cannot pass descriptors or fork"
-    caps = detect()
-    if isolation != "basic" and caps.namespaces:
-        return True, "as root, the forked child builds the sandbox's namespaces itself"
-    if isolation != "basic" and caps.bwrap is not None:
-        return False, ("bubblewrap isolates this machine's sandboxes and cannot wrap a forked process "
-                       "(building the namespaces in the forked child needs root)")
-    return True, "only the always-on layers here: a fork gets them as a fresh process does"
 
 
 if __name__ == "__main__":

@@ -1,6 +1,21 @@
-"""Lab ``generative-tf``: AE, VAE, conditioned VAE and conditional GAN in TensorFlow/Keras.
+"""Lab pack ``generative-tf``: AE, VAE, conditioned VAE and conditional GAN in TensorFlow/Keras.
 
-``public/scaffold.py`` is the code the template gives students (importable in the sandbox);
-``solution.py`` the trusted reference implementation of every graded code item;
-``build_notebooks.py`` writes ``template.ipynb``, ``solution.ipynb`` and the sample submissions.
+Three sides, the same in every pack:
+
+- ``public/``: what students may see and the sandbox imports: ``scaffold.py`` (the code the
+  template gives), ``probes.py`` (runs next to student code, decides nothing),
+  ``template.ipynb``, the public checks ``checks.py`` and their float64 ``oracles.py``;
+- ``judge/``: private, judge process only, never visible to the sandbox nor shipped to students:
+  ``solution.py`` (the trusted reference of every graded code item), ``solution.ipynb`` and the
+  hidden checks ``checks.py`` (those the rubric marks ``public: false``);
+- ``build/``: dev only, not in the wheel: ``python -m reference.generative_tf.build.notebooks``
+  writes the template, the solution notebook and the sample submissions.
+
+The grader finds this pack through the entry point ``grader.labs`` (pyproject.toml) and reads
+:data:`LAB_ID` and :data:`RUBRIC`.
 """
+from pathlib import Path
+
+LAB_ID = "generative-tf"
+# the wheel installs rubrics/ beside reference/, as in the checkout
+RUBRIC = Path(__file__).resolve().parents[2] / "rubrics" / f"{LAB_ID}.yaml"

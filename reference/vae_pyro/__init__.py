@@ -1,9 +1,23 @@
-"""Lab ``vae-pyro`` (seed 002): VAE and beta-VAE with PyTorch and Pyro.
+"""Lab pack ``vae-pyro`` (seed 002): VAE and beta-VAE with PyTorch and Pyro.
 
-``public/scaffold.py`` is the code the template gives students (its imports and the classical
-autoencoder), ``public/src/`` the course helpers the template imports (``src.ae``,
-``src.utils``), ``public/probes.py`` what runs next to student code in the sandbox;
-``solution.py`` is the trusted reference, ``checks.py`` the judge's checks, ``oracles.py`` their
-float64 reference computations, ``build_notebooks.py`` writes the template, the solution and the
-sample submissions.
+Three sides, the same in every pack:
+
+- ``public/``: what students may see and the sandbox imports: ``scaffold.py`` (the template's
+  imports and the classical autoencoder), ``src/`` (the course helpers the template imports as
+  ``src.ae`` and ``src.utils``), ``probes.py`` (runs next to student code, decides nothing),
+  ``template.ipynb``, the public checks ``checks.py``, their float64 ``oracles.py`` and
+  ``downstream.py`` (reads task 2's stored outputs);
+- ``judge/``: private, judge process only, never visible to the sandbox nor shipped to students:
+  ``solution.py`` (the trusted reference), ``solution.ipynb`` and the hidden checks ``checks.py``
+  (those the rubric marks ``public: false``);
+- ``build/``: dev only, not in the wheel: ``python -m reference.vae_pyro.build.notebooks``
+  writes the template, the solution notebook and the sample submissions.
+
+The grader finds this pack through the entry point ``grader.labs`` (pyproject.toml) and reads
+:data:`LAB_ID` and :data:`RUBRIC`.
 """
+from pathlib import Path
+
+LAB_ID = "vae-pyro"
+# the wheel installs rubrics/ beside reference/, as in the checkout
+RUBRIC = Path(__file__).resolve().parents[2] / "rubrics" / f"{LAB_ID}.yaml"

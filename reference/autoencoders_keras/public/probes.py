@@ -3,7 +3,7 @@
 The notebook has built (and, in execute mode, briefly trained) its models; a probe only reads
 them: the layers' configuration, their weights, and what each layer computes on the inputs the
 judge sent. It never trains, never changes a weight, and decides nothing: every comparison
-happens in the judge (``reference/autoencoders_keras/checks.py``). This file is public:
+happens in the judge (``reference/autoencoders_keras/public/checks.py``). This file is public:
 students may read it.
 
 Works with Keras 2 (tf-keras) and Keras 3: layers are read through ``get_weights()``,
@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.sandbox.convert import to_numpy
-from grader.sandbox.probing import reject, student_code
+from grader.probes import reject, student_code, to_numpy
 
 MAX_UNITS = 128         # columns of each block's pre-activation and output sent back
 MAX_PIXELS = 5000       # pixel pairs sent back per array in noise_setup (4 arrays: 20000 values)

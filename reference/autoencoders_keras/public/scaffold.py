@@ -2,7 +2,7 @@
 
 Public: the sandbox imports it so that the template's globals (the Keras imports, the helpers
 ``compare_digits`` and ``display_digits``, the sizes ``dim_x``, ``dim_h``, ``layer1_dim``,
-``layer2_dim``) exist for the student's code. ``build_notebooks.py`` copies the two helpers
+``layer2_dim``) exist for the student's code. ``build/notebooks.py`` copies the two helpers
 into ``template.ipynb`` verbatim (the seed's indentation included), so the template and this
 module cannot drift apart. Importing it trains nothing and loads no data: ``mnist`` is only
 imported, as in the seed's first cell.

@@ -3,15 +3,14 @@
 A probe builds what the student's object needs (a stand-in model whose behaviour the judge
 knows exactly, template globals), calls the student's object inside ``student_code()`` and
 returns plain data. It decides nothing: every comparison happens in the judge
-(``reference/generative_tf/checks.py``). This file is public: students may read it.
+(``reference/generative_tf/public/checks.py``). This file is public: students may read it.
 """
 from __future__ import annotations
 
 import numpy as np
 import tensorflow as tf
 
-from grader.sandbox.probing import reject, student_code
-from grader.sandbox.convert import to_numpy
+from grader.probes import reject, student_code, to_numpy
 
 
 class FixedNoiseVAE:

@@ -2,7 +2,7 @@
 
 This module is public: the grader's sandbox imports it to provide the template's globals
 (``latent_dim``, ``CVAE``, ``log_normal_pdf``, ``cross_entropy``, optimizers...) to the student's
-code. ``reference/generative_tf/build_notebooks.py`` copies the source of these definitions into
+code. ``reference/generative_tf/build/notebooks.py`` copies the source of these definitions into
 ``template.ipynb``, so the template and this module cannot drift apart.
 
 It follows the TensorFlow tutorials "Intro to Autoencoders", "Convolutional Variational

@@ -1,7 +1,7 @@
 """Probes of the lab vae-pyro: they run INSIDE the sandbox, next to student code.
 
 A probe instantiates the student's class, calls it inside ``student_code()`` and returns plain
-data; it decides nothing (every comparison happens in ``reference/vae_pyro/checks.py``). Where
+data; it decides nothing (every comparison happens in ``reference/vae_pyro/public/checks.py``). Where
 one item must be graded independently of another (the VAE's sampling must not depend on the
 student's encoder), the probe swaps in stand-in networks whose weights the judge sent, so the
 judge knows exactly what a right answer returns. This file is public: students may read it.
@@ -24,8 +24,7 @@ import torch.nn as nn
 from pyro import poutine
 from pyro.poutine.util import site_is_subsample
 
-from grader.sandbox.convert import to_numpy
-from grader.sandbox.probing import reject, student_code
+from grader.probes import reject, student_code, to_numpy
 
 
 # --------------------------------------------------------------------------------- helpers

@@ -2,7 +2,7 @@
 
 Public: the sandbox imports it so that the template's globals (``torch``, ``nn``, ``pyro``,
 ``dist``, ``Tuple``, ``BaseAutoEncoder``...) exist for the student's code even where a student
-deleted an import cell. ``build_notebooks.py`` copies the classes below into ``template.ipynb``
+deleted an import cell. ``build/notebooks.py`` copies the classes below into ``template.ipynb``
 verbatim, so the template and this module cannot drift apart. Importing it trains nothing and
 loads no data.
 """

@@ -1,0 +1,129 @@
+"""The operations every front end shares: the CLI today, a web page for manual grading or an
+LMS adapter tomorrow.
+
+Each function is one use case over the existing pieces (:func:`grader.pipeline.grade_batch`,
+:class:`~grader.gradebook.Gradebook`, :func:`grader.scoring.score`, :mod:`grader.report`), so a
+front end never repeats how a grade is computed or stored. The gradebook is the one source of
+truth: every function that changes a grade records it there in one transaction before it returns.
+Errors meant for the user are :class:`~grader.errors.GraderError` (the message names the item
+or student and the fix); a front end shows the message as it is.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import export
+from .errors import ManualScoreError, NotGraded
+from .gradebook import Gradebook
+from .labs import Lab
+from .outcomes import Grade, SubmissionResult
+from .pipeline import BatchResult, Judging, grade_batch, gradebook_url
+from .report import render_student_report
+from .rubric import Item
+from .scoring import score
+from .settings import Settings
+
+__all__ = ["Answer", "BatchResult", "answers", "grade", "open_gradebook", "render_report", "rescore", "set_manual"]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One student's answer to an item scored by a person, and the points a person gave it (None: not yet)."""
+
+    student: str
+    answer: str | None  # None: the student left the item unanswered
+    points: float | None
+    max_points: float
+
+
+def grade(paths: list[Path], lab: Lab, settings: Settings, out_dir: Path, *, db_url: str | None = None,
+          regrade: bool = False, judging: Judging | None = None, on_start: Callable[[int], None] | None = None,
+          on_graded: Callable[[Grade], None] | None = None) -> BatchResult:
+    """Grade a class: every notebook under ``paths``, into ``out_dir`` (results.json, grades.csv, the
+    reports) and the gradebook (``db_url``, else ``out_dir/gradebook.db``).
+
+    Guarantees: each grade is in the gradebook before ``on_graded(grade)`` is called with it, so an
+    interrupted batch keeps what it finished; unchanged files graded under the same rubric and
+    settings are scored again from their kept result, not judged again (``regrade`` judges them);
+    manual scores are applied. ``on_start(count)``: once the submissions are found. ``judging``:
+    where they are judged (default: threads on this machine; :class:`grader.cluster.ClusterJudging`)."""
+    return grade_batch(paths, lab, settings, out_dir, db_url=db_url, regrade=regrade, judging=judging,
+                       on_start=on_start, on_graded=on_graded)
+
+
+def open_gradebook(out_dir: Path, db_url: str | None = None) -> Gradebook:
+    """The gradebook a batch graded into ``out_dir`` wrote (``db_url`` when it was given one)."""
+    return Gradebook(gradebook_url(out_dir, db_url))
+
+
+def rescore(gradebook: Gradebook, lab: Lab, student: str, lang: str = "pl") -> Grade:
+    """Score ``student``'s kept result again under ``lab``'s rubric and the manual scores now in the
+    gradebook, record the new grade (its document's texts in ``lang``, as a batch's ``--lang``) and
+    return it. Nothing is judged again (no sandbox runs); results.json and the report files are
+    rewritten by the next batch (:func:`render_report` renders one page now).
+
+    Raises :class:`~grader.errors.NotGraded` when the gradebook keeps no result for the student."""
+    grading_key, result = _kept(gradebook, lab, student)
+    new = score(result, lab.rubric, gradebook.manual_scores(lab.name, student), lab.rubric_hash)
+    gradebook.record(new, export.submission_document(new, lang), export.grader_version(), grading_key)
+    return new
+
+
+def set_manual(gradebook: Gradebook, lab: Lab, student: str, item_id: str, points: float,
+               comment: str = "", lang: str = "pl") -> Grade:
+    """Set a person's ``points`` for ``item_id`` of ``student`` and return the student's new grade
+    (recorded, :func:`rescore`). A later batch keeps the score: regrading never touches it.
+
+    Raises :class:`~grader.errors.ManualScoreError` when ``item_id`` is no item of the rubric or
+    ``points`` is outside ``[0, the item's points]``, and :class:`~grader.errors.NotGraded` when
+    the student was never graded; nothing is written then."""
+    item = _item(lab, item_id)
+    if not 0 <= points <= item.points:
+        raise ManualScoreError(f"{lab.name} item {item_id}: {points:g} points is outside 0..{item.points:g}. "
+                               f"Fix: give between 0 and {item.points:g} points.")
+    _kept(gradebook, lab, student)
+    gradebook.set_manual_score(lab.name, student, item_id, points, comment)
+    return rescore(gradebook, lab, student, lang)
+
+
+def answers(gradebook: Gradebook, lab: Lab, item_id: str) -> list[Answer]:
+    """Every graded student's answer to ``item_id`` (a prose item, or the conclusions of a code item
+    with a manual part), sorted by student, with the points a person gave each so far.
+
+    Raises :class:`~grader.errors.ManualScoreError` when ``item_id`` is no item of the rubric."""
+    item = _item(lab, item_id)
+    found = []
+    for student, (_key, result) in sorted(gradebook.kept_results(lab.name).items()):
+        answer = next((r.answer for r in result.items if r.item_id == item_id), None)
+        found.append(Answer(student, answer, gradebook.manual_scores(lab.name, student).get(item_id), item.points))
+    return found
+
+
+def render_report(gradebook: Gradebook, lab: Lab, student: str, lang: str, meta: dict | None = None) -> str:
+    """``student``'s report as a self-contained HTML page, from the kept result and the manual
+    scores now in the gradebook (so it shows a score set since the batch). ``meta``: the "run
+    information" rows (a batch's reports show its ``meta``; none by default). Writes nothing.
+
+    Raises :class:`~grader.errors.NotGraded` when the gradebook keeps no result for the student."""
+    _key, result = _kept(gradebook, lab, student)
+    current = score(result, lab.rubric, gradebook.manual_scores(lab.name, student), lab.rubric_hash)
+    return render_student_report(current, lang, lab.title(lang), meta or {})
+
+
+def _kept(gradebook: Gradebook, lab: Lab, student: str) -> tuple[str, SubmissionResult]:
+    kept = gradebook.kept_results(lab.name)
+    if student not in kept:
+        raise NotGraded(f"the gradebook {gradebook.url} holds no graded submission of {student!r} for {lab.name}. "
+                        f"Fix: grade it first (`grader grade PATH --lab {lab.name}`), or check the student id.")
+    return kept[student]
+
+
+def _item(lab: Lab, item_id: str) -> Item:
+    item = next((i for i in lab.rubric.items if i.id == item_id), None)
+    if item is None:
+        known = ", ".join(i.id for i in lab.rubric.items)
+        raise ManualScoreError(f"{lab.name} has no item {item_id!r}. Fix: use one of {known}.")
+    return item
+

@@ -1,0 +1,1 @@
+"""Dev-only generators of the lab: template, solution notebook and sample submissions (not in the wheel)."""

@@ -1,0 +1,1 @@
+"""Files students may see and the sandbox imports: scaffold, probes, template, public checks and oracles."""
