@@ -33,6 +33,7 @@ the representative cohort, worker memory under 1.5 GiB, results identical to a c
 (2) at most 1 s per notebook; (4) under 15 s. Per-notebook CPU of each probe and snapshot load:
 ``benchmarks/profile_items.py``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,9 +63,15 @@ from tests.factories import without_timings  # noqa: E402 - the same comparison 
 
 def _comparable(doc: dict) -> list:
     """A results document's submissions without timings and without how their sandboxes started."""
-    return without_timings([dict(sub, environment={k: v for k, v in sub.get("environment", {}).items()
-                                                   if k not in ("worker", "isolation")})
-                            for sub in doc["submissions"]])
+    return without_timings(
+        [
+            dict(
+                sub,
+                environment={k: v for k, v in sub.get("environment", {}).items() if k not in ("worker", "isolation")},
+            )
+            for sub in doc["submissions"]
+        ]
+    )
 
 
 # -- the cohort ----------------------------------------------------------------------------------
@@ -78,10 +85,13 @@ REALISTIC_SHARE = 0.6  # of the representative cohort; the rest: the other sampl
 
 #: Larger real-style models: variant name -> the sample it is made from, its Cond_CVAE encoder and
 #: decoder, generator and discriminator replaced by the deeper ones below (all still correct).
-LARGER = {"wiekszy_seed001_poprawiony": "seed001_poprawiony", "wiekszy_seed000_uklad": "seed000_uklad",
-          "wiekszy_styl_sequential": "styl_sequential"}
+LARGER = {
+    "wiekszy_seed001_poprawiony": "seed001_poprawiony",
+    "wiekszy_seed000_uklad": "seed000_uklad",
+    "wiekszy_styl_sequential": "styl_sequential",
+}
 
-LARGER_ENCODER = '''def prepare_encoder(self):
+LARGER_ENCODER = """def prepare_encoder(self):
     input_img = tf.keras.layers.Input(shape=(42, 42, 1))
     input_cond = tf.keras.layers.Input(shape=(12, ))
 
@@ -101,9 +111,9 @@ LARGER_ENCODER = '''def prepare_encoder(self):
     # No activation
     x = tf.keras.layers.Dense(latent_dim + latent_dim)(x)
     return tf.keras.Model([input_img, input_cond], [x])
-'''
+"""
 
-LARGER_DECODER = '''def prepare_decoder(self):
+LARGER_DECODER = """def prepare_decoder(self):
     input_latent = tf.keras.layers.Input(shape=(latent_dim,))
     input_cond = tf.keras.layers.Input(shape=(12, ))
     inputs = tf.keras.layers.Concatenate()([input_latent, input_cond])
@@ -120,9 +130,9 @@ LARGER_DECODER = '''def prepare_decoder(self):
     x = tf.keras.Sequential([up(128, 2), up(64, 3), up(32, 1)], name='upsample')(x)
     x = tf.keras.layers.Conv2DTranspose(filters=1, kernel_size=3, strides=1, padding='same')(x)
     return tf.keras.Model([input_latent, input_cond], [x])
-'''
+"""
 
-LARGER_GENERATOR = '''def prepare_generator(latent_dim, cond_dim):
+LARGER_GENERATOR = """def prepare_generator(latent_dim, cond_dim):
     input_img = tf.keras.layers.Input(shape=(latent_dim,))
     input_cond = tf.keras.layers.Input(shape=(cond_dim,))
     inputs = tf.keras.layers.Concatenate(axis=1)([input_img, input_cond])
@@ -143,9 +153,9 @@ LARGER_GENERATOR = '''def prepare_generator(latent_dim, cond_dim):
     x1 = tf.keras.layers.Conv2DTranspose(1, (5, 5), strides=(2, 2), padding='same', use_bias=False, activation='tanh')(x1)
 
     return tf.keras.Model([input_img, input_cond], x1, name='generator')
-'''
+"""
 
-LARGER_DISCRIMINATOR = '''def prepare_discriminator(img_shape, cond_dim):
+LARGER_DISCRIMINATOR = """def prepare_discriminator(img_shape, cond_dim):
     input_img = tf.keras.layers.Input(shape=img_shape)
     features = tf.keras.Sequential([
         tf.keras.Sequential([tf.keras.layers.Conv2D(64, (5, 5), strides=(2, 2), padding='same'),
@@ -168,7 +178,7 @@ LARGER_DISCRIMINATOR = '''def prepare_discriminator(img_shape, cond_dim):
     x = tf.keras.layers.Dense(1)(x)
 
     return tf.keras.Model([input_img, input_cond], x, name='discriminator')
-'''
+"""
 
 
 def _replace_def(source: str, name: str, new: str, within: str | None = None) -> str | None:
@@ -188,15 +198,19 @@ def _replace_def(source: str, name: str, new: str, within: str | None = None) ->
     start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
     indent = " " * node.col_offset
     replacement = "".join(indent + line if line.strip() else line for line in new.splitlines(keepends=True))
-    return "".join(lines[:start]) + replacement + "".join(lines[node.end_lineno:])
+    return "".join(lines[:start]) + replacement + "".join(lines[node.end_lineno :])
 
 
 def larger_variant(source: Path) -> nbformat.NotebookNode:
     """The notebook ``source`` with the deeper Cond_CVAE encoder/decoder, generator and
     discriminator (``LARGER_*``) in place of the student's; every other cell as it was."""
     nb = nbformat.read(source, as_version=4)
-    wanted = [("prepare_encoder", LARGER_ENCODER, "Cond_CVAE"), ("prepare_decoder", LARGER_DECODER, "Cond_CVAE"),
-              ("prepare_generator", LARGER_GENERATOR, None), ("prepare_discriminator", LARGER_DISCRIMINATOR, None)]
+    wanted = [
+        ("prepare_encoder", LARGER_ENCODER, "Cond_CVAE"),
+        ("prepare_decoder", LARGER_DECODER, "Cond_CVAE"),
+        ("prepare_generator", LARGER_GENERATOR, None),
+        ("prepare_discriminator", LARGER_DISCRIMINATOR, None),
+    ]
     for name, new, within in wanted:
         replaced = 0
         for cell in nb.cells:
@@ -218,12 +232,13 @@ def cohort_sources(kind: str, only: str | None = None) -> list[tuple[str, str]]:
         return [(only, "only")]
     if kind == "samples":
         return [(name, "samples") for name in samples]
-    realistic = sorted({p.stem for pattern in REALISTIC_GLOBS for p in SAMPLES.glob(f"{pattern}.ipynb")}
-                       | {n for n in REALISTIC_NAMED if n in samples})
+    realistic = sorted(
+        {p.stem for pattern in REALISTIC_GLOBS for p in SAMPLES.glob(f"{pattern}.ipynb")}
+        | {n for n in REALISTIC_NAMED if n in samples}
+    )
     larger = [name for name, base in LARGER.items() if base in samples]
     others = [name for name in samples if name not in realistic]
-    return ([(n, "realistic") for n in realistic] + [(n, "larger") for n in larger]
-            + [(n, "other") for n in others])
+    return [(n, "realistic") for n in realistic] + [(n, "larger") for n in larger] + [(n, "other") for n in others]
 
 
 def make_cohort(size: int, folder: Path, only: str | None = None, kind: str = "representative") -> list[Path]:
@@ -245,8 +260,11 @@ def make_cohort(size: int, folder: Path, only: str | None = None, kind: str = "r
         order = [sources[k % len(sources)] for k in range(size)]
     paths = []
     for k, (name, _) in enumerate(order):
-        nb = larger_variant(SAMPLES / f"{LARGER[name]}.ipynb") if name in LARGER else \
-            nbformat.read(SAMPLES / f"{name}.ipynb", as_version=4)
+        nb = (
+            larger_variant(SAMPLES / f"{LARGER[name]}.ipynb")
+            if name in LARGER
+            else nbformat.read(SAMPLES / f"{name}.ipynb", as_version=4)
+        )
         first = nbformat.v4.new_markdown_cell(f"Student {k:03d}")  # a distinct file
         first.id = f"benchmark-student-{k:03d}"  # the same bytes on every run
         nb.cells.insert(0, first)
@@ -264,15 +282,20 @@ def composition(paths: list[Path], kind: str, only: str | None = None) -> str:
         name = path.stem.split("_", 1)[1]
         counts.setdefault(groups[name], {}).setdefault(name, 0)
         counts[groups[name]][name] += 1
-    titles = {"realistic": "real styles (styl_*, seed00*, seed 001 as written and its bugs)",
-              "larger": "larger real-style models (deeper Cond_CVAE, generator, discriminator)",
-              "other": "the other samples (mutants, reference, blank, broken, 200 epochs)",
-              "samples": "every sample, equally", "only": "one sample"}
+    titles = {
+        "realistic": "real styles (styl_*, seed00*, seed 001 as written and its bugs)",
+        "larger": "larger real-style models (deeper Cond_CVAE, generator, discriminator)",
+        "other": "the other samples (mutants, reference, blank, broken, 200 epochs)",
+        "samples": "every sample, equally",
+        "only": "one sample",
+    }
     lines = []
     for group, names in sorted(counts.items(), key=lambda kv: list(titles).index(kv[0])):
         total = sum(names.values())
-        lines.append(f"   {total:3d} ({100 * total / len(paths):.0f}%) {titles[group]}: "
-                     + ", ".join(f"{n} x{c}" for n, c in names.items()))
+        lines.append(
+            f"   {total:3d} ({100 * total / len(paths):.0f}%) {titles[group]}: "
+            + ", ".join(f"{n} x{c}" for n, c in names.items())
+        )
     return "\n".join(lines)
 
 
@@ -329,7 +352,9 @@ class PeakWorkerMemory:
                 line = " ".join(proc.cmdline() or [])
                 if "grader.sandbox.worker" in line:
                     found.append(proc)
-                elif "grader.sandbox.zygote" in line and "grader.sandbox.zygote" not in " ".join(proc.parent().cmdline()):
+                elif "grader.sandbox.zygote" in line and "grader.sandbox.zygote" not in " ".join(
+                    proc.parent().cmdline()
+                ):
                     found += [w for setup in proc.children() for init in setup.children() for w in init.children()]
             except (psutil.Error, AttributeError):
                 pass
@@ -338,8 +363,8 @@ class PeakWorkerMemory:
 
 def sandbox_starts(count: int = 10) -> dict[str, float]:
     """Median seconds to start a generative-tf sandbox and have its ``init`` answered, per pool."""
-    from grader.runtime import sandbox_spec
     from grader.labs import find_lab
+    from grader.runtime import sandbox_spec
     from grader.sandbox.supervisor import Sandbox
     from grader.settings import load_settings
 
@@ -365,9 +390,25 @@ def grade(folder: Path, jobs: int, pool: str = "auto") -> tuple[float, dict, flo
     out = Path(tempfile.mkdtemp(prefix="bench-cohort-out-"))
     with PeakWorkerMemory() as memory:
         started = time.monotonic()
-        proc = subprocess.Popen([*GRADER, "grade", str(folder), "--lab", "generative-tf", "--out", str(out),
-                                 "--jobs", str(jobs), "--quiet", "--pool", pool], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [
+                *GRADER,
+                "grade",
+                str(folder),
+                "--lab",
+                "generative-tf",
+                "--out",
+                str(out),
+                "--jobs",
+                str(jobs),
+                "--quiet",
+                "--pool",
+                pool,
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         memory.root = proc.pid
         if proc.wait() != 0:
             raise subprocess.CalledProcessError(proc.returncode, proc.args)
@@ -391,11 +432,17 @@ def baseline(paths: list[Path]) -> list[float]:
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
             if cell.cell_type == "code":
-                cell.source = re.sub(r"^(\s*(?:epochs|EPOCHS|num_epochs|n_epochs)\s*=\s*)\d+", r"\g<1>1", cell.source,
-                                     flags=re.MULTILINE)
+                cell.source = re.sub(
+                    r"^(\s*(?:epochs|EPOCHS|num_epochs|n_epochs)\s*=\s*)\d+", r"\g<1>1", cell.source, flags=re.MULTILINE
+                )
         nb.cells.insert(0, nbformat.v4.new_code_cell(PRELUDE))
-        client = NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3",
-                                resources={"metadata": {"path": tempfile.mkdtemp()}})
+        client = NotebookClient(
+            nb,
+            timeout=60,
+            allow_errors=True,
+            kernel_name="python3",
+            resources={"metadata": {"path": tempfile.mkdtemp()}},
+        )
         started = time.monotonic()
         try:
             client.execute()
@@ -410,23 +457,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--baseline", type=int, default=3,
-                        help="notebooks run top to bottom for the baseline (0: skip it, it takes minutes each)")
+    parser.add_argument(
+        "--baseline",
+        type=int,
+        default=3,
+        help="notebooks run top to bottom for the baseline (0: skip it, it takes minutes each)",
+    )
     parser.add_argument("--pools", default="auto,cold", help="how sandboxes start, in turn: auto (warm) and/or cold")
-    parser.add_argument("--cohort", choices=("representative", "samples"), default="representative",
-                        help="representative: 60%% real styles and larger models, 40%% the other samples; "
-                             "samples: every sample equally (the cohort before issue 12)")
+    parser.add_argument(
+        "--cohort",
+        choices=("representative", "samples"),
+        default="representative",
+        help="representative: 60%% real styles and larger models, 40%% the other samples; "
+        "samples: every sample equally (the cohort before issue 12)",
+    )
     parser.add_argument("--only", metavar="SAMPLE", help="a cohort of copies of one sample or larger variant")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep each pool's results.json there")
     args = parser.parse_args()
     pools = [p for p in args.pools.split(",") if p]
     work = Path(tempfile.mkdtemp(prefix="bench-cohort-"))
-    print(f"machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / (1 << 30):.0f} GiB, "
-          f"load average {' '.join(f'{x:.1f}' for x in psutil.getloadavg())}; jobs {args.jobs}")
+    print(
+        f"machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / (1 << 30):.0f} GiB, "
+        f"load average {' '.join(f'{x:.1f}' for x in psutil.getloadavg())}; jobs {args.jobs}"
+    )
 
     starts = sandbox_starts()
-    print(f"\n0. starting one generative-tf sandbox (start + init answered), median of 10: "
-          f"warm {starts['auto'] * 1000:.0f} ms, cold {starts['cold'] * 1000:.0f} ms")
+    print(
+        f"\n0. starting one generative-tf sandbox (start + init answered), median of 10: "
+        f"warm {starts['auto'] * 1000:.0f} ms, cold {starts['cold'] * 1000:.0f} ms"
+    )
 
     cohort = work / "cohort"
     cohort.mkdir()
@@ -444,17 +503,24 @@ def main() -> None:
         amortized = wall / len(paths)
         kind = "warm pool" if pool == "auto" else "cold starts"
         print(f"\n   {kind} (--pool {pool}):")
-        print(f"   wall {wall:.1f} s = {amortized:.2f} s per notebook amortized (target <= 2 s: "
-              f"{'met' if amortized <= 2 else 'NOT met'})")
+        print(
+            f"   wall {wall:.1f} s = {amortized:.2f} s per notebook amortized (target <= 2 s: "
+            f"{'met' if amortized <= 2 else 'NOT met'})"
+        )
         print(f"   per notebook: median {statistics.median(per):.2f} s, max {per[-1]:.2f} s")
         print(f"   peak memory of one worker: {peak:.0f} MiB (target < 1536: {'met' if peak < 1536 else 'NOT met'})")
         costs = item_costs(doc)
-        print("   per code item (results.json duration_s, s): "
-              + ", ".join(f"{k} {mean:.2f}/{top:.2f}" for k, (mean, top, _) in costs.items()) + " (mean/max)")
+        print(
+            "   per code item (results.json duration_s, s): "
+            + ", ".join(f"{k} {mean:.2f}/{top:.2f}" for k, (mean, top, _) in costs.items())
+            + " (mean/max)"
+        )
     if len(results) == 2:
         same = _comparable(results["auto"][1]) == _comparable(results["cold"][1])
-        print(f"   warm vs cold: {results['cold'][0] / results['auto'][0]:.2f}x faster; "
-              f"results identical: {'yes' if same else 'NO'}")
+        print(
+            f"   warm vs cold: {results['cold'][0] / results['auto'][0]:.2f}x faster; "
+            f"results identical: {'yes' if same else 'NO'}"
+        )
     wall = results[pools[0]][0]
     amortized = wall / len(paths)
 
@@ -462,29 +528,43 @@ def main() -> None:
     blanks.mkdir()
     make_cohort(args.size, blanks, only="blank")
     wall_blank, _, _ = grade(blanks, args.jobs, pools[0])
-    print(f"\n2. {args.size} blank templates: {wall_blank:.1f} s = {wall_blank / args.size:.2f} s per notebook "
-          f"(target <= 1 s: {'met' if wall_blank / args.size <= 1 else 'NOT met'})")
+    print(
+        f"\n2. {args.size} blank templates: {wall_blank:.1f} s = {wall_blank / args.size:.2f} s per notebook "
+        f"(target <= 1 s: {'met' if wall_blank / args.size <= 1 else 'NOT met'})"
+    )
 
     # complete notebooks (the reference and two students' styles): what a class mostly hands in
     names = ("solution", "styl_podklasy", "kl_plus_logvar", "styl_sequential")
-    chosen = [p for p in (next((p for p in paths if p.name.endswith(f"_{name}.ipynb")), None) for name in names)
-              if p is not None][:args.baseline]
+    chosen = [
+        p
+        for p in (next((p for p in paths if p.name.endswith(f"_{name}.ipynb")), None) for name in names)
+        if p is not None
+    ][: args.baseline]
     if chosen:
         print(f"\n3. baseline: {len(chosen)} notebooks top to bottom with nbclient (epochs -> 1, 60 s cell timeout)")
         times = baseline(chosen)
         mean = statistics.mean(times)
-        print(f"   {mean:.1f} s per notebook: {mean / amortized:.0f}x the grader's amortized time; a class of "
-              f"{args.size} would take {mean * args.size / 60:.0f} min serially, "
-              f"{mean * args.size / 60 / args.jobs:.0f} min on {args.jobs} cores, against {wall / 60:.1f} min")
+        print(
+            f"   {mean:.1f} s per notebook: {mean / amortized:.0f}x the grader's amortized time; a class of "
+            f"{args.size} would take {mean * args.size / 60:.0f} min serially, "
+            f"{mean * args.size / 60 / args.jobs:.0f} min on {args.jobs} cores, against {wall / 60:.1f} min"
+        )
     else:
         print("\n3. baseline: skipped (--baseline 0)")
 
     started = time.monotonic()
-    subprocess.run([*GRADER, "check", str(SAMPLES / "solution.ipynb"), "--lab", "generative-tf"], check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [*GRADER, "check", str(SAMPLES / "solution.ipynb"), "--lab", "generative-tf"],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     cold = time.monotonic() - started
-    print(f"\n4. grader check of a complete notebook, cold start: {cold:.1f} s (target < 15 s: "
-          f"{'met' if cold < 15 else 'NOT met'})")
+    print(
+        f"\n4. grader check of a complete notebook, cold start: {cold:.1f} s (target < 15 s: "
+        f"{'met' if cold < 15 else 'NOT met'})"
+    )
     shutil.rmtree(work, ignore_errors=True)
 
 

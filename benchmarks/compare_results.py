@@ -8,6 +8,7 @@ compared once normalised (:func:`wheel_check.normalised`: no timings, no version
 only). Prints per lab ``N submissions, identical: M`` and, for each difference, the student and
 the first differing key; exits 1 on any difference or on a lab missing from one side.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,10 @@ def first_difference(before: object, after: object, path: str = "") -> str | Non
 
 
 def compare(before_dir: Path, after_dir: Path) -> int:
-    labs = sorted({p.parent.name for p in before_dir.glob("*/results.json")}
-                  | {p.parent.name for p in after_dir.glob("*/results.json")})
+    labs = sorted(
+        {p.parent.name for p in before_dir.glob("*/results.json")}
+        | {p.parent.name for p in after_dir.glob("*/results.json")}
+    )
     failed = not labs
     for lab in labs:
         sides = [folder / lab / "results.json" for folder in (before_dir, after_dir)]
@@ -58,8 +61,10 @@ def compare(before_dir: Path, after_dir: Path) -> int:
             difference = first_difference(old.get(student), new.get(student))
             if difference:
                 print(f"  {student}: {difference[:300]}")
-        rest = first_difference({k: v for k, v in before.items() if k != "submissions"},
-                                {k: v for k, v in after.items() if k != "submissions"})
+        rest = first_difference(
+            {k: v for k, v in before.items() if k != "submissions"},
+            {k: v for k, v in after.items() if k != "submissions"},
+        )
         if rest:
             print(f"  (document) {rest[:300]}")
         failed = failed or same != len(old) or len(old) != len(new) or bool(rest)

@@ -9,6 +9,7 @@ notebook with 200-epoch training cells and a `while True` cell (`--mode execute`
 cell, the probes) and the batch's wall time. Targets (issue 6): autoencoders-keras under 2 minutes per notebook; the
 generative-tf notebook to the end within its time budget (600 s).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,23 +42,38 @@ def report(title: str, wall: float, subs: list[dict], target_s: float, target: s
     print(f"\n{title}")
     print(f"  notebooks: {len(subs)} ({len(ran)} run, {len(subs) - len(ran)} with nothing to run)")
     if times:
-        print(f"  per notebook: median {statistics.median(times):.1f} s, max {times[-1]:.1f} s "
-              f"(kernel start, every cell, the probes)")
+        print(
+            f"  per notebook: median {statistics.median(times):.1f} s, max {times[-1]:.1f} s "
+            f"(kernel start, every cell, the probes)"
+        )
         cells = [c for s in ran for c in s["cells"]]
         cut = sum(c["status"] == "timed_out" for c in cells)
-        print(f"  cells run: {len(cells)}, cut by the cell timeout: {cut}, errors: {sum(c['status'] == 'error' for c in cells)}")
+        print(
+            f"  cells run: {len(cells)}, cut by the cell timeout: {cut}, errors: {sum(c['status'] == 'error' for c in cells)}"
+        )
     print(f"  batch wall time: {wall:.1f} s, amortized {wall / len(subs):.1f} s per notebook")
     print(f"  target: {target} (< {target_s:g} s): {'met' if times and times[-1] < target_s else 'NOT met'}")
 
 
 def run(jobs: int) -> None:
     wall, subs = grade([ROOT / "submissions" / "autoencoders-keras"], "autoencoders-keras", jobs)
-    report(f"autoencoders-keras, 13 samples, execute mode, --jobs {jobs} (includes one run of the reference notebook)",
-           wall, subs, 120, "under 2 minutes per notebook")
-    wall, subs = grade([ROOT / "submissions" / "generative-tf" / "trening_200_epok.ipynb"], "generative-tf", 1,
-                       "--mode", "execute")
-    report("generative-tf trening_200_epok (200-epoch cells + while True), --mode execute", wall, subs,
-           600, "to the end within the submission's time budget; the `while True` cell cut after 60 s")
+    report(
+        f"autoencoders-keras, 13 samples, execute mode, --jobs {jobs} (includes one run of the reference notebook)",
+        wall,
+        subs,
+        120,
+        "under 2 minutes per notebook",
+    )
+    wall, subs = grade(
+        [ROOT / "submissions" / "generative-tf" / "trening_200_epok.ipynb"], "generative-tf", 1, "--mode", "execute"
+    )
+    report(
+        "generative-tf trening_200_epok (200-epoch cells + while True), --mode execute",
+        wall,
+        subs,
+        600,
+        "to the end within the submission's time budget; the `while True` cell cut after 60 s",
+    )
 
 
 if __name__ == "__main__":

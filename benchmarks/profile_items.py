@@ -10,6 +10,7 @@ runs on the machine) and the wall time. Prints, per item, the CPU of its loads a
 check's probes, then the mean over the notebooks. On a shared machine, compare CPU times: wall
 times include waiting for a core.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -88,10 +89,18 @@ class Recorder:
                 rss = _worker_rss_mib(sandbox._proc.pid) if sandbox._proc is not None else 0.0
                 # the first call starts the worker: its CPU before the call is the start's
                 cpu = (after - before) if before is not None and after is not None else after
-                recorder.records.append({"op": op, "probe": header.get("probe"), "item": recorder.item,
-                                         "check": recorder.check, "cpu": cpu or 0.0,
-                                         "wall": time.monotonic() - started_wall, "start": before is None,
-                                         "rss": rss})
+                recorder.records.append(
+                    {
+                        "op": op,
+                        "probe": header.get("probe"),
+                        "item": recorder.item,
+                        "check": recorder.check,
+                        "cpu": cpu or 0.0,
+                        "wall": time.monotonic() - started_wall,
+                        "start": before is None,
+                        "rss": rss,
+                    }
+                )
 
         def run_check(spec, ctx, handle):
             recorder.check = spec.id
@@ -159,11 +168,14 @@ def main() -> None:
             for k, v in load_cpu.items():
                 loads[k].append(v)
             if not args.quiet:
-                print(f"{submission.student[:30]:30s} worker CPU {total:5.2f} s (start+init {start_cpu:.2f}), "
-                      f"RSS {peak:.0f} MiB: "
-                      + " ".join(f"{k}={v:.2f}" for k, v in item_cpu.items()))
-    print(f"\nworker CPU per notebook: mean {statistics.mean(totals):.2f} s, max {max(totals):.2f} s "
-          f"({len(totals)} gradings); worker resident memory after a call: max {max(peaks):.0f} MiB")
+                print(
+                    f"{submission.student[:30]:30s} worker CPU {total:5.2f} s (start+init {start_cpu:.2f}), "
+                    f"RSS {peak:.0f} MiB: " + " ".join(f"{k}={v:.2f}" for k, v in item_cpu.items())
+                )
+    print(
+        f"\nworker CPU per notebook: mean {statistics.mean(totals):.2f} s, max {max(totals):.2f} s "
+        f"({len(totals)} gradings); worker resident memory after a call: max {max(peaks):.0f} MiB"
+    )
     print(f"{'item':10s} {'mean':>6s} {'max':>6s}  of which snapshot loads (mean)")
     for k, v in per_item.items():
         print(f"{k:10s} {statistics.mean(v):6.3f} {max(v):6.3f}  {statistics.mean(loads.get(k, [0.0])):.3f}")

@@ -5,6 +5,7 @@ gradebook -> reports. The public surface is small: the CLI (``grader``), ``check
 student's self-check inside a notebook, and the pure ``score()``. Front ends (a web page, an LMS
 adapter) call :mod:`grader.service`.
 """
+
 from __future__ import annotations
 
 from ._version import __version__

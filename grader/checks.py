@@ -13,10 +13,12 @@ when a check tries an input the student may reject), the MNIST loader and its st
 (``load_mnist``, ``STANDIN``), and what section checks read code with (``parse``, ``parse_lock``,
 ``strip_magics``).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -27,10 +29,31 @@ from .outcomes import Table
 from .parsing import parse, parse_lock
 from .sandbox.errors import StudentCodeError
 
-__all__ = ["CheckFailure", "Student", "Probed", "SectionCode", "title_pl", "check_title",
-           "assert_shape", "assert_close", "assert_in_range", "assert_finite", "assert_differs", "matches",
-           "known_fault", "default_tolerance", "fmt", "Text", "Table",
-           "StudentCodeError", "load_mnist", "STANDIN", "strip_magics", "parse", "parse_lock"]
+__all__ = [
+    "CheckFailure",
+    "Student",
+    "Probed",
+    "SectionCode",
+    "title_pl",
+    "check_title",
+    "assert_shape",
+    "assert_close",
+    "assert_in_range",
+    "assert_finite",
+    "assert_differs",
+    "matches",
+    "known_fault",
+    "default_tolerance",
+    "fmt",
+    "Text",
+    "Table",
+    "StudentCodeError",
+    "load_mnist",
+    "STANDIN",
+    "strip_magics",
+    "parse",
+    "parse_lock",
+]
 
 
 class CheckFailure(Exception):
@@ -67,7 +90,7 @@ class SectionCode:
     there (``target: section`` items). Nothing here is executed: checks read the code (parse it
     with :func:`grader.parsing.parse`) and what the notebook stored when the student ran it."""
 
-    cells: tuple[str, ...]    # source of each code cell, IPython magics included
+    cells: tuple[str, ...]  # source of each code cell, IPython magics included
     outputs: tuple[str, ...]  # stored text outputs of those cells (stdout, text/plain): not re-run
 
     @property
@@ -84,16 +107,18 @@ class Student(Protocol):
     def probe(self, probe: str, /, *, seed: int | None = None, **inputs) -> Probed:
         """Run ``probe`` of the lab's public probes module on the graded object."""
 
-    def helper(self, *names: str) -> "Student | None":
+    def helper(self, *names: str) -> Student | None:
         """The same snapshot, graded object replaced by the first of ``names`` the student
         defined (e.g. a ``kl_div`` helper); None if none is defined."""
 
 
 def title_pl(text: str) -> Callable:
     """Decorator giving a check its Polish title (the English one is the docstring's first line)."""
+
     def decorate(fn):
         fn.title_pl = text
         return fn
+
     return decorate
 
 
@@ -123,8 +148,15 @@ def default_tolerance(dtype) -> float:
     return _RTOL.get(dtype, 0.0 if dtype.kind in "biu" else 2e-5)
 
 
-def assert_close(got: np.ndarray, expected: np.ndarray, what: Text, *, atol: float, rtol: float | None = None,
-                 hint: Text | None = None) -> None:
+def assert_close(
+    got: np.ndarray,
+    expected: np.ndarray,
+    what: Text,
+    *,
+    atol: float,
+    rtol: float | None = None,
+    hint: Text | None = None,
+) -> None:
     """Fail unless ``got`` matches ``expected`` within tolerances sized to the quantity.
 
     ``atol`` is explicit at every call: it depends on the scale of what is compared (a KL of a
@@ -164,11 +196,14 @@ def assert_finite(got: np.ndarray, what: Text, hint: Text | None = None) -> None
     values = np.asarray(got, dtype=np.float64)
     if not np.all(np.isfinite(values)):
         bad = int(np.size(values) - np.count_nonzero(np.isfinite(values)))
-        raise CheckFailure(what, expected="finite values", got=f"{bad} of {values.size} values NaN or infinite", hint=hint)
+        raise CheckFailure(
+            what, expected="finite values", got=f"{bad} of {values.size} values NaN or infinite", hint=hint
+        )
 
 
-def assert_in_range(got: np.ndarray, low: float, high: float, what: Text, *, strict_low: bool = False,
-                    hint: Text | None = None) -> None:
+def assert_in_range(
+    got: np.ndarray, low: float, high: float, what: Text, *, strict_low: bool = False, hint: Text | None = None
+) -> None:
     """Fail unless every value lies in ``[low, high]`` (``(low, high]`` with ``strict_low``).
     The failure shows the observed range, which usually tells the fault (e.g. no sigmoid)."""
     values = np.asarray(got, dtype=np.float64)
@@ -176,17 +211,24 @@ def assert_in_range(got: np.ndarray, low: float, high: float, what: Text, *, str
     lo, hi = float(values.min()), float(values.max())
     if lo < low or hi > high or (strict_low and lo <= low):
         bracket = "(" if strict_low else "["
-        raise CheckFailure(what, expected=f"values in {bracket}{low:g}, {high:g}]", got=f"values in [{lo:.6g}, {hi:.6g}]", hint=hint)
+        raise CheckFailure(
+            what, expected=f"values in {bracket}{low:g}, {high:g}]", got=f"values in [{lo:.6g}, {hi:.6g}]", hint=hint
+        )
 
 
-def assert_differs(first: np.ndarray, second: np.ndarray, what: Text, *, atol: float = 1e-6,
-                   hint: Text | None = None) -> None:
+def assert_differs(
+    first: np.ndarray, second: np.ndarray, what: Text, *, atol: float = 1e-6, hint: Text | None = None
+) -> None:
     """Fail when two outputs that should differ (other inputs, another random draw) are equal
     within ``atol``: the input or the randomness is ignored."""
     a, b = np.asarray(first, dtype=np.float64), np.asarray(second, dtype=np.float64)
     if a.shape == b.shape and np.max(np.abs(a - b), initial=0.0) <= atol:
-        raise CheckFailure(what, expected=f"outputs differing by more than {atol:g}",
-                           got=f"largest difference {np.max(np.abs(a - b), initial=0.0):.3g}", hint=hint)
+        raise CheckFailure(
+            what,
+            expected=f"outputs differing by more than {atol:g}",
+            got=f"largest difference {np.max(np.abs(a - b), initial=0.0):.3g}",
+            hint=hint,
+        )
 
 
 def fmt(value: object, limit: int = 300) -> str:
@@ -195,8 +237,10 @@ def fmt(value: object, limit: int = 300) -> str:
         if value.size <= 12:
             text = np.array2string(value, precision=5, suppress_small=True)
         else:
-            text = (f"array shape {value.shape}, dtype {value.dtype}, "
-                    f"min {np.min(value):.5g}, max {np.max(value):.5g}, mean {np.mean(value):.5g}")
+            text = (
+                f"array shape {value.shape}, dtype {value.dtype}, "
+                f"min {np.min(value):.5g}, max {np.max(value):.5g}, mean {np.mean(value):.5g}"
+            )
     elif isinstance(value, (float, np.floating)):
         text = f"{float(value):.6g}"
     else:

@@ -12,6 +12,7 @@ Workers need the grader and its labs installed (``pip install -c constraints.txt
 the same checkout, or the same version): a task checks that the worker's rubric has the same
 hash as the submitter's and refuses to grade otherwise.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -34,8 +35,9 @@ class ClusterJudging:
 
     address: str
 
-    def __call__(self, submissions: list[Submission], lab: Lab, settings: Settings,
-                 hidden: tuple[Path, ...]) -> Iterator[SubmissionResult]:
+    def __call__(
+        self, submissions: list[Submission], lab: Lab, settings: Settings, hidden: tuple[Path, ...]
+    ) -> Iterator[SubmissionResult]:
         # hidden: each worker hides its own task folder; the submitter's folders are not on it
         return judge_on_cluster(self.address, submissions, lab, settings)
 
@@ -44,13 +46,16 @@ class ClusterJudging:
         return {"scheduler": self.address}
 
 
-def judge_on_worker(content: bytes, name: str, student: str, sha256: str, lab_name: str, rubric_hash: str,
-                    settings: Settings) -> dict:
+def judge_on_worker(
+    content: bytes, name: str, student: str, sha256: str, lab_name: str, rubric_hash: str, settings: Settings
+) -> dict:
     """Runs on a Dask worker: judge one submission (its bytes), return the result as JSON."""
     lab = find_lab(lab_name, settings)
     if lab.rubric_hash != rubric_hash:
-        raise ClusterError(f"the worker's rubric of {lab_name} ({lab.rubric_hash}) is not the submitter's "
-                           f"({rubric_hash}): install the same grader version on every worker")
+        raise ClusterError(
+            f"the worker's rubric of {lab_name} ({lab.rubric_hash}) is not the submitter's "
+            f"({rubric_hash}): install the same grader version on every worker"
+        )
     with tempfile.TemporaryDirectory(prefix="grader-task-") as folder:
         path = Path(folder) / name
         path.write_bytes(content)
@@ -58,8 +63,9 @@ def judge_on_worker(content: bytes, name: str, student: str, sha256: str, lab_na
     return result_to_json(result)
 
 
-def judge_on_cluster(address: str, submissions: list[Submission], lab: Lab,
-                     settings: Settings) -> Iterator[SubmissionResult]:
+def judge_on_cluster(
+    address: str, submissions: list[Submission], lab: Lab, settings: Settings
+) -> Iterator[SubmissionResult]:
     """Yield each submission's result as the cluster finishes it."""
     # distributed takes about a second to import: only a batch that asks for a cluster pays it
     from distributed import Client, as_completed
@@ -67,13 +73,26 @@ def judge_on_cluster(address: str, submissions: list[Submission], lab: Lab,
     try:
         client = Client(address, timeout="30s")
     except (OSError, TimeoutError, ValueError) as exc:
-        raise SchedulerUnreachable(f"no Dask scheduler at {address} ({exc}). Fix: start one (`dask scheduler`) "
-                                   "and its workers (`dask worker ADDRESS`), or grade without --scheduler.") from None
+        raise SchedulerUnreachable(
+            f"no Dask scheduler at {address} ({exc}). Fix: start one (`dask scheduler`) "
+            "and its workers (`dask worker ADDRESS`), or grade without --scheduler."
+        ) from None
     with client:
-        futures = {client.submit(judge_on_worker, sub.path.read_bytes(), sub.path.name, sub.student, sub.sha256,
-                                 lab.name, lab.rubric_hash, settings, pure=False,
-                                 key=f"grade-{lab.name}-{sub.student}-{sub.sha256[:12]}"): sub
-                   for sub in submissions}
+        futures = {
+            client.submit(
+                judge_on_worker,
+                sub.path.read_bytes(),
+                sub.path.name,
+                sub.student,
+                sub.sha256,
+                lab.name,
+                lab.rubric_hash,
+                settings,
+                pure=False,
+                key=f"grade-{lab.name}-{sub.student}-{sub.sha256[:12]}",
+            ): sub
+            for sub in submissions
+        }
         for future in as_completed(futures):
             sub = futures[future]
             try:

@@ -5,6 +5,7 @@ jupytext ``.py`` files (hidden files and ``.ipynb_checkpoints`` skipped); the st
 file name without its suffix, made unique with its folder when two files share a name.
 Nothing is read beyond the bytes needed for the hash; input files are never modified.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -41,8 +42,7 @@ def discover(paths: list[Path]) -> list[Submission]:
         shown = ", ".join(str(p) for p in paths)
         raise NoSubmissions(f"{shown}: no .ipynb or .py notebooks found. Fix: point to the folder of the LMS download.")
     ids = _student_ids(files)
-    return sorted((Submission(ids[f], f, _sha256(f), f.stat().st_size) for f in files),
-                  key=lambda s: s.student)
+    return sorted((Submission(ids[f], f, _sha256(f), f.stat().st_size) for f in files), key=lambda s: s.student)
 
 
 def _is_submission(path: Path, root: Path) -> bool:

@@ -4,6 +4,7 @@ An edge module: only the CLI imports it. It reads the capabilities the sandbox d
 (:func:`grader.sandbox.isolation.detect`) and the warm-start decision
 (:func:`grader.sandbox.isolation.warm_support`), and turns them into text for a person.
 """
+
 from __future__ import annotations
 
 from .sandbox.isolation import detect, warm_support
@@ -30,8 +31,11 @@ def doctor_report(isolation: str = "auto") -> str:
         lines.append("")
         lines.append("missing:")
         lines += [f"  - {name}: {fix}" for name, fix in caps.missing]
-    lines += ["", "without bubblewrap a worker can read what the grader's user can read (reference solutions, "
-              "other submissions), reach the network and signal processes of the same user: grade untrusted "
-              "submissions only where bubblewrap works.",
-              "without root there are no cgroups: memory is held by the watchdog, processes by RLIMIT_NPROC."]
+    lines += [
+        "",
+        "without bubblewrap a worker can read what the grader's user can read (reference solutions, "
+        "other submissions), reach the network and signal processes of the same user: grade untrusted "
+        "submissions only where bubblewrap works.",
+        "without root there are no cgroups: memory is held by the watchdog, processes by RLIMIT_NPROC.",
+    ]
     return "\n".join(lines)

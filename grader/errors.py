@@ -3,6 +3,7 @@
 The library raises these; only the CLI catches them, prints the message once and exits with
 the class's ``exit_code``. Each message names the file, the problem and the fix.
 """
+
 from __future__ import annotations
 
 

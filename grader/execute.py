@@ -7,6 +7,7 @@ section; record every cell's run; collect the figures the notebook drew.
 :func:`grader.figures.reference_figures` to run the lab's solution notebook the same way. What
 the kernel is given comes from :func:`grader.runtime.kernel_config`.
 """
+
 from __future__ import annotations
 
 import base64
@@ -87,8 +88,9 @@ class NotebookRun:
 
     def _record(self, record: dict, arrays: dict) -> None:
         index = int(record["cell"])
-        self.records[index] = CellRun(index, str(record["status"]), float(record.get("duration_s", 0.0)),
-                                      record.get("error"))
+        self.records[index] = CellRun(
+            index, str(record["status"]), float(record.get("duration_s", 0.0)), record.get("error")
+        )
         pngs = []
         for name in record.get("images", []):
             raw = arrays.get(name)

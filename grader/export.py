@@ -24,6 +24,7 @@ languages for LMS feedback. Statuses are :class:`~grader.outcomes.Outcome` value
 The output is deterministic: the only time-dependent values are under ``meta`` and under
 keys named ``duration_s``, so two runs compare byte for byte once those are dropped.
 """
+
 from __future__ import annotations
 
 import csv
@@ -140,8 +141,10 @@ def submission_document(grade: Grade, lang: str) -> dict:
         "environment": _jsonable(dict(grade.result.environment)),
         "notices": [_text(n, lang) for n in grade.result.notices],
         "items": [item_document(i, lang) for i in grade.items],
-        "cells": [{"cell": c.cell, "status": c.status, "duration_s": c.duration_s, "error": c.error}
-                  for c in grade.result.cells],
+        "cells": [
+            {"cell": c.cell, "status": c.status, "duration_s": c.duration_s, "error": c.error}
+            for c in grade.result.cells
+        ],
     }
 
 
@@ -186,8 +189,9 @@ def grades_csv_rows(grades: list[Grade], rubric_items: Sequence[tuple[str, str]]
     for grade in sorted(grades, key=lambda g: (g.student, g.file)):
         by_id = {item.id: item for item in grade.items}
         cells = [_cell(by_id.get(item_id)) for item_id in ids]
-        rows.append([grade.student, grade.file, grade.status, *cells,
-                     format_number(grade.total), format_number(grade.max)])
+        rows.append(
+            [grade.student, grade.file, grade.status, *cells, format_number(grade.total), format_number(grade.max)]
+        )
     return rows
 
 

@@ -8,6 +8,7 @@ transitively (``cross_entropy``, ``latent_dim``...). Dropped: loops (training), 
 the cells up to the end of its section, so a name redefined later (``compute_loss`` in 2.5 and
 in task 3) is graded as it stood in that section.
 """
+
 from __future__ import annotations
 
 import ast
@@ -62,10 +63,9 @@ class Snapshot:
     stand_ins: tuple[tuple[str, str], ...] = ()
 
     def to_wire(self) -> list[dict]:
-        return [{"cell": s.cell, "line": s.line, "source": s.source, "binds": list(s.binds)}
-                for s in self.statements]
+        return [{"cell": s.cell, "line": s.line, "source": s.source, "binds": list(s.binds)} for s in self.statements]
 
-    def with_stand_ins(self, stand_ins: dict[str, str]) -> "Snapshot":
+    def with_stand_ins(self, stand_ins: dict[str, str]) -> Snapshot:
         pairs = tuple(sorted({**dict(self.stand_ins), **stand_ins}.items()))
         base = self.id.split("|", 1)[0]
         suffix = ",".join(f"{name}={item}" for name, item in pairs)
@@ -81,8 +81,9 @@ class Program:
     cell_sources: dict[int, str] = field(default_factory=dict)
 
     def definitions(self, name: str, before: int | None = None) -> list[Statement]:
-        return [s for s in self.statements
-                if name in s.binds and s.kind != "call" and (before is None or s.cell < before)]
+        return [
+            s for s in self.statements if name in s.binds and s.kind != "call" and (before is None or s.cell < before)
+        ]
 
     def defined_names(self) -> set[str]:
         return {n for s in self.statements if s.kind in ("def", "class", "assign") for n in s.binds}
@@ -142,7 +143,7 @@ def strip_magics(source: str) -> str:
 
 def _statement(cell: int, node: ast.stmt, lines: list[str]) -> Statement | None:
     start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-    source = "\n".join(lines[start - 1:node.end_lineno])
+    source = "\n".join(lines[start - 1 : node.end_lineno])
     common = dict(cell=cell, line=start, source=source, dump=ast.dump(node))
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         binds = tuple((a.asname or a.name).split(".")[0] for a in node.names if a.name != "*")
@@ -158,11 +159,17 @@ def _statement(cell: int, node: ast.stmt, lines: list[str]) -> Statement | None:
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
         func = node.value.func
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            return Statement(kind="call", binds=(func.attr,), reads=global_reads(source),
-                             method_of=func.value.id, **common)
+            return Statement(
+                kind="call", binds=(func.attr,), reads=global_reads(source), method_of=func.value.id, **common
+            )
     if isinstance(node, ast.Try) and _only_guarded_imports(node):
-        binds = tuple((a.asname or a.name).split(".")[0] for n in ast.walk(node)
-                      if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names if a.name != "*")
+        binds = tuple(
+            (a.asname or a.name).split(".")[0]
+            for n in ast.walk(node)
+            if isinstance(n, (ast.Import, ast.ImportFrom))
+            for a in n.names
+            if a.name != "*"
+        )
         return Statement(kind="import", binds=binds, reads=frozenset(), **common)
     return None  # loops, with, if, bare expressions: never run in definitions mode
 
@@ -233,8 +240,14 @@ def build_snapshot(program: Program, end_cell: int, roots: set[str], rules: Extr
     return Snapshot(id=f"cells<{end_cell}", end_cell=end_cell, statements=tuple(kept))
 
 
-def resolve_item(item: Item, program: Program, sections: SectionMap, rubric: Rubric,
-                 template: Program, template_sections: SectionMap | None = None) -> Resolution:
+def resolve_item(
+    item: Item,
+    program: Program,
+    sections: SectionMap,
+    rubric: Rubric,
+    template: Program,
+    template_sections: SectionMap | None = None,
+) -> Resolution:
     """Find the student's object for a code item: its name (or an alias) as it stands at the
     end of the item's section, skipping definitions left exactly as the template has them.
 
@@ -256,13 +269,23 @@ def resolve_item(item: Item, program: Program, sections: SectionMap, rubric: Rub
     # the first definition after the section may be taken, but not from the section of another
     # item that grades the same name (2.1 and 2.2 both grade `autoencoder`): that one is its own
     names = {item.object, *item.aliases}
-    task_end = min([task_end] + [sections[o.section].start for o in rubric.items
-                                 if o is not item and o.section in sections and sections[o.section].start >= limit
-                                 and names & {o.object, *o.aliases}])
+    task_end = min(
+        [task_end]
+        + [
+            sections[o.section].start
+            for o in rubric.items
+            if o is not item
+            and o.section in sections
+            and sections[o.section].start >= limit
+            and names & {o.object, *o.aliases}
+        ]
+    )
     untouched: str | None = None
     for name in (item.object, *item.aliases):
-        defs = program.definitions(name, before=limit) or [
-            s for s in program.definitions(name, before=task_end) if s.cell >= limit][:1]
+        defs = (
+            program.definitions(name, before=limit)
+            or [s for s in program.definitions(name, before=task_end) if s.cell >= limit][:1]
+        )
         if not defs:
             continue
         chosen = defs[-1]
@@ -270,8 +293,9 @@ def resolve_item(item: Item, program: Program, sections: SectionMap, rubric: Rub
         if not _answered(program, template, name, chosen, end, rubric.extraction):
             untouched = untouched or name
             continue
-        return Resolution(item.id, name, build_snapshot(program, end, roots, rubric.extraction), cell=chosen.cell,
-                          notes=notes)
+        return Resolution(
+            item.id, name, build_snapshot(program, end, roots, rubric.extraction), cell=chosen.cell, notes=notes
+        )
     for broken in program.broken:
         if broken.cell < task_end and names & set(broken.guessed_names):
             text = message("syntax_error", cell=broken.cell + 1, line=broken.line, error=broken.error)
@@ -281,8 +305,15 @@ def resolve_item(item: Item, program: Program, sections: SectionMap, rubric: Rub
     return Resolution(item.id, None, None, Outcome.MISSING, missing_message(item, program), notes=notes)
 
 
-def later_task_start(item: Item, program: Program, sections: SectionMap, rubric: Rubric, limit: int,
-                     template: Program | None = None, template_sections: SectionMap | None = None) -> tuple[int, str] | None:
+def later_task_start(
+    item: Item,
+    program: Program,
+    sections: SectionMap,
+    rubric: Rubric,
+    limit: int,
+    template: Program | None = None,
+    template_sections: SectionMap | None = None,
+) -> tuple[int, str] | None:
     """Where a later task visibly begins inside this item's section although no heading says
     so: the first definition of a name that only a later task's items grade (task 3's
     ``conditioned_mnist`` inside an unbounded 2.5). Names shared with this task or an earlier one
@@ -302,8 +333,13 @@ def later_task_start(item: Item, program: Program, sections: SectionMap, rubric:
         task_end = template_sections.group_end(group)
         earlier |= {n for n in later if any(s.cell < task_end for s in template.definitions(n))}
     start = sections.extent(item.section).start
-    markers = [(s.cell, name) for s in program.statements if start < s.cell < limit and s.kind in ("def", "class", "assign")
-               for name in s.binds if name in later - earlier]
+    markers = [
+        (s.cell, name)
+        for s in program.statements
+        if start < s.cell < limit and s.kind in ("def", "class", "assign")
+        for name in s.binds
+        if name in later - earlier
+    ]
     return min(markers) if markers else None
 
 
@@ -322,14 +358,23 @@ def section_notes(section: str, sections: SectionMap, rubric: Rubric) -> tuple[T
     extent = sections.extent(section)
     group = _group_of(section, sections)
     if group is not None and sections.group_start(group) is not None:
-        return (message("section_not_found_task", section=section, task=str(group), first=extent.start + 1,
-                        last=max(extent.end, extent.start + 1)),)
+        return (
+            message(
+                "section_not_found_task",
+                section=section,
+                task=str(group),
+                first=extent.start + 1,
+                last=max(extent.end, extent.start + 1),
+            ),
+        )
     return (message("section_not_found", section=section, last=max(extent.end, 1)),)
 
 
-SUSPICIOUS = re.compile(r"sys\.modules|gc\.get_(objects|referrers|referents)|_getframe|f_back|f_globals|"
-                        r"inspect\.(stack|currentframe|getouterframes)|__subclasses__|grader\.|_p[0-9a-f]{12}|"
-                        r"lab_probes|lab_scaffold|\bprobes\b")
+SUSPICIOUS = re.compile(
+    r"sys\.modules|gc\.get_(objects|referrers|referents)|_getframe|f_back|f_globals|"
+    r"inspect\.(stack|currentframe|getouterframes)|__subclasses__|grader\.|_p[0-9a-f]{12}|"
+    r"lab_probes|lab_scaffold|\bprobes\b"
+)
 
 
 def suspicious_code(program: Program) -> list[str]:
@@ -345,19 +390,24 @@ def suspicious_code(program: Program) -> list[str]:
     return found
 
 
-def _answered(program: Program, template: Program, name: str, chosen: Statement, end: int,
-              rules: Extraction) -> bool:
+def _answered(program: Program, template: Program, name: str, chosen: Statement, end: int, rules: Extraction) -> bool:
     """Whether the student changed the object: its definition differs from the template's, or
     a configuring call on it (``autoencoder.compile(...)``) is not the template's."""
     if chosen.dump not in {s.dump for s in template.definitions(name)}:
         return True
     template_calls = {s.dump for s in template.statements if s.kind == "call" and s.method_of == name}
-    return any(s.kind == "call" and s.method_of == name and s.binds[0] in rules.keep_methods
-               and s.cell < end and s.dump not in template_calls for s in program.statements)
+    return any(
+        s.kind == "call"
+        and s.method_of == name
+        and s.binds[0] in rules.keep_methods
+        and s.cell < end
+        and s.dump not in template_calls
+        for s in program.statements
+    )
 
 
 def missing_message(item: Item, program: Program) -> Text:
-    """"No definition of X" plus the closest names the notebook does define."""
+    """ "No definition of X" plus the closest names the notebook does define."""
     assert item.object is not None, f"item {item.id}: only an item with `object:` is missing a definition"
     text = message("missing_name", name=item.object, section=item.section)
     close = difflib.get_close_matches(item.object, sorted(program.defined_names()), n=3, cutoff=0.6)

@@ -5,6 +5,7 @@ notebook stored them; :func:`reference_figures` runs the lab's solution notebook
 (``reference_notebook:``) in execute mode once per process, so that each student's figure is
 shown beside the reference's for the same section (:func:`with_reference_figures`).
 """
+
 from __future__ import annotations
 
 import threading
@@ -32,7 +33,7 @@ def section_figures(notebook: Notebook, span: Span | None, run: NotebookRun | No
     if span is None:
         return ()
     figures: list[Figure] = []
-    for cell in notebook.cells[span.start:span.end]:
+    for cell in notebook.cells[span.start : span.end]:
         record = run.records.get(cell.index) if run is not None else None
         if run is not None and record is not None and record.status != "not_run":
             figures.extend(Figure(cell.index, png, "executed") for png in run.images.get(cell.index, ()))
@@ -53,8 +54,9 @@ def reference_figures(lab: Lab, settings: Settings) -> dict[str, tuple[Figure, .
             return _REFERENCE[key]
         notebook = load_notebook(Submission("reference", lab.root / path, "", 0))
         with Sandbox(sandbox_spec(lab, settings)) as sandbox:
-            run = NotebookRun(sandbox, notebook, kernel_config(lab, settings),
-                              time.monotonic() + settings.submission_timeout_s)
+            run = NotebookRun(
+                sandbox, notebook, kernel_config(lab, settings), time.monotonic() + settings.submission_timeout_s
+            )
             run.start()
             run.finish()
         spans = find_sections(notebook, lab.rubric.sections, lab.rubric.task_words)
@@ -62,8 +64,9 @@ def reference_figures(lab: Lab, settings: Settings) -> dict[str, tuple[Figure, .
         return _REFERENCE[key]
 
 
-def with_reference_figures(results: list[ItemResult], lab: Lab, settings: Settings,
-                           items: list[Item]) -> list[ItemResult]:
+def with_reference_figures(
+    results: list[ItemResult], lab: Lab, settings: Settings, items: list[Item]
+) -> list[ItemResult]:
     """Each item's figures followed by the reference solution's figures of the same section."""
     reference = reference_figures(lab, settings)
     sections = {i.id: i.section for i in items}

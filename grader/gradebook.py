@@ -14,16 +14,33 @@ Tables (``docs/results-schema.md`` describes them column by column):
 :meth:`Gradebook.record` replaces a submission in one transaction: a crash leaves either the
 old grade or the new one, never half of either.
 """
+
 from __future__ import annotations
 
 import contextlib
 import json
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from sqlalchemy import (Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table,
-                        Text, UniqueConstraint, and_, create_engine, delete, event, func,
-                        insert, select)
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
@@ -32,7 +49,8 @@ from .outcomes import Grade, SubmissionResult, result_from_json, result_to_json
 metadata = MetaData()
 
 submissions_table = Table(
-    "submissions", metadata,
+    "submissions",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("lab", String(200), nullable=False),
     Column("student", String(200), nullable=False),
@@ -50,10 +68,10 @@ submissions_table = Table(
 )
 
 items_table = Table(
-    "items", metadata,
+    "items",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("submission_id", Integer, ForeignKey("submissions.id", ondelete="CASCADE"),
-           nullable=False, index=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("item_id", String(200), nullable=False),
     Column("status", String(32), nullable=False),
     Column("points", Float, nullable=False),
@@ -64,10 +82,10 @@ items_table = Table(
 )
 
 checks_table = Table(
-    "checks", metadata,
+    "checks",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("submission_id", Integer, ForeignKey("submissions.id", ondelete="CASCADE"),
-           nullable=False, index=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("item_id", String(200), nullable=False),
     Column("check_id", String(400), nullable=False),
     Column("status", String(32), nullable=False),
@@ -78,14 +96,16 @@ checks_table = Table(
 )
 
 results_table = Table(
-    "results", metadata,
+    "results",
+    metadata,
     Column("submission_id", Integer, ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True),
     Column("grading_key", String(64), nullable=False),  # rubric, settings and grader that produced it
-    Column("result_json", Text, nullable=False),         # the judge's SubmissionResult, lossless
+    Column("result_json", Text, nullable=False),  # the judge's SubmissionResult, lossless
 )
 
 manual_scores_table = Table(
-    "manual_scores", metadata,
+    "manual_scores",
+    metadata,
     Column("lab", String(200), primary_key=True),
     Column("student", String(200), primary_key=True),
     Column("item_id", String(200), primary_key=True),
@@ -96,7 +116,7 @@ manual_scores_table = Table(
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -115,8 +135,7 @@ def _make_engine(url: str):
         return create_engine(url), "server"
     if parsed.database in (None, "", ":memory:"):
         # One shared connection, or every thread would see its own empty in-memory database.
-        engine = create_engine(url, poolclass=StaticPool,
-                               connect_args={"check_same_thread": False})
+        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
         kind = "memory"
     else:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
@@ -143,7 +162,7 @@ class Gradebook:
         """Release the database connections."""
         self.engine.dispose()
 
-    def __enter__(self) -> "Gradebook":
+    def __enter__(self) -> Gradebook:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -154,23 +173,32 @@ class Gradebook:
         under ``grading_key`` for reuse (:meth:`reusable`); returns the new row id."""
         with self._write_lock, self.engine.begin() as conn:
             self._delete_submission(conn, grade.lab, grade.student)
-            submission_id = conn.execute(insert(submissions_table).values(
-                **_submission_row(grade, grade_json, grader_version))).inserted_primary_key[0]
+            submission_id = conn.execute(
+                insert(submissions_table).values(**_submission_row(grade, grade_json, grader_version))
+            ).inserted_primary_key[0]
             item_rows, check_rows = _child_rows(grade, submission_id)
             if item_rows:
                 conn.execute(insert(items_table), item_rows)
             if check_rows:
                 conn.execute(insert(checks_table), check_rows)
-            conn.execute(insert(results_table).values(submission_id=submission_id, grading_key=grading_key,
-                                                      result_json=json.dumps(result_to_json(grade.result))))
+            conn.execute(
+                insert(results_table).values(
+                    submission_id=submission_id,
+                    grading_key=grading_key,
+                    result_json=json.dumps(result_to_json(grade.result)),
+                )
+            )
         return submission_id
 
     def reusable(self, lab: str, grading_key: str) -> dict[str, tuple[str, SubmissionResult]]:
         """The judge's results kept for ``lab`` under ``grading_key``: student -> (sha256, result).
         A re-run reuses them for files that did not change instead of judging them again."""
         s, r = submissions_table, results_table
-        query = select(s.c.student, s.c.sha256, r.c.result_json).select_from(
-            s.join(r, r.c.submission_id == s.c.id)).where(and_(s.c.lab == lab, r.c.grading_key == grading_key))
+        query = (
+            select(s.c.student, s.c.sha256, r.c.result_json)
+            .select_from(s.join(r, r.c.submission_id == s.c.id))
+            .where(and_(s.c.lab == lab, r.c.grading_key == grading_key))
+        )
         with self._read_lock, self.engine.connect() as conn:
             rows = list(conn.execute(query))
         return {row.student: (row.sha256, result_from_json(json.loads(row.result_json))) for row in rows}
@@ -179,8 +207,12 @@ class Gradebook:
         """Every judge's result kept for ``lab``, whatever its grading key: student -> (grading key,
         result). What re-scoring and the class-wide views read (:mod:`grader.service`)."""
         s, r = submissions_table, results_table
-        query = select(s.c.student, r.c.grading_key, r.c.result_json).select_from(
-            s.join(r, r.c.submission_id == s.c.id)).where(s.c.lab == lab).order_by(s.c.student)
+        query = (
+            select(s.c.student, r.c.grading_key, r.c.result_json)
+            .select_from(s.join(r, r.c.submission_id == s.c.id))
+            .where(s.c.lab == lab)
+            .order_by(s.c.student)
+        )
         with self._read_lock, self.engine.connect() as conn:
             rows = list(conn.execute(query))
         return {row.student: (row.grading_key, result_from_json(json.loads(row.result_json))) for row in rows}
@@ -188,13 +220,17 @@ class Gradebook:
     @staticmethod
     def _delete_submission(conn, lab: str, student: str) -> None:
         old = select(submissions_table.c.id).where(
-            and_(submissions_table.c.lab == lab, submissions_table.c.student == student))
+            and_(submissions_table.c.lab == lab, submissions_table.c.student == student)
+        )
         # Delete children explicitly too: correct even where the database ignores CASCADE.
         conn.execute(delete(results_table).where(results_table.c.submission_id.in_(old)))
         conn.execute(delete(checks_table).where(checks_table.c.submission_id.in_(old)))
         conn.execute(delete(items_table).where(items_table.c.submission_id.in_(old)))
-        conn.execute(delete(submissions_table).where(
-            and_(submissions_table.c.lab == lab, submissions_table.c.student == student)))
+        conn.execute(
+            delete(submissions_table).where(
+                and_(submissions_table.c.lab == lab, submissions_table.c.student == student)
+            )
+        )
 
     def manual_scores(self, lab: str, student: str) -> dict[str, float]:
         """The instructor's points for ``student``'s items, by item id."""
@@ -203,24 +239,34 @@ class Gradebook:
         with self._read_lock, self.engine.connect() as conn:
             return {row.item_id: row.points for row in conn.execute(query)}
 
-    def set_manual_score(self, lab: str, student: str, item_id: str, points: float,
-                         comment: str = "") -> None:
+    def set_manual_score(self, lab: str, student: str, item_id: str, points: float, comment: str = "") -> None:
         """Set (or replace) the instructor's points for one item of one student."""
         t = manual_scores_table
         key = and_(t.c.lab == lab, t.c.student == student, t.c.item_id == item_id)
         with self._write_lock, self.engine.begin() as conn:
             conn.execute(delete(t).where(key))
-            conn.execute(insert(t).values(lab=lab, student=student, item_id=item_id,
-                                          points=float(points), comment=comment,
-                                          updated_at=_now()))
+            conn.execute(
+                insert(t).values(
+                    lab=lab, student=student, item_id=item_id, points=float(points), comment=comment, updated_at=_now()
+                )
+            )
 
-    def find(self, lab: str, student: str, sha256: str, rubric_hash: str,
-             grader_version: str) -> bool:
+    def find(self, lab: str, student: str, sha256: str, rubric_hash: str, grader_version: str) -> bool:
         """Whether this exact file was already graded with this rubric and grader version."""
         t = submissions_table
-        query = select(func.count()).select_from(t).where(and_(
-            t.c.lab == lab, t.c.student == student, t.c.sha256 == sha256,
-            t.c.rubric_hash == rubric_hash, t.c.grader_version == grader_version))
+        query = (
+            select(func.count())
+            .select_from(t)
+            .where(
+                and_(
+                    t.c.lab == lab,
+                    t.c.student == student,
+                    t.c.sha256 == sha256,
+                    t.c.rubric_hash == rubric_hash,
+                    t.c.grader_version == grader_version,
+                )
+            )
+        )
         with self._read_lock, self.engine.connect() as conn:
             return conn.execute(query).scalar_one() > 0
 
@@ -237,12 +283,18 @@ class Gradebook:
 
 def _submission_row(grade: Grade, grade_json: dict, grader_version: str) -> dict:
     return {
-        "lab": grade.lab, "student": grade.student, "file": grade.file,
-        "sha256": grade.sha256, "rubric_hash": grade.rubric_hash,
-        "grader_version": grader_version, "status": grade.status,
+        "lab": grade.lab,
+        "student": grade.student,
+        "file": grade.file,
+        "sha256": grade.sha256,
+        "rubric_hash": grade.rubric_hash,
+        "grader_version": grader_version,
+        "status": grade.status,
         # English in the column for queries; both languages are in grade_json's error_i18n.
         "error": None if grade.error is None else grade.error.en,
-        "total": grade.total, "max": grade.max, "graded_at": _now(),
+        "total": grade.total,
+        "max": grade.max,
+        "graded_at": _now(),
         "grade_json": json.dumps(grade_json, ensure_ascii=False),
     }
 
@@ -250,18 +302,29 @@ def _submission_row(grade: Grade, grade_json: dict, grader_version: str) -> dict
 def _child_rows(grade: Grade, submission_id: int) -> tuple[list[dict], list[dict]]:
     items, checks = [], []
     for item in grade.items:
-        items.append({
-            "submission_id": submission_id, "item_id": item.id, "status": item.status.value,
-            "points": item.points, "max_points": item.max_points,
-            "auto_points": item.auto_points, "manual_points": item.manual_points,
-            "bonus": item.bonus,
-        })
+        items.append(
+            {
+                "submission_id": submission_id,
+                "item_id": item.id,
+                "status": item.status.value,
+                "points": item.points,
+                "max_points": item.max_points,
+                "auto_points": item.auto_points,
+                "manual_points": item.manual_points,
+                "bonus": item.bonus,
+            }
+        )
         for check in item.result.checks:
-            checks.append({
-                "submission_id": submission_id, "item_id": item.id, "check_id": check.id,
-                "status": check.status.value,
-                "message_pl": check.message.pl if check.message else None,
-                "message_en": check.message.en if check.message else None,
-                "expected": check.expected, "got": check.got,
-            })
+            checks.append(
+                {
+                    "submission_id": submission_id,
+                    "item_id": item.id,
+                    "check_id": check.id,
+                    "status": check.status.value,
+                    "message_pl": check.message.pl if check.message else None,
+                    "message_en": check.message.en if check.message else None,
+                    "expected": check.expected,
+                    "got": check.got,
+                }
+            )
     return items, checks

@@ -4,6 +4,7 @@ A template may import course helpers that are not on PyPI (vae-pyro's ``from src
 BaseAutoEncoder``). The rubric lists them under ``handout:``; this writes them next to the
 template so the notebook runs on a student's laptop as it runs in the grader's sandbox.
 """
+
 from __future__ import annotations
 
 import shutil

@@ -5,6 +5,7 @@ language is chosen only when a report or a terminal table is rendered (``--lang`
 Generic messages of the machinery live in :data:`MESSAGES`; lab checks write their own
 ``Text`` next to the check that raises it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,8 +24,9 @@ class Text:
     def __call__(self, lang: str) -> str:
         return self.en if lang == "en" else self.pl
 
-    def format(self, **values: object) -> "Text":
+    def format(self, **values: object) -> Text:
         """A value that is itself a :class:`Text` fills each language with its own wording."""
+
         def filled(lang: str) -> dict[str, object]:
             return {k: v(lang) if isinstance(v, Text) else v for k, v in values.items()}
 
@@ -36,20 +38,20 @@ class Text:
     # a stored text comes back as a Text, a stored None (no message, no hint) as None
     @overload
     @classmethod
-    def from_json(cls, data: dict[str, str]) -> "Text": ...
+    def from_json(cls, data: dict[str, str]) -> Text: ...
     @overload
     @classmethod
     def from_json(cls, data: None) -> None: ...
     @overload
     @classmethod
-    def from_json(cls, data: dict[str, str] | None) -> "Text | None": ...
+    def from_json(cls, data: dict[str, str] | None) -> Text | None: ...
     @classmethod
-    def from_json(cls, data: dict[str, str] | None) -> "Text | None":
+    def from_json(cls, data: dict[str, str] | None) -> Text | None:
         """The inverse of :meth:`to_json`; None stays None."""
         return None if data is None else cls(pl=data["pl"], en=data["en"])
 
     @classmethod
-    def same(cls, text: str) -> "Text":
+    def same(cls, text: str) -> Text:
         """A text that reads the same in every language (numbers, code, file names)."""
         return cls(text, text)
 
@@ -113,21 +115,21 @@ MESSAGES: dict[str, Text] = {
     ),
     "section_not_found_task": Text(
         pl="Nie znaleziono nagłówka zadania {section}; definicję szukano po nazwie w części zadania {task} "
-           "(komórki {first}–{last}), nigdy w późniejszym zadaniu.",
+        "(komórki {first}–{last}), nigdy w późniejszym zadaniu.",
         en="The heading of task {section} was not found; the definition was looked up by name in task {task}'s "
-           "part of the notebook (cells {first}–{last}), never in a later task.",
+        "part of the notebook (cells {first}–{last}), never in a later task.",
     ),
     "section_not_found": Text(
         pl="Nie znaleziono nagłówka zadania {section} ani nagłówka jego grupy; definicję szukano przed komórką {last} "
-           "(początkiem następnego znalezionego zadania).",
+        "(początkiem następnego znalezionego zadania).",
         en="Neither the heading of task {section} nor its group's heading was found; the definition was looked up "
-           "before cell {last} (where the next task found begins).",
+        "before cell {last} (where the next task found begins).",
     ),
     "section_cut_by_definition": Text(
         pl="Brak nagłówka późniejszego zadania: sekcję {section} zakończono na komórce {cell}, w której zdefiniowano "
-           "`{name}` (obiekt późniejszego zadania).",
+        "`{name}` (obiekt późniejszego zadania).",
         en="A later task's heading is missing: section {section} was ended at cell {cell}, which defines `{name}` "
-           "(a later task's object).",
+        "(a later task's object).",
     ),
     "section_by_title": Text(
         pl="Zadanie {section} rozpoznano po tytule nagłówka bez numeru (komórka {cell}).",
@@ -166,20 +168,24 @@ MESSAGES: dict[str, Text] = {
     # the notice says where ({where}: repair_cell(s) / repair_outside) and how ({how}: repair_cp1250 / _replacement)
     "load_repaired": Text(
         pl="Plik {file} zawiera bajty, które nie są poprawnym UTF-8 (np. tekst zapisany w edytorze Windows); "
-           "miejsca: {where}. Odczytano je {how}; resztę notatnika odczytano bez zmian i oceniono całość. "
-           "Sprawdź ten tekst i zapisz notatnik jako UTF-8 (Jupyter i Colab zapisują tak same).",
+        "miejsca: {where}. Odczytano je {how}; resztę notatnika odczytano bez zmian i oceniono całość. "
+        "Sprawdź ten tekst i zapisz notatnik jako UTF-8 (Jupyter i Colab zapisują tak same).",
         en="File {file} holds bytes that are not valid UTF-8 (e.g. text saved by a Windows editor) in: {where}. "
-           "They were read {how}; the rest of the notebook was read as it is and everything was graded. "
-           "Check that text and save the notebook as UTF-8 (Jupyter and Colab do so).",
+        "They were read {how}; the rest of the notebook was read as it is and everything was graded. "
+        "Check that text and save the notebook as UTF-8 (Jupyter and Colab do so).",
     ),
     "repair_cell": Text(pl="komórka {cells}", en="cell {cells}"),
     "repair_cells": Text(pl="komórki {cells}", en="cells {cells}"),
-    "repair_outside": Text(pl="wyniki lub metadane (poza treścią komórek)",
-                           en="outputs or metadata (outside the cells' source)"),
-    "repair_cp1250": Text(pl="jako cp1250 (kodowanie polskich liter w Windows)",
-                          en="as cp1250 (the Windows encoding of Polish letters)"),
-    "repair_replacement": Text(pl="jako znaki zastępcze � (te bajty nie są literami w cp1250)",
-                               en="as replacement characters � (those bytes are no letters in cp1250)"),
+    "repair_outside": Text(
+        pl="wyniki lub metadane (poza treścią komórek)", en="outputs or metadata (outside the cells' source)"
+    ),
+    "repair_cp1250": Text(
+        pl="jako cp1250 (kodowanie polskich liter w Windows)", en="as cp1250 (the Windows encoding of Polish letters)"
+    ),
+    "repair_replacement": Text(
+        pl="jako znaki zastępcze � (te bajty nie są literami w cp1250)",
+        en="as replacement characters � (those bytes are no letters in cp1250)",
+    ),
     "load_bad_json": Text(
         pl="Plik {file} nie jest poprawnym JSON-em ({error}); plik jest uszkodzony lub ucięty. Pobierz notatnik ponownie.",
         en="File {file} is not valid JSON ({error}); it is damaged or truncated. Download the notebook again.",
@@ -224,18 +230,23 @@ UI_LABELS: dict[str, Text] = {
     "not_scored": Text("nie wpływa na ocenę", "not scored"),
     "hidden_check": Text("test ukryty", "hidden check"),
     "pending": Text("czeka na ocenę", "awaiting scoring"),
-    "figure_stored": Text("zapisany wynik, komórka {cell} (nie uruchamiany ponownie)",
-                          "stored output, cell {cell} (not re-run)"),
+    "figure_stored": Text(
+        "zapisany wynik, komórka {cell} (nie uruchamiany ponownie)", "stored output, cell {cell} (not re-run)"
+    ),
     "figure_cell": Text("komórka {cell}", "cell {cell}"),
-    "figure_executed": Text("narysowany, gdy grader uruchomił notatnik, komórka {cell}",
-                            "drawn when the grader ran the notebook, cell {cell}"),
-    "figure_reference": Text("rozwiązanie wzorcowe, ta sama sekcja, komórka {cell}",
-                             "reference solution, same section, cell {cell}"),
+    "figure_executed": Text(
+        "narysowany, gdy grader uruchomił notatnik, komórka {cell}",
+        "drawn when the grader ran the notebook, cell {cell}",
+    ),
+    "figure_reference": Text(
+        "rozwiązanie wzorcowe, ta sama sekcja, komórka {cell}", "reference solution, same section, cell {cell}"
+    ),
     "run": Text("Uruchomienie notatnika przez grader", "The grader's run of the notebook"),
     "run_note": Text(
         "Trening ograniczony (epoki, podzbiór MNIST); komórka dłuższa niż limit jest przerywana, a kolejne "
         "wykonują się dalej.",
-        "Training capped (epochs, an MNIST subsample); a cell running past the limit is cut and the next ones run."),
+        "Training capped (epochs, an MNIST subsample); a cell running past the limit is cut and the next ones run.",
+    ),
     "cell": Text("komórka", "cell"),
     "cell_status": Text("stan", "status"),
     "seconds": Text("czas [s]", "time [s]"),
@@ -245,7 +256,8 @@ UI_LABELS: dict[str, Text] = {
         "Uwaga: zamiast MNIST użyto zastępczego zbioru zbudowanego z cyfr scikit-learn (load_digits, 8x8 "
         "powiększone do 28x28).",
         "Note: the MNIST stand-in built from scikit-learn digits (load_digits, 8x8 upscaled to 28x28) was used "
-        "instead of MNIST."),
+        "instead of MNIST.",
+    ),
     "run_info": Text("Informacje o przebiegu", "Run information"),
     "submissions": Text("Zgłoszenia", "Submissions"),
     "count": Text("Liczba zgłoszeń", "Submissions"),
@@ -263,8 +275,10 @@ UI_LABELS: dict[str, Text] = {
     "duration": Text("Czas", "Duration"),
     "none": Text("brak", "none"),
     "grader_error_in": Text("błąd oceniarki w {item}", "grader error in {item}"),
-    "suspicious": Text("kod sięga do wnętrza oceniarki (do sprawdzenia): {where}",
-                       "code reaches into the grader's internals (review it): {where}"),
+    "suspicious": Text(
+        "kod sięga do wnętrza oceniarki (do sprawdzenia): {where}",
+        "code reaches into the grader's internals (review it): {where}",
+    ),
 }
 
 # how the grader's run of one cell ended -> its label

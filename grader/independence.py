@@ -17,12 +17,13 @@ Which items have a stand-in is read from ``probes.py`` without importing it (it 
 lab's framework and runs only in the sandbox): :func:`stand_in_items` reads the keys of its
 module-level ``STAND_INS`` dict literal.
 """
+
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from .extract import Resolution, Statement
 from .i18n import Text, message
@@ -60,10 +61,13 @@ def stand_in_items(probes: Path) -> frozenset[str]:
     if len(found) > 1:
         raise ValueError("STAND_INS is assigned more than once; assign one dict literal")
     value = found[0]
-    if not isinstance(value, ast.Dict) or not all(isinstance(k, ast.Constant) and isinstance(k.value, str)
-                                                   for k in value.keys):
-        raise ValueError("STAND_INS must be a dict literal keyed by item ids as string literals "
-                         "({'4.loss': lambda: ..., ...}): the judge reads its keys without importing probes.py")
+    if not isinstance(value, ast.Dict) or not all(
+        isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.keys
+    ):
+        raise ValueError(
+            "STAND_INS must be a dict literal keyed by item ids as string literals "
+            "({'4.loss': lambda: ..., ...}): the judge reads its keys without importing probes.py"
+        )
     # the same test as above, repeated for the type checker: every key passes it
     return frozenset(k.value for k in value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str))
 
@@ -80,8 +84,12 @@ def _bindings(name: str, statements: Sequence[Statement]) -> list[Statement]:
     return chosen
 
 
-def names_read(name: str, statements: Sequence[Statement], keep_methods: Iterable[str] = ("compile",),
-               expand: Callable[[str], bool] = lambda n: True) -> frozenset[str]:
+def names_read(
+    name: str,
+    statements: Sequence[Statement],
+    keep_methods: Iterable[str] = ("compile",),
+    expand: Callable[[str], bool] = lambda n: True,
+) -> frozenset[str]:
     """Every module-level name that ``name``'s value reads, transitively through the statements
     that bind the names it reads (and the configuring calls on them, ``x.compile(loss=f)``).
     Names for which ``expand`` is false are reported but not followed (their code is not the
@@ -94,7 +102,8 @@ def names_read(name: str, statements: Sequence[Statement], keep_methods: Iterabl
         if current != name and not expand(current):
             continue
         sources = _bindings(current, statements) + [
-            s for s in statements if s.kind == "call" and s.method_of == current and s.binds[0] in keep]
+            s for s in statements if s.kind == "call" and s.method_of == current and s.binds[0] in keep
+        ]
         for s in sources:
             for read in s.reads:
                 found.add(read)
@@ -108,8 +117,9 @@ def _own_names(item: Item) -> set[str]:
     return {n for n in (item.object, *item.aliases) if n}
 
 
-def stand_ins_for(item: Item, name: str, statements: Sequence[Statement], rubric: Rubric,
-                  available: Iterable[str]) -> dict[str, str]:
+def stand_ins_for(
+    item: Item, name: str, statements: Sequence[Statement], rubric: Rubric, available: Iterable[str]
+) -> dict[str, str]:
     """``{name: item id}``: the names ``item``'s object ``name`` reads that are other code items'
     objects (or aliases) with a stand-in, not declared in ``item.graded_with`` and not ``item``'s
     own names. A name that several items grade (``compute_loss``) takes the stand-in of the last
@@ -152,5 +162,8 @@ def apply_stand_ins(item: Item, resolution: Resolution, rubric: Rubric, availabl
     stand_ins = stand_ins_for(item, resolution.name, resolution.snapshot.statements, rubric, available)
     if not stand_ins:
         return resolution
-    return replace(resolution, snapshot=resolution.snapshot.with_stand_ins(stand_ins),
-                   notes=(*resolution.notes, stand_in_note(stand_ins)))
+    return replace(
+        resolution,
+        snapshot=resolution.snapshot.with_stand_ins(stand_ins),
+        notes=(*resolution.notes, stand_in_note(stand_ins)),
+    )

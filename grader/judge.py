@@ -7,6 +7,7 @@ ended to an outcome (:mod:`grader.judge_items`). One failing item never stops th
 sandbox restarts a dead worker for the remaining items. :func:`judge_or_flag` is what a batch
 calls: a bug of ours while judging a whole submission flags it instead of stopping the batch.
 """
+
 from __future__ import annotations
 
 import time
@@ -33,9 +34,15 @@ from .settings import Settings
 __all__ = ["grader_failure", "judge_or_flag", "judge_submission"]
 
 
-def judge_submission(submission: Submission, lab: Lab, settings: Settings,
-                     only_items: set[str] | None = None, public_only: bool = False,
-                     hidden: tuple[Path, ...] = (), sandbox: Sandbox | None = None) -> SubmissionResult:
+def judge_submission(
+    submission: Submission,
+    lab: Lab,
+    settings: Settings,
+    only_items: set[str] | None = None,
+    public_only: bool = False,
+    hidden: tuple[Path, ...] = (),
+    sandbox: Sandbox | None = None,
+) -> SubmissionResult:
     """Grade one submission: every item of the rubric (or ``only_items``). ``hidden``: folders
     the sandbox must not see besides the lab's (the batch's inputs and outputs). ``sandbox``:
     reuse a sandbox (the same submission graded again, e.g. under other seeds); it is reseeded
@@ -51,9 +58,17 @@ def judge_submission(submission: Submission, lab: Lab, settings: Settings,
     executed = [i for i in items if i.kind == "code" and lab.rubric.item_mode(i, settings.mode or None) == "execute"]
     if sandbox is not None:
         sandbox.reseed(settings.seed)
-    with (nullcontext(sandbox) if sandbox is not None else Sandbox(sandbox_spec(lab, settings, hidden))) as sandbox:
-        ctx = SubmissionContext(notebook, program, sections, lab, settings, public_only, sandbox,
-                                deadline=started + settings.submission_timeout_s)
+    with nullcontext(sandbox) if sandbox is not None else Sandbox(sandbox_spec(lab, settings, hidden)) as sandbox:
+        ctx = SubmissionContext(
+            notebook,
+            program,
+            sections,
+            lab,
+            settings,
+            public_only,
+            sandbox,
+            deadline=started + settings.submission_timeout_s,
+        )
         results, run = _judge_items(items, executed, ctx)
         environment = dict(sandbox.environment, worker_restarts=max(sandbox.restarts - 1, 0))
     if run is not None:
@@ -64,13 +79,21 @@ def judge_submission(submission: Submission, lab: Lab, settings: Settings,
     suspicious = suspicious_code(program)
     if suspicious:
         environment["suspicious_code"] = suspicious
-    return SubmissionResult(submission.student, str(submission.path), submission.sha256, tuple(results),
-                            environment=environment, duration_s=round(time.monotonic() - started, 3),
-                            cells=run.cell_runs() if run is not None else (), notices=notebook.notices)
+    return SubmissionResult(
+        submission.student,
+        str(submission.path),
+        submission.sha256,
+        tuple(results),
+        environment=environment,
+        duration_s=round(time.monotonic() - started, 3),
+        cells=run.cell_runs() if run is not None else (),
+        notices=notebook.notices,
+    )
 
 
-def _judge_items(items: list[Item], executed: list[Item],
-                 ctx: SubmissionContext) -> tuple[list[ItemResult], NotebookRun | None]:
+def _judge_items(
+    items: list[Item], executed: list[Item], ctx: SubmissionContext
+) -> tuple[list[ItemResult], NotebookRun | None]:
     """Every item's result, in rubric order, and the notebook's run when execute-mode items needed one.
 
     The notebook runs only when some execute-mode item was answered (a blank template has nothing
@@ -93,8 +116,9 @@ def _judge_items(items: list[Item], executed: list[Item],
     return [graded[i.id] for i in items], run
 
 
-def judge_or_flag(submission: Submission, lab: Lab, settings: Settings,
-                  hidden: tuple[Path, ...] = ()) -> SubmissionResult:
+def judge_or_flag(
+    submission: Submission, lab: Lab, settings: Settings, hidden: tuple[Path, ...] = ()
+) -> SubmissionResult:
     """:func:`judge_submission`, except that a bug of ours flags the submission
     (:func:`grader_failure`) instead of raising: one submission never stops a batch."""
     try:
@@ -112,5 +136,6 @@ def grader_failure(submission: Submission, items: list[Item], exc: BaseException
 
 def _unreadable(submission: Submission, items: list[Item], error: Text, duration: float) -> SubmissionResult:
     results = tuple(ItemResult(i.id, Outcome.MISSING, message=error) for i in items)
-    return SubmissionResult(submission.student, str(submission.path), submission.sha256, results,
-                            error=error, duration_s=round(duration, 3))
+    return SubmissionResult(
+        submission.student, str(submission.path), submission.sha256, results, error=error, duration_s=round(duration, 3)
+    )

@@ -6,6 +6,7 @@ and the clock, and (execute mode) the notebook's run in the sandbox's kernel. Ev
 the judge takes ``(item, ctx)``. :class:`StudentHandle` is the :class:`grader.checks.Student`
 a check probes the student's object through.
 """
+
 from __future__ import annotations
 
 import time
@@ -66,8 +67,14 @@ class StudentHandle:
     for a ``target: section`` item, no object: the section's code, and its snapshot's objects
     through :meth:`helper`)."""
 
-    def __init__(self, ctx: SubmissionContext, name: str | None, snapshot: Snapshot,
-                 section: SectionCode | None = None, executed: bool = False):
+    def __init__(
+        self,
+        ctx: SubmissionContext,
+        name: str | None,
+        snapshot: Snapshot,
+        section: SectionCode | None = None,
+        executed: bool = False,
+    ):
         self._ctx, self.name, self._snapshot = ctx, name, snapshot
         self.section = section
         self._executed = executed  # execute mode: probes reach the kernel's namespace, as the notebook left it
@@ -80,11 +87,18 @@ class StudentHandle:
             self._ctx.ensure_loaded(self._snapshot, self.name)
         arrays = {k: v for k, v in inputs.items() if isinstance(v, np.ndarray)}
         args = {k: v for k, v in inputs.items() if k not in arrays}
-        values, out = self._ctx.sandbox.probe("kernel" if self._executed else self._snapshot.id, probe, self.name,
-                                              args, arrays, self._ctx.remaining(), seed)
+        values, out = self._ctx.sandbox.probe(
+            "kernel" if self._executed else self._snapshot.id,
+            probe,
+            self.name,
+            args,
+            arrays,
+            self._ctx.remaining(),
+            seed,
+        )
         return Probed(values, out)
 
-    def helper(self, *names: str) -> "StudentHandle | None":
+    def helper(self, *names: str) -> StudentHandle | None:
         """The first of ``names`` the student defined differently from the template, as a handle; else None."""
         template = self._ctx.lab.template_program
         for name in names:

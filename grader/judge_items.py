@@ -4,6 +4,7 @@ checks and reports, and map how each check ended to an outcome.
 Each function takes ``(item, ctx)`` (:class:`~grader.judge_context.SubmissionContext`); how a
 check's ending becomes an outcome is the one table :data:`CHECK_ENDINGS`.
 """
+
 from __future__ import annotations
 
 import time
@@ -46,20 +47,40 @@ class _Located(TypedDict):
 # How a check that raised ends: the first type the exception is an instance of gives the outcome
 # and its message (CheckResult fields). Anything else is a bug of ours (GRADER_ERROR, _bug_ending).
 CHECK_ENDINGS: tuple[tuple[type[BaseException], Callable[..., CheckEnding]], ...] = (
-    (CheckFailure, lambda e, ctx, handle: CheckEnding(
-        status=Outcome.FAILED, message=e.message, hint=e.hint, expected=e.expected, got=e.got)),
+    (
+        CheckFailure,
+        lambda e, ctx, handle: CheckEnding(
+            status=Outcome.FAILED, message=e.message, hint=e.hint, expected=e.expected, got=e.got
+        ),
+    ),
     (StudentCodeError, lambda e, ctx, handle: _student_error(e, handle.name)),
-    (ProbeTimeout, lambda e, ctx, handle: CheckEnding(
-        status=Outcome.TIMED_OUT, message=message("probe_timeout", seconds=f"{e.seconds:g}"))),
-    (SubmissionTimeout, lambda e, ctx, handle: CheckEnding(
-        status=Outcome.TIMED_OUT,
-        message=message("submission_timeout", seconds=f"{ctx.settings.submission_timeout_s:g}"))),
-    (WorkerDied, lambda e, ctx, handle: CheckEnding(
-        status=Outcome.ERRORED, message=message("worker_died", reason=e.reason))),
-    (KernelLost, lambda e, ctx, handle: CheckEnding(
-        status=Outcome.ERRORED, message=message("worker_died", reason=str(e)))),
-    (ProbeBug, lambda e, ctx, handle: CheckEnding(
-        status=Outcome.GRADER_ERROR, message=message("grader_error", error=str(e)[:300]), traceback=str(e))),
+    (
+        ProbeTimeout,
+        lambda e, ctx, handle: CheckEnding(
+            status=Outcome.TIMED_OUT, message=message("probe_timeout", seconds=f"{e.seconds:g}")
+        ),
+    ),
+    (
+        SubmissionTimeout,
+        lambda e, ctx, handle: CheckEnding(
+            status=Outcome.TIMED_OUT,
+            message=message("submission_timeout", seconds=f"{ctx.settings.submission_timeout_s:g}"),
+        ),
+    ),
+    (
+        WorkerDied,
+        lambda e, ctx, handle: CheckEnding(status=Outcome.ERRORED, message=message("worker_died", reason=e.reason)),
+    ),
+    (
+        KernelLost,
+        lambda e, ctx, handle: CheckEnding(status=Outcome.ERRORED, message=message("worker_died", reason=str(e))),
+    ),
+    (
+        ProbeBug,
+        lambda e, ctx, handle: CheckEnding(
+            status=Outcome.GRADER_ERROR, message=message("grader_error", error=str(e)[:300]), traceback=str(e)
+        ),
+    ),
 )
 # The endings a report's table explains in a note in the check's own words; others are named by type.
 REPORT_ENDINGS = (CheckFailure, StudentCodeError, ProbeTimeout, SubmissionTimeout, WorkerDied, ProbeBug)
@@ -81,8 +102,9 @@ def probe_point(item: Item, resolution: Resolution, sections: SectionMap) -> int
     return sections.limit(item.section)
 
 
-def judge_code(item: Item, ctx: SubmissionContext, resolution: Resolution | None = None,
-               probe_at: int | None = None) -> ItemResult:
+def judge_code(
+    item: Item, ctx: SubmissionContext, resolution: Resolution | None = None, probe_at: int | None = None
+) -> ItemResult:
     """A code item's result. ``probe_at``: execute mode, the cell the notebook's run stopped
     before to probe this item (:func:`probe_point`); None: the item's objects are loaded from
     their definitions (definitions mode)."""
@@ -98,8 +120,15 @@ def judge_code(item: Item, ctx: SubmissionContext, resolution: Resolution | None
     found = _located(resolution)
     if resolution.outcome is not None:
         checks = tuple(_unrun(spec, ctx, resolution.outcome, resolution.message) for spec in specs)
-        return ItemResult(item.id, resolution.outcome, checks, resolution.message, answer=answer, figures=figures,
-                          notes=resolution.notes)
+        return ItemResult(
+            item.id,
+            resolution.outcome,
+            checks,
+            resolution.message,
+            answer=answer,
+            figures=figures,
+            notes=resolution.notes,
+        )
     if not item.checks:  # answered, no automatic check: a person scores it
         return ItemResult(item.id, Outcome.MANUAL, message=message("code_manual"), figures=figures, **found)
     failed_cell = None
@@ -107,10 +136,15 @@ def judge_code(item: Item, ctx: SubmissionContext, resolution: Resolution | None
         assert ctx.run is not None, "execute mode: _judge_items sets ctx.run before it probes an item"
         failed_cell = _failed_definition(ctx.program, resolution, ctx.run, probe_at)
     if failed_cell is not None:  # the notebook never built the object: say which cell, run nothing
-        text = message("definition_failed", name=resolution.name, cell=failed_cell.cell + 1,
-                       error=failed_cell.error or "")
-        checks = tuple(CheckResult(spec.id, check_title(lab.check_function(spec.id)), Outcome.ERRORED, spec.weight,
-                                   spec.public, text) for spec in specs)
+        text = message(
+            "definition_failed", name=resolution.name, cell=failed_cell.cell + 1, error=failed_cell.error or ""
+        )
+        checks = tuple(
+            CheckResult(
+                spec.id, check_title(lab.check_function(spec.id)), Outcome.ERRORED, spec.weight, spec.public, text
+            )
+            for spec in specs
+        )
         return ItemResult(item.id, Outcome.ERRORED, checks, text, answer=answer, figures=figures, **found)
     if not executed:  # other items' objects its code uses: the lab's stand-ins (grader.independence)
         resolution = apply_stand_ins(item, resolution, lab.rubric, lab.stand_ins)
@@ -120,10 +154,14 @@ def judge_code(item: Item, ctx: SubmissionContext, resolution: Resolution | None
     handle = StudentHandle(ctx, resolution.name, resolution.snapshot, section, executed)
     checks = tuple(_run_check(spec, ctx, handle) for spec in specs)
     tables = tuple(_run_report(name, ctx, handle) for name in item.reports if not ctx.public_only)
-    manual_note = message("part_manual", auto=f"{item.points - item.manual_points:g}",
-                          manual=f"{item.manual_points:g}") if item.manual_points else None
-    return ItemResult(item.id, item_status(checks), checks, manual_note, answer=answer, figures=figures,
-                      tables=tables, **found)
+    manual_note = (
+        message("part_manual", auto=f"{item.points - item.manual_points:g}", manual=f"{item.manual_points:g}")
+        if item.manual_points
+        else None
+    )
+    return ItemResult(
+        item.id, item_status(checks), checks, manual_note, answer=answer, figures=figures, tables=tables, **found
+    )
 
 
 def judge_prose(item: Item, ctx: SubmissionContext) -> ItemResult:
@@ -155,7 +193,7 @@ def _failed_definition(program: Program, resolution: Resolution, run: NotebookRu
 def _section_code(ctx: SubmissionContext, span: Span | None) -> SectionCode | None:
     if span is None:
         return None
-    cells = [c for c in ctx.notebook.cells[span.start:span.end] if c.kind == "code"]
+    cells = [c for c in ctx.notebook.cells[span.start : span.end] if c.kind == "code"]
     outputs = ctx.run.section_texts(span) if ctx.run is not None else tuple(t for c in cells for t in c.text_outputs)
     return SectionCode(tuple(c.source for c in cells), outputs)
 
@@ -168,9 +206,16 @@ def _resolve_section(item: Item, ctx: SubmissionContext) -> Resolution:
     if span is None:
         return Resolution(item.id, None, None, Outcome.MISSING, message("section_missing", section=item.section))
     template_span = lab.template_sections.get(item.section)
-    given = set() if template_span is None else {
-        _normalised(c.source) for c in lab.template.cells[template_span.start:template_span.end] if c.kind == "code"}
-    written = {_normalised(c.source) for c in ctx.notebook.cells[span.start:span.end] if c.kind == "code"} - {""}
+    given = (
+        set()
+        if template_span is None
+        else {
+            _normalised(c.source)
+            for c in lab.template.cells[template_span.start : template_span.end]
+            if c.kind == "code"
+        }
+    )
+    written = {_normalised(c.source) for c in ctx.notebook.cells[span.start : span.end] if c.kind == "code"} - {""}
     if written <= given:
         return Resolution(item.id, None, None, Outcome.MISSING, message("section_untouched", section=item.section))
     roots = {n for i in lab.rubric.items if i.object for n in (i.object, *i.aliases)}
@@ -202,21 +247,28 @@ def _run_check(spec: CheckSpec, ctx: SubmissionContext, handle: StudentHandle) -
     except Exception as e:  # noqa: BLE001 - every ending is mapped (CHECK_ENDINGS); a bug in a check is ours
         ending = next((how for kind, how in CHECK_ENDINGS if isinstance(e, kind)), _bug_ending)
         outcome = ending(e, ctx, handle)
-    return CheckResult(id=spec.id, title=check_title(fn), weight=spec.weight, public=spec.public, **outcome,
-                       duration_s=round(time.monotonic() - started, 3))
+    return CheckResult(
+        id=spec.id,
+        title=check_title(fn),
+        weight=spec.weight,
+        public=spec.public,
+        **outcome,
+        duration_s=round(time.monotonic() - started, 3),
+    )
 
 
 def _bug_ending(e: Exception, ctx: SubmissionContext, handle: StudentHandle) -> CheckEnding:
     """A check that raised something unforeseen: a bug of ours, never the student's (called while handling it)."""
-    return CheckEnding(status=Outcome.GRADER_ERROR,
-                       message=message("grader_error", error=f"{type(e).__name__}: {e}"[:300]),
-                       traceback=traceback.format_exc()[-4000:])
+    return CheckEnding(
+        status=Outcome.GRADER_ERROR,
+        message=message("grader_error", error=f"{type(e).__name__}: {e}"[:300]),
+        traceback=traceback.format_exc()[-4000:],
+    )
 
 
 def _student_error(e: StudentCodeError, name: str | None) -> CheckEnding:
     if e.not_implemented:
-        return CheckEnding(status=Outcome.MISSING, message=message("not_implemented", name=name),
-                           traceback=e.traceback)
+        return CheckEnding(status=Outcome.MISSING, message=message("not_implemented", name=name), traceback=e.traceback)
     text = e.message_text or message("student_error", error=e.error)
     return CheckEnding(status=Outcome.ERRORED, message=text, traceback=e.traceback)
 

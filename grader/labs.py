@@ -8,6 +8,7 @@ rubric, its check modules (public and hidden, trusted, judge-side), the student 
 tell untouched cells from answers) and the public folder the sandbox may import (scaffold and
 probes). Which checks run comes from this declared data only.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -68,8 +69,11 @@ class Lab:
         """What the sandbox is shown of the lab, and nothing more: the probes, the scaffold and the
         course helpers the template imports (``handout:``). The public checks, their oracles and the
         template stay out of its view, although students may read them."""
-        files = [self.public_dir / "probes.py", self.public_dir / "scaffold.py",
-                 *((self.root / entry).resolve() for entry in self.rubric.handout)]
+        files = [
+            self.public_dir / "probes.py",
+            self.public_dir / "scaffold.py",
+            *((self.root / entry).resolve() for entry in self.rubric.handout),
+        ]
         return tuple(path for path in files if path.exists())
 
     @cached_property
@@ -102,7 +106,9 @@ class Lab:
         try:
             return load_notebook(Submission("template", path, "", 0))
         except (NotebookError, FileNotFoundError) as exc:
-            raise RubricError(f"{self.rubric_path}: template {path} cannot be read ({exc}). Fix: `template:`.") from None
+            raise RubricError(
+                f"{self.rubric_path}: template {path} cannot be read ({exc}). Fix: `template:`."
+            ) from None
 
     @cached_property
     def template_program(self) -> Program:
@@ -133,20 +139,27 @@ def _pack_rubric(entry_point: importlib.metadata.EntryPoint) -> tuple[Path, Path
     try:
         pack = entry_point.load()
     except Exception as exc:  # noqa: BLE001 - any failure of a third-party pack's import is reported the same way
-        raise RubricError(f"{where}: the lab pack cannot be imported ({type(exc).__name__}: {exc}). Fix: install the "
-                          "distribution that provides it, or correct the entry point in its pyproject.toml.") from None
+        raise RubricError(
+            f"{where}: the lab pack cannot be imported ({type(exc).__name__}: {exc}). Fix: install the "
+            "distribution that provides it, or correct the entry point in its pyproject.toml."
+        ) from None
     rubric = getattr(pack, "RUBRIC", None)
     if not isinstance(rubric, (str, Path)):
-        raise RubricError(f"{where}: module {pack.__name__} has no RUBRIC. Fix: define "
-                          "`RUBRIC = Path(...) / 'rubrics' / '<lab id>.yaml'` in its __init__.py.")
+        raise RubricError(
+            f"{where}: module {pack.__name__} has no RUBRIC. Fix: define "
+            "`RUBRIC = Path(...) / 'rubrics' / '<lab id>.yaml'` in its __init__.py."
+        )
     lab_id = getattr(pack, "LAB_ID", entry_point.name)
     if lab_id != entry_point.name:
-        raise RubricError(f"{where}: the pack declares LAB_ID = {lab_id!r}. Fix: give the entry point and LAB_ID the "
-                          "same lab id.")
+        raise RubricError(
+            f"{where}: the pack declares LAB_ID = {lab_id!r}. Fix: give the entry point and LAB_ID the same lab id."
+        )
     rubric = Path(rubric)
     if not rubric.is_file():
-        raise RubricError(f"{where}: RUBRIC {rubric} does not exist. Fix: ship the rubric with the pack "
-                          "(a wheel installs rubrics/ beside reference/) or correct RUBRIC.")
+        raise RubricError(
+            f"{where}: RUBRIC {rubric} does not exist. Fix: ship the rubric with the pack "
+            "(a wheel installs rubrics/ beside reference/) or correct RUBRIC."
+        )
     return rubric, Path(pack.__file__).resolve().parent
 
 
@@ -159,10 +172,14 @@ def _folder_rubric(folder: Path) -> Path:
             return candidates[0]
         if len(candidates) > 1:
             names = ", ".join(p.name for p in candidates)
-            raise LabNotFound(f"lab folder {folder}: several rubrics ({names}). Fix: pass one of them as "
-                              "`--lab PATH.yaml`, or name the lab's rubric lab.yaml.")
-    raise LabNotFound(f"lab folder {folder}: no lab.yaml, rubrics/*.yaml or *.yaml in it. Fix: put the lab's rubric "
-                      "there as lab.yaml (docs/rubrics.md).")
+            raise LabNotFound(
+                f"lab folder {folder}: several rubrics ({names}). Fix: pass one of them as "
+                "`--lab PATH.yaml`, or name the lab's rubric lab.yaml."
+            )
+    raise LabNotFound(
+        f"lab folder {folder}: no lab.yaml, rubrics/*.yaml or *.yaml in it. Fix: put the lab's rubric "
+        "there as lab.yaml (docs/rubrics.md)."
+    )
 
 
 def _locate(name: str, settings: Settings) -> tuple[Path, Path | None]:
@@ -181,8 +198,10 @@ def _locate(name: str, settings: Settings) -> tuple[Path, Path | None]:
     if extra.is_file():
         return extra, None
     known = ", ".join(sorted({*packs, *(p.stem for p in extra_rubric_dir(settings).glob("*.yaml"))})) or "none"
-    raise LabNotFound(f"lab {name!r}: no registered lab pack, lab folder or rubric of that name. Fix: use one of: "
-                      f"{known} (see `grader labs`), a lab folder or a rubric .yaml file.")
+    raise LabNotFound(
+        f"lab {name!r}: no registered lab pack, lab folder or rubric of that name. Fix: use one of: "
+        f"{known} (see `grader labs`), a lab folder or a rubric .yaml file."
+    )
 
 
 def find_lab(name: str, settings: Settings) -> Lab:
@@ -204,13 +223,17 @@ def lab_stand_ins(lab: Lab) -> frozenset[str]:
     try:
         ids = stand_in_items(probes)
     except ValueError as exc:
-        raise RubricError(f"{probes}: {exc}. Fix: write `STAND_INS = {{'item id': factory, ...}}` once, at module level.") from None
+        raise RubricError(
+            f"{probes}: {exc}. Fix: write `STAND_INS = {{'item id': factory, ...}}` once, at module level."
+        ) from None
     objects = {i.id for i in lab.rubric.items if i.kind == "code" and i.target == "object"}
     unknown = sorted(ids - objects)
     if unknown:
-        raise RubricError(f"{probes}: STAND_INS has stand-ins for {', '.join(map(repr, unknown))}, which are not code items "
-                          f"graded on an object in {lab.rubric_path}. Fix: key STAND_INS by those items' ids "
-                          f"({', '.join(sorted(objects)) or 'none'}) or remove the entry.")
+        raise RubricError(
+            f"{probes}: STAND_INS has stand-ins for {', '.join(map(repr, unknown))}, which are not code items "
+            f"graded on an object in {lab.rubric_path}. Fix: key STAND_INS by those items' ids "
+            f"({', '.join(sorted(objects)) or 'none'}) or remove the entry."
+        )
     return ids
 
 

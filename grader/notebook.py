@@ -11,6 +11,7 @@ it is and reads each invalid byte as cp1250 (or U+FFFD where cp1250 has no print
 the :class:`Notebook` records which cells held such bytes, and :attr:`Notebook.notices` tells the
 student, who should save the notebook as UTF-8.
 """
+
 from __future__ import annotations
 
 import json
@@ -73,12 +74,21 @@ class Notebook:
         if len(shown) > MAX_CELLS_NAMED:  # a whole file saved in cp1250: the first cells and a count
             shown = shown[:MAX_CELLS_NAMED] + [f"… ({len(shown)})"]
         numbers = ", ".join(shown)
-        where = [message("repair_cell" if len(self.repaired_cells) == 1 else "repair_cells", cells=numbers)] \
-            if self.repaired_cells else []
+        where = (
+            [message("repair_cell" if len(self.repaired_cells) == 1 else "repair_cells", cells=numbers)]
+            if self.repaired_cells
+            else []
+        )
         where += [message("repair_outside")] if self.repaired_outside else []
         how = [message(f"repair_{name}") for name in self.repaired_with]
-        return (message("load_repaired", file=self.path.name, where=_joined(where, "; ", "; "),
-                        how=_joined(how, " oraz ", " and ")),)
+        return (
+            message(
+                "load_repaired",
+                file=self.path.name,
+                where=_joined(where, "; ", "; "),
+                how=_joined(how, " oraz ", " and "),
+            ),
+        )
 
     def headline(self, cell: Cell) -> str:
         """First non-empty line of a markdown cell, where section headings are matched."""
@@ -104,8 +114,9 @@ def load_notebook(submission: Submission) -> Notebook:
     return _with_repairs(Notebook(path, cells), text, repaired, read)
 
 
-def _with_repairs(notebook: Notebook, text: str, repaired: list[tuple[int, int]],
-                  read: Callable[[str, Path], tuple[Cell, ...]]) -> Notebook:
+def _with_repairs(
+    notebook: Notebook, text: str, repaired: list[tuple[int, int]], read: Callable[[str, Path], tuple[Cell, ...]]
+) -> Notebook:
     """``notebook`` (read from ``text``) with the cells that held the ``repaired`` spans.
 
     The file is read a second time with each repaired character swapped for one that no decoding
@@ -124,14 +135,29 @@ def _with_repairs(notebook: Notebook, text: str, repaired: list[tuple[int, int]]
     except NotebookError:  # not expected (only non-ASCII letters differ); then name every cell that may hold one
         indices = [c.index for c in cells if substituted & set(c.source)]
     else:
-        indices = [i for i, (cell, other) in enumerate(zip_longest(cells, marked))
-                   if i < len(cells) and (other is None or cell.source != other.source)]
-        found = sum(sum(a != b for a, b in zip(cell.source, other.source)) + abs(len(cell.source) - len(other.source))
-                    for cell, other in zip(cells, marked))
-    used = tuple(name for name, present in (("cp1250", bool(substituted - {REPLACEMENT})),
-                                            ("replacement", REPLACEMENT in substituted)) if present)
-    return replace(notebook, repaired_cells=tuple(indices), repaired_outside=found < sum(e - s for s, e in repaired),
-                   repaired_with=used)
+        indices = [
+            i
+            for i, (cell, other) in enumerate(zip_longest(cells, marked))
+            if i < len(cells) and (other is None or cell.source != other.source)
+        ]
+        found = sum(
+            sum(a != b for a, b in zip(cell.source, other.source)) + abs(len(cell.source) - len(other.source))
+            for cell, other in zip(cells, marked)
+        )
+    used = tuple(
+        name
+        for name, present in (
+            ("cp1250", bool(substituted - {REPLACEMENT})),
+            ("replacement", REPLACEMENT in substituted),
+        )
+        if present
+    )
+    return replace(
+        notebook,
+        repaired_cells=tuple(indices),
+        repaired_outside=found < sum(e - s for s, e in repaired),
+        repaired_with=used,
+    )
 
 
 REPLACEMENT = "\ufffd"
@@ -139,8 +165,11 @@ _MARKER = "\U000f0000"  # supplementary private use: never produced by cp1250 no
 # what each byte reads as when it is not part of valid UTF-8: its cp1250 character, unless cp1250
 # leaves it undefined (0x81, 0x83, 0x88, 0x90, 0x98) or makes it a control character. Keyed by the
 # lone surrogate U+DC80..U+DCFF that Python's "surrogateescape" decodes such a byte to.
-_FALLBACK = {0xDC00 + b: REPLACEMENT if not char or unicodedata.category(char) == "Cc" else char
-             for b in range(0x80, 0x100) for char in [bytes([b]).decode("cp1250", errors="ignore")]}
+_FALLBACK = {
+    0xDC00 + b: REPLACEMENT if not char or unicodedata.category(char) == "Cc" else char
+    for b in range(0x80, 0x100)
+    for char in [bytes([b]).decode("cp1250", errors="ignore")]
+}
 _ESCAPED = re.compile("[\udc80-\udcff]+")
 
 
@@ -175,7 +204,7 @@ def _cells_from_ipynb(text: str, path: Path) -> tuple[Cell, ...]:
         raise NotebookError(message("load_bad_notebook", file=path.name, error="no 'cells' list"))
     try:
         nb = nbformat.reads(text, as_version=4, capture_validation_error={})
-    except Exception as exc:  # nbformat raises many types on malformed input
+    except Exception as exc:  # noqa: BLE001 - nbformat raises many types on malformed input
         raise NotebookError(message("load_bad_notebook", file=path.name, error=str(exc)[:200])) from None
     return tuple(_cell(i, c) for i, c in enumerate(nb.cells))
 
@@ -185,7 +214,7 @@ def _cells_from_jupytext(text: str, path: Path) -> tuple[Cell, ...]:
 
     try:
         nb = jupytext.reads(text, fmt="py")
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - jupytext raises many types on malformed input
         raise NotebookError(message("load_bad_py", file=path.name, error=str(exc)[:200])) from None
     return tuple(_cell(i, c) for i, c in enumerate(nb.cells))
 
@@ -195,5 +224,6 @@ def _cell(index: int, cell) -> Cell:
     source = cell.get("source", "")
     if isinstance(source, list):
         source = "".join(source)
-    return Cell(index, kind if kind in ("code", "markdown") else "raw", str(source), cell_images(cell),
-                cell_texts(cell))
+    return Cell(
+        index, kind if kind in ("code", "markdown") else "raw", str(source), cell_images(cell), cell_texts(cell)
+    )

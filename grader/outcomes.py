@@ -3,6 +3,7 @@
 ``Judge -> SubmissionResult (ItemResult, CheckResult) -> score() -> Grade (ItemGrade)``.
 All frozen: a stage never mutates what an earlier stage produced.
 """
+
 from __future__ import annotations
 
 import enum
@@ -12,15 +13,15 @@ from typing import Any
 from .i18n import Text
 
 
-class Outcome(str, enum.Enum):
+class Outcome(str, enum.Enum):  # noqa: UP042 - str-mixin: json.dumps and comparisons with plain strings
     """The closed set of outcomes of a check or an item (DESIGN.md decision 4)."""
 
-    PASSED = "passed"          # right answer
-    FAILED = "failed"          # wrong answer: expected / got / hint
-    ERRORED = "errored"        # the student's code raised
-    TIMED_OUT = "timed_out"    # the student's code ran past its limit
-    MISSING = "missing"        # no answer: name not defined, template untouched, empty prose
-    MANUAL = "manual"          # awaits a person
+    PASSED = "passed"  # right answer
+    FAILED = "failed"  # wrong answer: expected / got / hint
+    ERRORED = "errored"  # the student's code raised
+    TIMED_OUT = "timed_out"  # the student's code ran past its limit
+    MISSING = "missing"  # no answer: name not defined, template untouched, empty prose
+    MANUAL = "manual"  # awaits a person
     GRADER_ERROR = "grader_error"  # our bug: flagged, never charged to the student
 
     @property
@@ -109,8 +110,7 @@ def item_status(checks: tuple[CheckResult, ...]) -> Outcome:
     Precedence: grader_error > timed_out > errored > missing > failed > manual > passed;
     a student sees first what stopped their code, then what was wrong.
     """
-    order = [Outcome.GRADER_ERROR, Outcome.TIMED_OUT, Outcome.ERRORED, Outcome.MISSING,
-             Outcome.FAILED, Outcome.MANUAL]
+    order = [Outcome.GRADER_ERROR, Outcome.TIMED_OUT, Outcome.ERRORED, Outcome.MISSING, Outcome.FAILED, Outcome.MANUAL]
     statuses = {c.status for c in checks}
     for outcome in order:
         if outcome in statuses:
@@ -184,44 +184,110 @@ class Grade:
 # reuse a grade (same file, rubric, settings, grader) without judging the notebook again.
 # ---------------------------------------------------------------------------------------------
 
+
 def _text(value: Text | None) -> dict[str, str] | None:
     return None if value is None else value.to_json()
 
 
 def result_to_json(result: SubmissionResult) -> dict:
     return {
-        "student": result.student, "file": result.file, "sha256": result.sha256,
-        "error": _text(result.error), "environment": result.environment, "duration_s": result.duration_s,
+        "student": result.student,
+        "file": result.file,
+        "sha256": result.sha256,
+        "error": _text(result.error),
+        "environment": result.environment,
+        "duration_s": result.duration_s,
         "cells": [[c.cell, c.status, c.duration_s, c.error] for c in result.cells],
         "notices": [_text(n) for n in result.notices],
-        "items": [{
-            "item_id": i.item_id, "status": i.status.value, "message": _text(i.message),
-            "object_name": i.object_name, "answer": i.answer,
-            "object_cell": i.object_cell, "notes": [_text(n) for n in i.notes],
-            "figures": [[f.cell, f.png_base64, f.source] for f in i.figures],
-            "tables": [{"title": _text(t.title), "columns": [_text(c) for c in t.columns],
-                        "rows": [list(r) for r in t.rows], "note": _text(t.note)} for t in i.tables],
-            "checks": [{"id": c.id, "title": _text(c.title), "status": c.status.value, "weight": c.weight,
-                        "public": c.public, "message": _text(c.message), "hint": _text(c.hint),
-                        "expected": c.expected, "got": c.got, "traceback": c.traceback,
-                        "duration_s": c.duration_s} for c in i.checks],
-        } for i in result.items],
+        "items": [
+            {
+                "item_id": i.item_id,
+                "status": i.status.value,
+                "message": _text(i.message),
+                "object_name": i.object_name,
+                "answer": i.answer,
+                "object_cell": i.object_cell,
+                "notes": [_text(n) for n in i.notes],
+                "figures": [[f.cell, f.png_base64, f.source] for f in i.figures],
+                "tables": [
+                    {
+                        "title": _text(t.title),
+                        "columns": [_text(c) for c in t.columns],
+                        "rows": [list(r) for r in t.rows],
+                        "note": _text(t.note),
+                    }
+                    for t in i.tables
+                ],
+                "checks": [
+                    {
+                        "id": c.id,
+                        "title": _text(c.title),
+                        "status": c.status.value,
+                        "weight": c.weight,
+                        "public": c.public,
+                        "message": _text(c.message),
+                        "hint": _text(c.hint),
+                        "expected": c.expected,
+                        "got": c.got,
+                        "traceback": c.traceback,
+                        "duration_s": c.duration_s,
+                    }
+                    for c in i.checks
+                ],
+            }
+            for i in result.items
+        ],
     }
 
 
 def result_from_json(data: dict) -> SubmissionResult:
     text = Text.from_json
-    items = tuple(ItemResult(
-        i["item_id"], Outcome(i["status"]),
-        tuple(CheckResult(c["id"], text(c["title"]), Outcome(c["status"]), c["weight"], c["public"], text(c["message"]),
-                          text(c["hint"]), c["expected"], c["got"], c["traceback"], c["duration_s"]) for c in i["checks"]),
-        text(i["message"]), i["object_name"], i["answer"],
-        tuple(Figure(cell, png, source) for cell, png, source in i["figures"]),
-        tuple(Table(text(t["title"]), tuple(text(c) for c in t["columns"]), tuple(tuple(r) for r in t["rows"]),
-                    text(t["note"])) for t in i["tables"]),
-        i.get("object_cell"), tuple(text(n) for n in i.get("notes", ())),  # absent in results stored before these fields existed
-    ) for i in data["items"])
-    return SubmissionResult(data["student"], data["file"], data["sha256"], items, text(data["error"]),
-                            data["environment"], data["duration_s"],
-                            tuple(CellRun(cell, status, duration, error) for cell, status, duration, error in data["cells"]),
-                            tuple(text(n) for n in data.get("notices", ())))
+    items = tuple(
+        ItemResult(
+            i["item_id"],
+            Outcome(i["status"]),
+            tuple(
+                CheckResult(
+                    c["id"],
+                    text(c["title"]),
+                    Outcome(c["status"]),
+                    c["weight"],
+                    c["public"],
+                    text(c["message"]),
+                    text(c["hint"]),
+                    c["expected"],
+                    c["got"],
+                    c["traceback"],
+                    c["duration_s"],
+                )
+                for c in i["checks"]
+            ),
+            text(i["message"]),
+            i["object_name"],
+            i["answer"],
+            tuple(Figure(cell, png, source) for cell, png, source in i["figures"]),
+            tuple(
+                Table(
+                    text(t["title"]),
+                    tuple(text(c) for c in t["columns"]),
+                    tuple(tuple(r) for r in t["rows"]),
+                    text(t["note"]),
+                )
+                for t in i["tables"]
+            ),
+            i.get("object_cell"),
+            tuple(text(n) for n in i.get("notes", ())),  # absent in results stored before these fields existed
+        )
+        for i in data["items"]
+    )
+    return SubmissionResult(
+        data["student"],
+        data["file"],
+        data["sha256"],
+        items,
+        text(data["error"]),
+        data["environment"],
+        data["duration_s"],
+        tuple(CellRun(cell, status, duration, error) for cell, status, duration, error in data["cells"]),
+        tuple(text(n) for n in data.get("notices", ())),
+    )

@@ -8,6 +8,7 @@ header with ``ast.literal_eval``, so reading arrays from the sandbox goes throug
 :func:`guarded` too), and a parse that fails with exactly this error is retried.
 Parsing a notebook takes milliseconds.
 """
+
 from __future__ import annotations
 
 import ast

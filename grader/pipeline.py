@@ -6,6 +6,7 @@ ours while grading one submission is recorded as ``grader_error`` for it and the
 Where the submissions are judged is a :class:`Judging` the caller passes: threads on this
 machine (:class:`LocalJudging`, the default) or a Dask cluster (:class:`grader.cluster.ClusterJudging`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,8 +45,9 @@ class Judging(Protocol):
     """Where a batch's submissions are judged: yields each one's result as it is known, in any
     order; a bug of ours while judging one is that submission's ``grader_error``, never raised."""
 
-    def __call__(self, submissions: list[Submission], lab: Lab, settings: Settings,
-                 hidden: tuple[Path, ...]) -> Iterator[SubmissionResult]: ...
+    def __call__(
+        self, submissions: list[Submission], lab: Lab, settings: Settings, hidden: tuple[Path, ...]
+    ) -> Iterator[SubmissionResult]: ...
 
     def describe(self) -> dict:
         """What the batch's ``meta`` records about where it was judged ({} for this machine)."""
@@ -56,8 +58,9 @@ class Judging(Protocol):
 class LocalJudging:
     """Judge on this machine: ``settings.workers`` threads, each submission in its own sandbox."""
 
-    def __call__(self, submissions: list[Submission], lab: Lab, settings: Settings,
-                 hidden: tuple[Path, ...]) -> Iterator[SubmissionResult]:
+    def __call__(
+        self, submissions: list[Submission], lab: Lab, settings: Settings, hidden: tuple[Path, ...]
+    ) -> Iterator[SubmissionResult]:
         # the tasks start now, not at the first next(): judging overlaps the scoring of kept results
         pool = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="judge")
         futures = [pool.submit(judge_or_flag, sub, lab, settings, hidden) for sub in submissions]
@@ -78,10 +81,17 @@ def gradebook_url(out_dir: Path, db_url: str | None = None) -> str:
     return db_url or f"sqlite:///{(out_dir / 'gradebook.db').resolve()}"
 
 
-def grade_batch(paths: list[Path], lab: Lab, settings: Settings, out_dir: Path, db_url: str | None = None,
-                regrade: bool = False, judging: Judging | None = None,
-                on_start: Callable[[int], None] | None = None,
-                on_graded: Callable[[Grade], None] | None = None) -> BatchResult:
+def grade_batch(
+    paths: list[Path],
+    lab: Lab,
+    settings: Settings,
+    out_dir: Path,
+    db_url: str | None = None,
+    regrade: bool = False,
+    judging: Judging | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_graded: Callable[[Grade], None] | None = None,
+) -> BatchResult:
     """Grade every submission under ``paths`` into ``out_dir``; return the grades by student.
 
     A submission already in the gradebook with the same file (sha256) and grading key (rubric,
@@ -99,8 +109,11 @@ def grade_batch(paths: list[Path], lab: Lab, settings: Settings, out_dir: Path, 
     key = grading_key(lab, settings)
     with Gradebook(gradebook_url(out_dir, db_url)) as gradebook:
         kept = {} if regrade else gradebook.reusable(lab.name, key)
-        reused = {sub.student: replace(kept[sub.student][1], file=str(sub.path)) for sub in submissions
-                  if sub.student in kept and kept[sub.student][0] == sub.sha256}
+        reused = {
+            sub.student: replace(kept[sub.student][1], file=str(sub.path))
+            for sub in submissions
+            if sub.student in kept and kept[sub.student][0] == sub.sha256
+        }
         todo = [sub for sub in submissions if sub.student not in reused]
         hidden = tuple({(p if p.is_dir() else p.parent).resolve() for p in paths} | {out_dir.resolve()})
         judged = judging(todo, lab, settings, hidden)
@@ -112,8 +125,12 @@ def grade_batch(paths: list[Path], lab: Lab, settings: Settings, out_dir: Path, 
             if on_graded is not None:
                 on_graded(grade)
     grades.sort(key=lambda g: g.student)
-    meta = dict(_meta(lab, settings, started, len(submissions)), reused=len(reused),
-                worker_starts=_worker_starts(grades), **judging.describe())
+    meta = dict(
+        _meta(lab, settings, started, len(submissions)),
+        reused=len(reused),
+        worker_starts=_worker_starts(grades),
+        **judging.describe(),
+    )
     write_outputs(out_dir, grades, lab, settings.lang, meta)
     return BatchResult(grades, out_dir, meta)
 
@@ -129,9 +146,19 @@ def write_outputs(out_dir: Path, grades: list[Grade], lab: Lab, lang: str, meta:
 def grading_key(lab: Lab, settings: Settings) -> str:
     """What must be equal for a kept result to stand: the rubric, the grader's version and every
     setting that can change a verdict."""
-    parts = [lab.rubric_hash, export.grader_version(), settings.seed, settings.mode, settings.keras,
-             settings.mnist or mnist_source(), settings.cell_timeout_s, settings.probe_timeout_s,
-             settings.submission_timeout_s, settings.memory_mb, settings.isolation]
+    parts = [
+        lab.rubric_hash,
+        export.grader_version(),
+        settings.seed,
+        settings.mode,
+        settings.keras,
+        settings.mnist or mnist_source(),
+        settings.cell_timeout_s,
+        settings.probe_timeout_s,
+        settings.submission_timeout_s,
+        settings.memory_mb,
+        settings.isolation,
+    ]
     return hashlib.sha256(json.dumps([str(p) for p in parts]).encode()).hexdigest()[:16]
 
 

@@ -30,6 +30,7 @@ ours. It is a plain function of the lab's public ``probes.py``::
 The names are re-exported from :mod:`grader.sandbox.probing` and :mod:`grader.sandbox.convert`;
 import them from here, so the sandbox's layout can change without touching a lab.
 """
+
 from __future__ import annotations
 
 from .sandbox.convert import to_numpy

@@ -4,6 +4,7 @@ The judge, the reference figures and the benchmarks start sandboxes the same way
 says which folders the sandbox sees, which framework flavour its environment selects and what
 the execute-mode kernel is given (DESIGN.md decisions 1 and 3).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,13 +19,22 @@ from .settings import Settings
 def sandbox_spec(lab: Lab, settings: Settings, hidden: tuple[Path, ...] = ()) -> SandboxSpec:
     """How a sandbox for ``lab`` is started under ``settings``; ``hidden``: folders it must not see
     besides the labs (a batch's inputs and outputs)."""
-    return SandboxSpec(public_dir=lab.public_dir, framework=lab.rubric.framework, seed=settings.seed,
-                       start_timeout_s=settings.start_timeout_s, memory_mb=settings.memory_mb,
-                       limits=settings.sandbox_limits(), data={"mnist": settings.mnist or mnist_source()},
-                       env=framework_env(lab, settings), isolation=settings.isolation,
-                       max_processes=settings.max_processes, start=settings.pool, hidden=(*lab.private_dirs, *hidden),
-                       visible=tuple(Path(p) for p in [settings.mnist] if p and Path(p).is_file()),
-                       sandbox_files=lab.sandbox_files)
+    return SandboxSpec(
+        public_dir=lab.public_dir,
+        framework=lab.rubric.framework,
+        seed=settings.seed,
+        start_timeout_s=settings.start_timeout_s,
+        memory_mb=settings.memory_mb,
+        limits=settings.sandbox_limits(),
+        data={"mnist": settings.mnist or mnist_source()},
+        env=framework_env(lab, settings),
+        isolation=settings.isolation,
+        max_processes=settings.max_processes,
+        start=settings.pool,
+        hidden=(*lab.private_dirs, *hidden),
+        visible=tuple(Path(p) for p in [settings.mnist] if p and Path(p).is_file()),
+        sandbox_files=lab.sandbox_files,
+    )
 
 
 def framework_env(lab: Lab, settings: Settings) -> dict[str, str]:
@@ -37,7 +47,13 @@ def kernel_config(lab: Lab, settings: Settings) -> dict:
     lab's handout files (course helpers), copied into the kernel's working folder as on a
     student's laptop (``display(Code(filename="src/ae.py"))`` reads one)."""
     spec = lab.rubric.execute
-    return {"cell_timeout_s": settings.cell_timeout_s or spec.cell_timeout_s, "epochs": spec.epochs, "epochs_variable": spec.epochs_variable,
-            "overrides": dict(spec.overrides), "mnist_train": spec.mnist_train, "mnist_test": spec.mnist_test,
-            "start_timeout_s": settings.start_timeout_s,
-            "handout": [str((lab.root / entry).resolve()) for entry in lab.rubric.handout]}
+    return {
+        "cell_timeout_s": settings.cell_timeout_s or spec.cell_timeout_s,
+        "epochs": spec.epochs,
+        "epochs_variable": spec.epochs_variable,
+        "overrides": dict(spec.overrides),
+        "mnist_train": spec.mnist_train,
+        "mnist_test": spec.mnist_test,
+        "start_timeout_s": settings.start_timeout_s,
+        "handout": [str((lab.root / entry).resolve()) for entry in lab.rubric.handout],
+    }

@@ -13,6 +13,7 @@ Rules (DESIGN.md decision 5):
 - a bonus item adds to ``total`` but not to ``max``.
 No I/O, no clock: the same inputs give the same Grade.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -23,16 +24,26 @@ from .rubric import Item, Rubric
 ROUND = 6
 
 
-def score(result: SubmissionResult, rubric: Rubric, manual: Mapping[str, float] | None = None,
-          rubric_hash: str = "") -> Grade:
+def score(
+    result: SubmissionResult, rubric: Rubric, manual: Mapping[str, float] | None = None, rubric_hash: str = ""
+) -> Grade:
     manual = manual or {}
     by_id = {r.item_id: r for r in result.items}
-    items = tuple(_score_item(item, by_id.get(item.id) or _absent(item), manual.get(item.id))
-                  for item in rubric.items)
+    items = tuple(_score_item(item, by_id.get(item.id) or _absent(item), manual.get(item.id)) for item in rubric.items)
     total = round(sum(i.points for i in items), ROUND)
-    return Grade(lab=rubric.lab, student=result.student, file=result.file, sha256=result.sha256,
-                 status=result.status, error=result.error, total=total, max=rubric.max_points,
-                 items=items, result=result, rubric_hash=rubric_hash)
+    return Grade(
+        lab=rubric.lab,
+        student=result.student,
+        file=result.file,
+        sha256=result.sha256,
+        status=result.status,
+        error=result.error,
+        total=total,
+        max=rubric.max_points,
+        items=items,
+        result=result,
+        rubric_hash=rubric_hash,
+    )
 
 
 def _score_item(item: Item, result: ItemResult, manual_points: float | None) -> ItemGrade:
@@ -42,10 +53,20 @@ def _score_item(item: Item, result: ItemResult, manual_points: float | None) -> 
         points = min(max(float(manual_points), 0.0), item.points)
     else:
         points = auto_points
-    return ItemGrade(id=item.id, title=item.title.text(), kind=item.kind, points=round(points, ROUND),
-                     max_points=item.points, auto_points=auto_points, auto_max=auto_max,
-                     manual_points=manual_points, manual_max=manual_max, status=result.status,
-                     bonus=item.bonus, result=result)
+    return ItemGrade(
+        id=item.id,
+        title=item.title.text(),
+        kind=item.kind,
+        points=round(points, ROUND),
+        max_points=item.points,
+        auto_points=auto_points,
+        auto_max=auto_max,
+        manual_points=manual_points,
+        manual_max=manual_max,
+        status=result.status,
+        bonus=item.bonus,
+        result=result,
+    )
 
 
 def _auto(item: Item, result: ItemResult) -> tuple[float, float]:
@@ -62,8 +83,7 @@ def _auto(item: Item, result: ItemResult) -> tuple[float, float]:
     total_weight = sum(c.weight for c in result.checks)
     passed = sum(c.weight for c in result.checks if c.status is Outcome.PASSED)
     decided = sum(c.weight for c in result.checks if c.status.charged and c.status is not Outcome.MANUAL)
-    return (round(share * passed / total_weight, ROUND),
-            round(share * decided / total_weight, ROUND))
+    return (round(share * passed / total_weight, ROUND), round(share * decided / total_weight, ROUND))
 
 
 def _absent(item: Item) -> ItemResult:

@@ -26,6 +26,7 @@ item's own heading is missing (:meth:`SectionMap.limit`).
 A section given as a plain string is a regular expression matched against first lines (the
 format of rubrics written before task numbers were understood); it opens at the first match.
 """
+
 from __future__ import annotations
 
 import re
@@ -75,7 +76,9 @@ class Heading:
 
     number: str | None  # the task number, if any
     text: str  # normalised: marks, emphasis, escapes and backticks removed, case-folded
-    loose: bool = False  # a bare number followed by words (``## 3 Conditioned VAE``): a task only if the rubric knows it
+    loose: bool = (
+        False  # a bare number followed by words (``## 3 Conditioned VAE``): a task only if the rubric knows it
+    )
 
 
 def read_heading(line: str, task_words: tuple[str, ...] = DEFAULT_TASK_WORDS) -> Heading | None:
@@ -89,11 +92,11 @@ def read_heading(line: str, task_words: tuple[str, ...] = DEFAULT_TASK_WORDS) ->
     worded = re.match(rf"(?:{words})\b\s*", body, flags=re.IGNORECASE) if words else None
     if not (hashes or emphasised or worded):
         return None
-    rest = body[worded.end():] if worded else body
+    rest = body[worded.end() :] if worded else body
     match = _NUMBER.match(rest) if (worded or hashes) else None
     if match is None:
         return Heading(None, normalise_title(text))
-    loose = not worded and not _SEPARATOR.match(rest[match.end():].lstrip("*_"))
+    loose = not worded and not _SEPARATOR.match(rest[match.end() :].lstrip("*_"))
     return Heading(match.group(1), normalise_title(text), loose)
 
 
@@ -154,8 +157,11 @@ class SectionMap(Mapping):
         rule = self.rules.get(section)
         if rule is None or rule.group is None:  # nothing to bound it by but the rubric's order
             order = list(self.rules)
-            later = [self.spans[s].start for s in order[order.index(section) + 1:] if s in self.spans] \
-                if section in order else []
+            later = (
+                [self.spans[s].start for s in order[order.index(section) + 1 :] if s in self.spans]
+                if section in order
+                else []
+            )
             return min(later) if later else self.n_cells
         return self.group_end(rule.group)
 
@@ -174,12 +180,15 @@ class SectionMap(Mapping):
 
 def section_rules(sections: Mapping[str, SectionSpec | str]) -> dict[str, SectionRule]:
     """Rubric ``sections:`` entries (a :class:`SectionSpec`, or a regex string) as rules."""
-    return {sid: SectionRule(sid, pattern=spec) if isinstance(spec, str) else SectionRule(sid, spec.numbers, spec.titles)
-            for sid, spec in sections.items()}
+    return {
+        sid: SectionRule(sid, pattern=spec) if isinstance(spec, str) else SectionRule(sid, spec.numbers, spec.titles)
+        for sid, spec in sections.items()
+    }
 
 
-def find_sections(notebook: Notebook, sections: Mapping[str, SectionSpec | str],
-                  task_words: tuple[str, ...] = DEFAULT_TASK_WORDS) -> SectionMap:
+def find_sections(
+    notebook: Notebook, sections: Mapping[str, SectionSpec | str], task_words: tuple[str, ...] = DEFAULT_TASK_WORDS
+) -> SectionMap:
     """Map each section id whose heading is found to its span of cells (see the module doc)."""
     rules = section_rules(sections)
     known = {n: sid for sid, r in rules.items() for n in r.numbers}
@@ -241,8 +250,7 @@ def find_sections(notebook: Notebook, sections: Mapping[str, SectionSpec | str],
     return SectionMap(spans, rules, len(notebook.cells), tuple((c, g) for c, g, _ in marks), how)
 
 
-def _is_boundary(number: str, group: int, current: int, rules: dict[str, SectionRule],
-                 opened: dict[str, int]) -> bool:
+def _is_boundary(number: str, group: int, current: int, rules: dict[str, SectionRule], opened: dict[str, int]) -> bool:
     """A numbered heading the rubric does not know ends the section before it when it starts a
     later task, or a subsection of the same task that is not a part of an open section's number
     (``2.5.1`` stays inside 2.5)."""
@@ -259,10 +267,13 @@ def prose_answer(notebook: Notebook, span: Span, template_texts: set[str]) -> st
     what the student wrote below the question in the heading's own cell (seed 001 answers under
     its bold question), without the lines the template's question has."""
     heading = notebook.cells[span.start]
-    below = [line for line in heading.source.strip().splitlines()[1:]
-             if line.strip() and _norm(line) not in template_texts] if heading.kind == "markdown" else []
+    below = (
+        [line for line in heading.source.strip().splitlines()[1:] if line.strip() and _norm(line) not in template_texts]
+        if heading.kind == "markdown"
+        else []
+    )
     parts = ["\n".join(below).strip()] if below and _norm(heading.source) not in template_texts else []
-    for cell in notebook.cells[span.start + 1:span.end]:
+    for cell in notebook.cells[span.start + 1 : span.end]:
         text = cell.source.strip()
         if cell.kind == "markdown" and text and _norm(text) not in template_texts:
             parts.append(text)
@@ -273,7 +284,9 @@ def template_markdown(notebook: Notebook) -> set[str]:
     """Normalised text of every markdown cell of the template, and of each of its lines: not an
     answer if unchanged."""
     cells = [c.source for c in notebook.cells if c.kind == "markdown" and c.source.strip()]
-    return {_norm(text) for text in cells} | {_norm(line) for text in cells for line in text.splitlines() if line.strip()}
+    return {_norm(text) for text in cells} | {
+        _norm(line) for text in cells for line in text.splitlines() if line.strip()
+    }
 
 
 def is_placeholder(answer: str, placeholders: tuple[str, ...]) -> bool:

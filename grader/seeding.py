@@ -3,6 +3,7 @@
 Only frameworks already imported are seeded: seeding must not import TensorFlow or torch
 into a process that does not use them (seconds of start-up, and forking hazards).
 """
+
 from __future__ import annotations
 
 import os

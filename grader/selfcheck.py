@@ -4,6 +4,7 @@
 notebook cell (the notebook must be saved: the saved file is what is checked, as it is what
 will be submitted). Hidden checks are neither run nor listed; points are not shown for them.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,10 +23,19 @@ from .outcomes import Outcome
 from .scoring import score
 from .settings import Settings, load_settings
 
-SYMBOLS = {Outcome.PASSED: "OK", Outcome.FAILED: "FAIL", Outcome.ERRORED: "ERROR", Outcome.TIMED_OUT: "TIMEOUT",
-           Outcome.MISSING: "MISSING", Outcome.MANUAL: "MANUAL", Outcome.GRADER_ERROR: "GRADER-ERROR"}
-HEADER = Text("Samosprawdzenie (tylko testy publiczne; ocena końcowa może się różnić)",
-              "Self-check (public checks only; the final grade may differ)")
+SYMBOLS = {
+    Outcome.PASSED: "OK",
+    Outcome.FAILED: "FAIL",
+    Outcome.ERRORED: "ERROR",
+    Outcome.TIMED_OUT: "TIMEOUT",
+    Outcome.MISSING: "MISSING",
+    Outcome.MANUAL: "MANUAL",
+    Outcome.GRADER_ERROR: "GRADER-ERROR",
+}
+HEADER = Text(
+    "Samosprawdzenie (tylko testy publiczne; ocena końcowa może się różnić)",
+    "Self-check (public checks only; the final grade may differ)",
+)
 
 
 def run_self_check(notebook: Path, lab_name: str, settings: Settings, items: set[str] | None = None) -> str:
@@ -63,8 +73,9 @@ def render_table(grade, lang: str, title: str) -> str:
     return "\n".join(lines)
 
 
-def check(item: str | None = None, notebook: str | os.PathLike | None = None, lab: str | None = None,
-          lang: str | None = None) -> None:
+def check(
+    item: str | None = None, notebook: str | os.PathLike | None = None, lab: str | None = None, lang: str | None = None
+) -> None:
     """Self-check from inside a notebook: ``grader.check("3.data")`` (save the notebook first).
 
     The notebook is found from ``notebook=``, else from the kernel's ``__session__`` /
@@ -90,9 +101,11 @@ def _current_notebook() -> Path:
     for c in candidates:
         if c and Path(c).is_file():
             return Path(c)
-    raise SelfCheckError("grader.check() cannot tell which notebook this is (neither Jupyter's __session__ nor "
-                         "JPY_SESSION_NAME names a saved file). Fix: save the notebook and call "
-                         "grader.check(item, notebook='my.ipynb').")
+    raise SelfCheckError(
+        "grader.check() cannot tell which notebook this is (neither Jupyter's __session__ nor "
+        "JPY_SESSION_NAME names a saved file). Fix: save the notebook and call "
+        "grader.check(item, notebook='my.ipynb')."
+    )
 
 
 def _lab_from_metadata(path: Path) -> str:
@@ -102,6 +115,8 @@ def _lab_from_metadata(path: Path) -> str:
     except (OSError, ValueError):
         lab = None
     if not lab:
-        raise SelfCheckError(f"{path}: no lab in the notebook's metadata ({{\"grader\": {{\"lab\": ...}}}}). "
-                             "Fix: name the lab, grader.check(item, lab='LAB') (`grader labs` lists the names).")
+        raise SelfCheckError(
+            f'{path}: no lab in the notebook\'s metadata ({{"grader": {{"lab": ...}}}}). '
+            "Fix: name the lab, grader.check(item, lab='LAB') (`grader labs` lists the names)."
+        )
     return lab

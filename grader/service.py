@@ -8,6 +8,7 @@ truth: every function that changes a grade records it there in one transaction b
 Errors meant for the user are :class:`~grader.errors.GraderError` (the message names the item
 or student and the fix); a front end shows the message as it is.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -38,9 +39,18 @@ class Answer:
     max_points: float
 
 
-def grade(paths: list[Path], lab: Lab, settings: Settings, out_dir: Path, *, db_url: str | None = None,
-          regrade: bool = False, judging: Judging | None = None, on_start: Callable[[int], None] | None = None,
-          on_graded: Callable[[Grade], None] | None = None) -> BatchResult:
+def grade(
+    paths: list[Path],
+    lab: Lab,
+    settings: Settings,
+    out_dir: Path,
+    *,
+    db_url: str | None = None,
+    regrade: bool = False,
+    judging: Judging | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_graded: Callable[[Grade], None] | None = None,
+) -> BatchResult:
     """Grade a class: every notebook under ``paths``, into ``out_dir`` (results.json, grades.csv, the
     reports) and the gradebook (``db_url``, else ``out_dir/gradebook.db``).
 
@@ -49,8 +59,17 @@ def grade(paths: list[Path], lab: Lab, settings: Settings, out_dir: Path, *, db_
     settings are scored again from their kept result, not judged again (``regrade`` judges them);
     manual scores are applied. ``on_start(count)``: once the submissions are found. ``judging``:
     where they are judged (default: threads on this machine; :class:`grader.cluster.ClusterJudging`)."""
-    return grade_batch(paths, lab, settings, out_dir, db_url=db_url, regrade=regrade, judging=judging,
-                       on_start=on_start, on_graded=on_graded)
+    return grade_batch(
+        paths,
+        lab,
+        settings,
+        out_dir,
+        db_url=db_url,
+        regrade=regrade,
+        judging=judging,
+        on_start=on_start,
+        on_graded=on_graded,
+    )
 
 
 def open_gradebook(out_dir: Path, db_url: str | None = None) -> Gradebook:
@@ -71,8 +90,9 @@ def rescore(gradebook: Gradebook, lab: Lab, student: str, lang: str = "pl") -> G
     return new
 
 
-def set_manual(gradebook: Gradebook, lab: Lab, student: str, item_id: str, points: float,
-               comment: str = "", lang: str = "pl") -> Grade:
+def set_manual(
+    gradebook: Gradebook, lab: Lab, student: str, item_id: str, points: float, comment: str = "", lang: str = "pl"
+) -> Grade:
     """Set a person's ``points`` for ``item_id`` of ``student`` and return the student's new grade
     (recorded, :func:`rescore`). A later batch keeps the score: regrading never touches it.
 
@@ -81,8 +101,10 @@ def set_manual(gradebook: Gradebook, lab: Lab, student: str, item_id: str, point
     the student was never graded; nothing is written then."""
     item = _item(lab, item_id)
     if not 0 <= points <= item.points:
-        raise ManualScoreError(f"{lab.name} item {item_id}: {points:g} points is outside 0..{item.points:g}. "
-                               f"Fix: give between 0 and {item.points:g} points.")
+        raise ManualScoreError(
+            f"{lab.name} item {item_id}: {points:g} points is outside 0..{item.points:g}. "
+            f"Fix: give between 0 and {item.points:g} points."
+        )
     _kept(gradebook, lab, student)
     gradebook.set_manual_score(lab.name, student, item_id, points, comment)
     return rescore(gradebook, lab, student, lang)
@@ -115,8 +137,10 @@ def render_report(gradebook: Gradebook, lab: Lab, student: str, lang: str, meta:
 def _kept(gradebook: Gradebook, lab: Lab, student: str) -> tuple[str, SubmissionResult]:
     kept = gradebook.kept_results(lab.name)
     if student not in kept:
-        raise NotGraded(f"the gradebook {gradebook.url} holds no graded submission of {student!r} for {lab.name}. "
-                        f"Fix: grade it first (`grader grade PATH --lab {lab.name}`), or check the student id.")
+        raise NotGraded(
+            f"the gradebook {gradebook.url} holds no graded submission of {student!r} for {lab.name}. "
+            f"Fix: grade it first (`grader grade PATH --lab {lab.name}`), or check the student id."
+        )
     return kept[student]
 
 
@@ -126,4 +150,3 @@ def _item(lab: Lab, item_id: str) -> Item:
         known = ", ".join(i.id for i in lab.rubric.items)
         raise ManualScoreError(f"{lab.name} has no item {item_id!r}. Fix: use one of {known}.")
     return item
-

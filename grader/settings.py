@@ -3,6 +3,7 @@
 Precedence: field defaults < ``[tool.grader]`` in ``./pyproject.toml`` < environment variables
 ``GRADER_<FIELD>`` < command-line flags. Every field says what it is for.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,25 +22,49 @@ class Settings:
     jobs: int = field(default=0, metadata={"help": "submissions graded in parallel; 0 = one per CPU core"})
     lang: str = field(default="pl", metadata={"help": "language of reports and messages: pl or en"})
     seed: int = field(default=0, metadata={"help": "seed for every framework before every probe"})
-    probe_timeout_s: float = field(default=60.0, metadata={"help": "wall-clock limit of one probe (one call into student code)"})
+    probe_timeout_s: float = field(
+        default=60.0, metadata={"help": "wall-clock limit of one probe (one call into student code)"}
+    )
     submission_timeout_s: float = field(default=600.0, metadata={"help": "wall-clock limit of one whole submission"})
-    start_timeout_s: float = field(default=120.0, metadata={"help": "limit for a sandbox worker to start (imports the framework)"})
+    start_timeout_s: float = field(
+        default=120.0, metadata={"help": "limit for a sandbox worker to start (imports the framework)"}
+    )
     memory_mb: int = field(default=4096, metadata={"help": "resident memory of a sandbox worker and its children, MiB"})
     cpu_s: int = field(default=900, metadata={"help": "CPU-seconds limit of a sandbox worker (RLIMIT_CPU)"})
-    file_size_mb: int = field(default=64, metadata={"help": "largest file a sandbox worker may write, MiB (RLIMIT_FSIZE)"})
+    file_size_mb: int = field(
+        default=64, metadata={"help": "largest file a sandbox worker may write, MiB (RLIMIT_FSIZE)"}
+    )
     open_files: int = field(default=1024, metadata={"help": "open-file limit of a sandbox worker (RLIMIT_NOFILE)"})
-    labs_root: Path = field(default=PROJECT_ROOT, metadata={
-        "help": "an extra folder whose rubrics/*.yaml are labs too (found by id, listed by `grader labs`); the "
-                "shipped labs are the packs registered under the entry point group grader.labs"})
+    labs_root: Path = field(
+        default=PROJECT_ROOT,
+        metadata={
+            "help": "an extra folder whose rubrics/*.yaml are labs too (found by id, listed by `grader labs`); the "
+            "shipped labs are the packs registered under the entry point group grader.labs"
+        },
+    )
     mnist: str = field(default="", metadata={"help": "path of an mnist.npz; empty = the Keras cache or the stand-in"})
     keras: str = field(default="", metadata={"help": "Keras of the sandbox, 2 or 3; empty = the lab's `keras:`"})
-    mode: str = field(default="", metadata={"help": "definitions or execute for every code item; empty = the rubric's `mode`"})
-    cell_timeout_s: float = field(default=0.0, metadata={"help": "execute mode: a cell running longer is cut; 0 = the rubric's"})
-    isolation: str = field(default="auto", metadata={"help": "auto: every isolation layer this machine supports "
-                                                             "(see `grader doctor`); basic: only the always-on ones"})
-    pool: str = field(default="auto", metadata={"help": "auto: sandbox workers forked from a warm parent that has "
-                                                        "imported the frameworks, where this machine keeps every "
-                                                        "isolation layer that way; cold: a fresh interpreter each"})
+    mode: str = field(
+        default="", metadata={"help": "definitions or execute for every code item; empty = the rubric's `mode`"}
+    )
+    cell_timeout_s: float = field(
+        default=0.0, metadata={"help": "execute mode: a cell running longer is cut; 0 = the rubric's"}
+    )
+    isolation: str = field(
+        default="auto",
+        metadata={
+            "help": "auto: every isolation layer this machine supports "
+            "(see `grader doctor`); basic: only the always-on ones"
+        },
+    )
+    pool: str = field(
+        default="auto",
+        metadata={
+            "help": "auto: sandbox workers forked from a warm parent that has "
+            "imported the frameworks, where this machine keeps every "
+            "isolation layer that way; cold: a fresh interpreter each"
+        },
+    )
     max_processes: int = field(default=512, metadata={"help": "processes and threads of a sandbox (cgroup pids.max)"})
 
     def __post_init__(self) -> None:
@@ -59,8 +84,12 @@ class Settings:
         return self.jobs or os.cpu_count() or 1
 
     def sandbox_limits(self) -> dict[str, int]:
-        limits = {"RLIMIT_CPU": self.cpu_s, "RLIMIT_FSIZE": self.file_size_mb << 20,
-                  "RLIMIT_NOFILE": self.open_files, "RLIMIT_CORE": 0}
+        limits = {
+            "RLIMIT_CPU": self.cpu_s,
+            "RLIMIT_FSIZE": self.file_size_mb << 20,
+            "RLIMIT_NOFILE": self.open_files,
+            "RLIMIT_CORE": 0,
+        }
         if os.geteuid() != 0:  # not enforced for root (a cgroup limits processes there)
             limits["RLIMIT_NPROC"] = self.max_processes
         return limits
@@ -97,6 +126,7 @@ def _coerce(values: dict) -> Settings:
     choices = {"mode": ("", "definitions", "execute"), "keras": ("", "2", "3")}
     for name, allowed in choices.items():
         if kwargs.get(name, "") not in allowed:
-            raise SettingsError(f"setting {name}={kwargs[name]!r}: expected one of {', '.join(a for a in allowed if a)} "
-                                "(or unset).")
+            raise SettingsError(
+                f"setting {name}={kwargs[name]!r}: expected one of {', '.join(a for a in allowed if a)} (or unset)."
+            )
     return replace(Settings(), **kwargs)

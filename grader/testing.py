@@ -10,6 +10,7 @@ on the sample notebooks.
 
 Nothing here isolates anything: use it only on mutants the lab's author wrote.
 """
+
 from __future__ import annotations
 
 import linecache
@@ -55,8 +56,14 @@ class InProcessStudent:
     def probe(self, probe: str, /, *, seed: int | None = None, **inputs) -> Probed:
         """Run ``probe`` of the lab's public probes as the worker does; the student's faults
         raise :class:`StudentCodeError`, the probe's own bugs :class:`ProbeBug` (with its traceback)."""
-        reply, arrays = call_probe(load_module(self.public / "probes.py"), probe, Namespace(self.namespace, self.name),
-                                   seed or 0, inputs, around=_warnings_ignored)
+        reply, arrays = call_probe(
+            load_module(self.public / "probes.py"),
+            probe,
+            Namespace(self.namespace, self.name),
+            seed or 0,
+            inputs,
+            around=_warnings_ignored,
+        )
         if reply["ok"]:
             return Probed(reply["value"], arrays)
         if reply["kind"] == "probe_bug":
@@ -98,6 +105,7 @@ def assert_check_fails(check, student, *fragments: str) -> CheckFailure:
         for fragment in fragments:
             assert fragment in text, f"{fragment!r} is not in the failure's message: {text}"
         assert failure.message.pl and failure.message.pl != failure.message.en, (
-            f"the Polish message must be non-empty and differ from the English one: {failure.message.pl!r}")
+            f"the Polish message must be non-empty and differ from the English one: {failure.message.pl!r}"
+        )
         return failure
     raise AssertionError(f"{getattr(check, '__name__', check)} passed the mutant; it should fail it")

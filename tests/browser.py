@@ -1,5 +1,6 @@
 """Open HTML reports in headless Debian Chromium (Playwright, never a downloaded browser) and
 record anything a student's script could do: dialogs, console errors, page errors, broken images."""
+
 from __future__ import annotations
 
 import shutil
@@ -10,8 +11,15 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @dataclass
@@ -57,7 +65,9 @@ def _visit(browser, path: Path) -> PageReport:
     page.on("request", lambda r: report.requests.append(r.url))
     page.goto(path.resolve().as_uri(), wait_until="load")
     page.wait_for_timeout(300)  # give timers and event handlers a chance to fire
-    report.broken_images = page.evaluate("Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).length")
+    report.broken_images = page.evaluate(
+        "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).length"
+    )
     page.close()
     return report
 

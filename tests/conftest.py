@@ -1,4 +1,5 @@
 """Test-wide settings: no display, quiet TensorFlow (set before anything imports them)."""
+
 import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")

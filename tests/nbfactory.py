@@ -1,4 +1,5 @@
 """Tiny notebooks for tests, built cell by cell (``md("...")``, ``code("...")``)."""
+
 from __future__ import annotations
 
 from pathlib import Path

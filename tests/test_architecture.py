@@ -14,6 +14,7 @@ import inside a function counts as much as one at the top: no cycle may hide beh
 Each rule is a small function over a graph, so the mutant tests below can feed it a graph with a
 deliberately added cycle or a lab name and see it fail with its message.
 """
+
 from __future__ import annotations
 
 import ast
@@ -26,9 +27,17 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("grader", "reference")
 
 # The sandbox's inside: modules loaded into the worker, the zygote and the Jupyter kernel.
-SANDBOX_INSIDE = ("grader.sandbox.worker", "grader.sandbox.zygote", "grader.sandbox.kernel",
-                  "grader.sandbox.kernel_side", "grader.sandbox.shims", "grader.sandbox.probing",
-                  "grader.sandbox.namespaces", "grader.sandbox.convert", "grader.sandbox.outputs")
+SANDBOX_INSIDE = (
+    "grader.sandbox.worker",
+    "grader.sandbox.zygote",
+    "grader.sandbox.kernel",
+    "grader.sandbox.kernel_side",
+    "grader.sandbox.shims",
+    "grader.sandbox.probing",
+    "grader.sandbox.namespaces",
+    "grader.sandbox.convert",
+    "grader.sandbox.outputs",
+)
 # What the inside may import from the engine: the protocol and framework-neutral helpers.
 SANDBOX_INSIDE_MAY_IMPORT = ("grader.seeding", "grader.data", "grader.compat", "grader.frameworks", "grader._version")
 # Modules nothing else may import: the edges, called only by the user or the console script.
@@ -80,8 +89,11 @@ def read_module(path: Path, root: Path = ROOT) -> Module:
             target = _absolute(node.module or "", node.level, name, is_package)
             imports.update(f"{target}:{alias.name}" for alias in node.names)
     docstrings = _docstring_nodes(tree)
-    strings = tuple(node.value for node in ast.walk(tree)
-                    if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings)
+    strings = tuple(
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    )
     return Module(name, path, frozenset(imports), strings)
 
 
@@ -160,15 +172,22 @@ def _engine_imports(module: Module, modules: dict[str, Module]) -> set[str]:
 
 
 def _inside_may_import(target: str) -> bool:
-    return (target in SANDBOX_INSIDE or target in ("grader", "grader.sandbox", "grader.sandbox.protocol")
-            or any(target == allowed or target.startswith(allowed + ".") for allowed in SANDBOX_INSIDE_MAY_IMPORT))
+    return (
+        target in SANDBOX_INSIDE
+        or target in ("grader", "grader.sandbox", "grader.sandbox.protocol")
+        or any(target == allowed or target.startswith(allowed + ".") for allowed in SANDBOX_INSIDE_MAY_IMPORT)
+    )
 
 
 def sandbox_inside_violations(modules: dict[str, Module]) -> list[str]:
-    return [f"{name} runs next to student code but imports {target}; the sandbox's inside may import only the "
-            f"protocol, its own modules and {', '.join(SANDBOX_INSIDE_MAY_IMPORT)}"
-            for name in SANDBOX_INSIDE if name in modules
-            for target in sorted(_engine_imports(modules[name], modules)) if not _inside_may_import(target)]
+    return [
+        f"{name} runs next to student code but imports {target}; the sandbox's inside may import only the "
+        f"protocol, its own modules and {', '.join(SANDBOX_INSIDE_MAY_IMPORT)}"
+        for name in SANDBOX_INSIDE
+        if name in modules
+        for target in sorted(_engine_imports(modules[name], modules))
+        if not _inside_may_import(target)
+    ]
 
 
 def lab_side_violations(modules: dict[str, Module]) -> list[str]:
@@ -182,8 +201,10 @@ def lab_side_violations(modules: dict[str, Module]) -> list[str]:
         allowed = "grader.checks" if parts[-1] in {"checks", "oracles", "downstream"} else "grader.probes"
         for target in sorted(_engine_imports(module, modules)):
             if target != allowed:
-                bad.append(f"{name} is on a lab's public side but imports {target}; it may import only "
-                           f"{allowed} from the engine")
+                bad.append(
+                    f"{name} is on a lab's public side but imports {target}; it may import only "
+                    f"{allowed} from the engine"
+                )
         for target in sorted(t for t in targets(module, modules) if t.startswith("reference.")):
             if ".judge" in target or ".build" in target or target.endswith("build_common"):
                 bad.append(f"{name} is on a lab's public side but imports {target}, which students never get")
@@ -197,8 +218,10 @@ def engine_violations(modules: dict[str, Module]) -> list[str]:
             continue
         for target in sorted({entry.partition(":")[0] for entry in module.imports} | targets(module, modules)):
             if target.split(".")[0] == "reference":
-                bad.append(f"{name} imports the lab {target}; the engine finds labs through their rubric "
-                           "and entry point, never by import")
+                bad.append(
+                    f"{name} imports the lab {target}; the engine finds labs through their rubric "
+                    "and entry point, never by import"
+                )
             if target in EDGES and name not in EDGES and name != "grader.__main__":
                 bad.append(f"{name} imports the edge module {target}; only the user calls an edge")
     return bad
@@ -212,14 +235,21 @@ def lab_name_violations(modules: dict[str, Module]) -> list[str]:
         for text in module.code_strings:
             word = next((w for w in LAB_WORDS if w in text.lower()), None)
             if word:
-                bad.append(f"{name} names the lab word {word!r} in code ({text[:60]!r}); generic code reads "
-                           "what a lab needs from its rubric")
+                bad.append(
+                    f"{name} names the lab word {word!r} in code ({text[:60]!r}); generic code reads "
+                    "what a lab needs from its rubric"
+                )
     return bad
 
 
 def all_violations(modules: dict[str, Module]) -> list[str]:
-    return (cycle_violations(modules) + sandbox_inside_violations(modules) + lab_side_violations(modules)
-            + engine_violations(modules) + lab_name_violations(modules))
+    return (
+        cycle_violations(modules)
+        + sandbox_inside_violations(modules)
+        + lab_side_violations(modules)
+        + engine_violations(modules)
+        + lab_name_violations(modules)
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -259,9 +289,15 @@ def _tree(tmp_path: Path, files: dict[str, str]) -> dict[str, Module]:
 
 
 def test_a_deliberately_added_cycle_fails(tmp_path):
-    modules = _tree(tmp_path, {"grader/__init__.py": "", "grader/a.py": "from .b import x\n",
-                               "grader/b.py": "def f():\n    from grader.a import y  # hidden in a function\n",
-                               "reference/__init__.py": ""})
+    modules = _tree(
+        tmp_path,
+        {
+            "grader/__init__.py": "",
+            "grader/a.py": "from .b import x\n",
+            "grader/b.py": "def f():\n    from grader.a import y  # hidden in a function\n",
+            "reference/__init__.py": "",
+        },
+    )
     assert cycle_violations(modules) == ["import cycle: grader.a <-> grader.b"]
 
 
@@ -269,24 +305,33 @@ def test_a_cycle_added_to_the_real_tree_fails():
     modules = read_graph()
     assert "grader.outcomes" in edges(modules)["grader.scoring"]  # scoring reads the judge's results
     results = modules["grader.outcomes"]
-    modules["grader.outcomes"] = Module(results.name, results.path, results.imports | {"grader:scoring"},
-                                        results.code_strings)
+    modules["grader.outcomes"] = Module(
+        results.name, results.path, results.imports | {"grader:scoring"}, results.code_strings
+    )
     assert any("grader.outcomes" in v and "grader.scoring" in v for v in cycle_violations(modules))
 
 
 def test_a_package_importing_its_own_submodule_is_no_cycle(tmp_path):
-    modules = _tree(tmp_path, {"grader/__init__.py": "from .a import x\n", "grader/a.py": "x = 1\n",
-                               "reference/__init__.py": ""})
+    modules = _tree(
+        tmp_path, {"grader/__init__.py": "from .a import x\n", "grader/a.py": "x = 1\n", "reference/__init__.py": ""}
+    )
     assert cycle_violations(modules) == []
 
 
 def test_a_lab_name_added_to_generic_code_fails(tmp_path):
-    modules = _tree(tmp_path, {"grader/__init__.py": "", "reference/__init__.py": "",
-                               "grader/judge.py": '"""Mentions vae-pyro in a docstring: allowed."""\n'
-                                                  'if lab.name == "vae-pyro":\n    pass\n'})
+    modules = _tree(
+        tmp_path,
+        {
+            "grader/__init__.py": "",
+            "reference/__init__.py": "",
+            "grader/judge.py": '"""Mentions vae-pyro in a docstring: allowed."""\n'
+            'if lab.name == "vae-pyro":\n    pass\n',
+        },
+    )
     assert lab_name_violations(modules) == [
         "grader.judge names the lab word 'vae-pyro' in code ('vae-pyro'); generic code reads what a lab "
-        "needs from its rubric"]
+        "needs from its rubric"
+    ]
 
 
 def test_the_real_tree_with_a_lab_name_added_fails():
@@ -297,39 +342,67 @@ def test_the_real_tree_with_a_lab_name_added_fails():
 
 
 def test_the_sandbox_inside_importing_a_stage_fails(tmp_path):
-    modules = _tree(tmp_path, {"grader/__init__.py": "", "grader/notebook.py": "", "grader/sandbox/__init__.py": "",
-                               "grader/sandbox/worker.py": "from ..notebook import cell_texts\n",
-                               "reference/__init__.py": ""})
+    modules = _tree(
+        tmp_path,
+        {
+            "grader/__init__.py": "",
+            "grader/notebook.py": "",
+            "grader/sandbox/__init__.py": "",
+            "grader/sandbox/worker.py": "from ..notebook import cell_texts\n",
+            "reference/__init__.py": "",
+        },
+    )
     assert sandbox_inside_violations(modules) == [
         "grader.sandbox.worker runs next to student code but imports grader.notebook; the sandbox's inside may "
-        f"import only the protocol, its own modules and {', '.join(SANDBOX_INSIDE_MAY_IMPORT)}"]
+        f"import only the protocol, its own modules and {', '.join(SANDBOX_INSIDE_MAY_IMPORT)}"
+    ]
 
 
 def test_a_public_probe_importing_sandbox_internals_fails(tmp_path):
-    modules = _tree(tmp_path, {"grader/__init__.py": "", "grader/probes.py": "", "grader/sandbox/__init__.py": "",
-                               "grader/sandbox/probing.py": "", "reference/__init__.py": "",
-                               "reference/lab/__init__.py": "", "reference/lab/judge/__init__.py": "",
-                               "reference/lab/judge/solution.py": "",
-                               "reference/lab/public/probes.py": "from grader.sandbox.probing import reject\n"
-                                                                 "from reference.lab.judge import solution\n"})
+    modules = _tree(
+        tmp_path,
+        {
+            "grader/__init__.py": "",
+            "grader/probes.py": "",
+            "grader/sandbox/__init__.py": "",
+            "grader/sandbox/probing.py": "",
+            "reference/__init__.py": "",
+            "reference/lab/__init__.py": "",
+            "reference/lab/judge/__init__.py": "",
+            "reference/lab/judge/solution.py": "",
+            "reference/lab/public/probes.py": "from grader.sandbox.probing import reject\n"
+            "from reference.lab.judge import solution\n",
+        },
+    )
     assert lab_side_violations(modules) == [
         "reference.lab.public.probes is on a lab's public side but imports grader.sandbox.probing; it may import "
         "only grader.probes from the engine",
         "reference.lab.public.probes is on a lab's public side but imports reference.lab.judge.solution, which "
-        "students never get"]
+        "students never get",
+    ]
 
 
 def test_the_engine_importing_a_lab_fails(tmp_path):
-    modules = _tree(tmp_path, {"grader/__init__.py": "", "grader/judge.py": "import reference.lab.public.checks\n",
-                               "reference/__init__.py": ""})
+    modules = _tree(
+        tmp_path,
+        {
+            "grader/__init__.py": "",
+            "grader/judge.py": "import reference.lab.public.checks\n",
+            "reference/__init__.py": "",
+        },
+    )
     assert engine_violations(modules) == [
         "grader.judge imports the lab reference.lab.public.checks; the engine finds labs through their rubric and "
-        "entry point, never by import"]
+        "entry point, never by import"
+    ]
 
 
 @pytest.mark.parametrize("source", ["import grader.cli\n", "from grader import cli\n"])
 def test_importing_an_edge_fails(tmp_path, source):
-    modules = _tree(tmp_path, {"grader/__init__.py": "", "grader/cli.py": "", "grader/batch.py": source,
-                               "reference/__init__.py": ""})
+    modules = _tree(
+        tmp_path,
+        {"grader/__init__.py": "", "grader/cli.py": "", "grader/batch.py": source, "reference/__init__.py": ""},
+    )
     assert engine_violations(modules) == [
-        "grader.batch imports the edge module grader.cli; only the user calls an edge"]
+        "grader.batch imports the edge module grader.cli; only the user calls an edge"
+    ]

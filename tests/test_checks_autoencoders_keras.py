@@ -8,6 +8,7 @@ docs/labs/autoencoders-keras.md).
 The harness runs under the test process's ``tensorflow.keras`` (Keras 3 by default);
 ``test_the_same_tests_pass_under_keras_2`` runs this module again under tf-keras
 (``TF_USE_LEGACY_KERAS=1``), the lab's ``keras: "2"``."""
+
 from __future__ import annotations
 
 import ast
@@ -24,10 +25,10 @@ pytest.importorskip("tensorflow")
 from grader.checks import CheckFailure  # noqa: E402
 from grader.rubric import load_rubric  # noqa: E402
 from grader.sandbox.errors import StudentCodeError  # noqa: E402
+from grader.testing import assert_check_fails, student_from_source  # noqa: E402
 from reference.autoencoders_keras.build import notebooks as build  # noqa: E402
 from reference.autoencoders_keras.build import samples  # noqa: E402
 from reference.autoencoders_keras.public import checks, oracles  # noqa: E402
-from grader.testing import assert_check_fails, student_from_source  # noqa: E402
 
 LAB = "autoencoders_keras"
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,24 +81,48 @@ def _passes(check, source: str, name: str) -> None:
 
 def sequential(enc: str, dec: str, name: str = "autoencoder", extra: str = "") -> str:
     """The undercomplete autoencoder with the given activation expressions."""
-    return (f"{name} = Sequential([\n    Dense(dim_h, activation={enc},{extra} input_shape=(dim_x,)),\n"
-            f"    Dense(dim_x, activation={dec})\n])\n")
+    return (
+        f"{name} = Sequential([\n    Dense(dim_h, activation={enc},{extra} input_shape=(dim_x,)),\n"
+        f"    Dense(dim_x, activation={dec})\n])\n"
+    )
 
 
 def functional(enc: str, dec: str, name: str = "autoencoder") -> str:
-    return (f"inputs = Input(shape=(dim_x,))\ncode = Dense(dim_h, activation={enc})(inputs)\n"
-            f"{name} = Model(inputs, Dense(dim_x, activation={dec})(code))\n")
+    return (
+        f"inputs = Input(shape=(dim_x,))\ncode = Dense(dim_h, activation={enc})(inputs)\n"
+        f"{name} = Model(inputs, Dense(dim_x, activation={dec})(code))\n"
+    )
 
 
 def activation_layers(enc: str, dec: str, name: str = "autoencoder") -> str:
     """Linear Dense layers each followed by a separate activation layer."""
-    return f"{name} = Sequential([\n    Input(shape=(dim_x,)),\n    Dense(dim_h), {enc},\n    Dense(dim_x), {dec},\n])\n"
+    return (
+        f"{name} = Sequential([\n    Input(shape=(dim_x,)),\n    Dense(dim_h), {enc},\n    Dense(dim_x), {dec},\n])\n"
+    )
 
 
 # --------------------------------------------------------------------------- identification
 
-@pytest.mark.parametrize("name", ["linear", "relu", "sigmoid", "tanh", "softplus", "softsign", "elu", "selu",
-                                  "swish", "gelu", "relu6", "hard_sigmoid", "mish", "exponential"])
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "linear",
+        "relu",
+        "sigmoid",
+        "tanh",
+        "softplus",
+        "softsign",
+        "elu",
+        "selu",
+        "swish",
+        "gelu",
+        "relu6",
+        "hard_sigmoid",
+        "mish",
+        "exponential",
+    ],
+)
 def test_each_known_activation_is_identified_from_its_values(name):
     z = np.linspace(-8, 8, 401)
     assert oracles.identify_activation(z, oracles.ACTIVATIONS[name](z).astype(np.float32)) == name
@@ -113,28 +138,41 @@ def test_leaky_relu_with_any_slope_and_an_unknown_function():
 
 # --------------------------------------------------------------------------- 2.1, 2.2, 3.1 sizes
 
-@pytest.mark.parametrize("source", [
-    solution_cell("2.1"),
-    functional("'tanh'", "'tanh'"),
-    "autoencoder = Sequential([Sequential([Input(shape=(dim_x,)), Dense(dim_h)]), Sequential([Dense(dim_x)])])\n",
-], ids=["reference", "functional", "nested_models"])
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        solution_cell("2.1"),
+        functional("'tanh'", "'tanh'"),
+        "autoencoder = Sequential([Sequential([Input(shape=(dim_x,)), Dense(dim_h)]), Sequential([Dense(dim_x)])])\n",
+    ],
+    ids=["reference", "functional", "nested_models"],
+)
 def test_sizes_pass(source):
     _passes(checks.check_autoencoder_layer_sizes, source, "autoencoder")
 
 
-@pytest.mark.parametrize("source, fragment", [
-    (sequential("'sigmoid'", "'relu'").replace("Dense(dim_h", "Dense(64"), "wrong sizes"),
-    ("autoencoder = Sequential([Dense(128, activation='sigmoid', input_shape=(dim_x,)),\n"
-     "    Dense(dim_h, activation='sigmoid'), Dense(dim_x, activation='relu')])\n", "3 Dense layer(s) instead of 2"),
-])
+@pytest.mark.parametrize(
+    "source, fragment",
+    [
+        (sequential("'sigmoid'", "'relu'").replace("Dense(dim_h", "Dense(64"), "wrong sizes"),
+        (
+            "autoencoder = Sequential([Dense(128, activation='sigmoid', input_shape=(dim_x,)),\n"
+            "    Dense(dim_h, activation='sigmoid'), Dense(dim_x, activation='relu')])\n",
+            "3 Dense layer(s) instead of 2",
+        ),
+    ],
+)
 def test_sizes_fail(source, fragment):
     _fails(checks.check_autoencoder_layer_sizes, source, "autoencoder", fragment)
 
 
 def test_a_model_that_is_not_a_chain_is_named():
-    source = ("inputs = Input(shape=(dim_x,))\ncode = Dense(dim_h, activation='sigmoid')(inputs)\n"
-              "skip = Dense(dim_x, activation='relu')(inputs)\n"
-              "autoencoder = Model(inputs, layers.Add()([Dense(dim_x, activation='relu')(code), skip]))\n")
+    source = (
+        "inputs = Input(shape=(dim_x,))\ncode = Dense(dim_h, activation='sigmoid')(inputs)\n"
+        "skip = Dense(dim_x, activation='relu')(inputs)\n"
+        "autoencoder = Model(inputs, layers.Add()([Dense(dim_x, activation='relu')(code), skip]))\n"
+    )
     _fails(checks.check_autoencoder_layer_sizes, source, "autoencoder", "chain of layers")
 
 
@@ -160,14 +198,23 @@ def test_swapped_activations_pass(style):
     _passes(checks.check_activations_swapped, SWAPPED[style], "autoencoder")
 
 
-@pytest.mark.parametrize("enc, dec, fragment", [
-    ("'relu'", "'sigmoid'", "the activations are not swapped"),
-    ("'sigmoid'", "'sigmoid'", "only the encoder's activation was changed"),
-    ("'relu'", "'relu'", "only the decoder's activation was changed"),
-    ("'tanh'", "'relu'", "encoder tanh, decoder relu"),
-])
+@pytest.mark.parametrize(
+    "enc, dec, fragment",
+    [
+        ("'relu'", "'sigmoid'", "the activations are not swapped"),
+        ("'sigmoid'", "'sigmoid'", "only the encoder's activation was changed"),
+        ("'relu'", "'relu'", "only the decoder's activation was changed"),
+        ("'tanh'", "'relu'", "encoder tanh, decoder relu"),
+    ],
+)
 def test_swapped_activations_mistakes(enc, dec, fragment):
-    _fails(checks.check_activations_swapped, sequential(enc, dec), "autoencoder", fragment, "Dense(dim_h, activation='sigmoid'")
+    _fails(
+        checks.check_activations_swapped,
+        sequential(enc, dec),
+        "autoencoder",
+        fragment,
+        "Dense(dim_h, activation='sigmoid'",
+    )
 
 
 def test_the_base_left_as_trained_in_execute_mode_is_named():
@@ -191,16 +238,20 @@ def test_same_activation_passes(style):
     _passes(checks.check_same_activation_both_layers, SAME[style], "autoencoder")
 
 
-@pytest.mark.parametrize("enc, dec, fragment", [
-    ("'relu'", "'sigmoid'", "still the base network's"),
-    ("'tanh'", "'relu'", "different activations: encoder tanh, decoder relu"),
-    ("'sigmoid'", "'relu'", "different activations: encoder sigmoid, decoder relu"),
-])
+@pytest.mark.parametrize(
+    "enc, dec, fragment",
+    [
+        ("'relu'", "'sigmoid'", "still the base network's"),
+        ("'tanh'", "'relu'", "different activations: encoder tanh, decoder relu"),
+        ("'sigmoid'", "'relu'", "different activations: encoder sigmoid, decoder relu"),
+    ],
+)
 def test_different_activations_fail(enc, dec, fragment):
     _fails(checks.check_same_activation_both_layers, sequential(enc, dec), "autoencoder", fragment)
 
 
 # --------------------------------------------------------------------------- 3.1 sparsity penalty
+
 
 def sparse(extra: str, enc: str = "'relu'") -> str:
     return sequential(enc, "'sigmoid'", name="sparse_autoencoder", extra=extra)
@@ -212,11 +263,15 @@ PENALTIES = {
     "L1_class": sparse(" activity_regularizer=regularizers.L1(0.01),"),
     "l1_l2": sparse(" activity_regularizer=regularizers.l1_l2(l1=0.01, l2=0.001),"),
     "lambda": sparse(" activity_regularizer=lambda h: 0.01 * tf.reduce_sum(tf.abs(h)),"),
-    "functional": ("inputs = Input(shape=(dim_x,))\n"
-                   "code = Dense(dim_h, activation=tf.nn.relu, activity_regularizer=regularizers.l1(1e-3))(inputs)\n"
-                   "sparse_autoencoder = Model(inputs, Dense(dim_x, activation='sigmoid')(code))\n"),
-    "regularization_layer": ("sparse_autoencoder = Sequential([Input(shape=(dim_x,)), Dense(dim_h, activation='relu'),\n"
-                             "    layers.ActivityRegularization(l1=0.01), Dense(dim_x, activation='sigmoid')])\n"),
+    "functional": (
+        "inputs = Input(shape=(dim_x,))\n"
+        "code = Dense(dim_h, activation=tf.nn.relu, activity_regularizer=regularizers.l1(1e-3))(inputs)\n"
+        "sparse_autoencoder = Model(inputs, Dense(dim_x, activation='sigmoid')(code))\n"
+    ),
+    "regularization_layer": (
+        "sparse_autoencoder = Sequential([Input(shape=(dim_x,)), Dense(dim_h, activation='relu'),\n"
+        "    layers.ActivityRegularization(l1=0.01), Dense(dim_x, activation='sigmoid')])\n"
+    ),
     "trained_one_epoch": DATA + runnable(build.SOLUTION_SLOTS["3.1"], train=True),
 }
 
@@ -227,31 +282,41 @@ def test_larger_l1_penalty_passes(style):
     _passes(checks.check_autoencoder_layer_sizes, PENALTIES[style], "sparse_autoencoder")
 
 
-@pytest.mark.parametrize("extra, fragment", [
-    (" activity_regularizer=regularizers.l1(1e-4),", "not larger than the base network's"),
-    (" activity_regularizer=regularizers.l1(10e-5),", "not larger than the base network's"),
-    (" activity_regularizer=regularizers.l1(1e-5),", "was decreased"),
-    (" activity_regularizer=regularizers.l2(0.01),", "an L2 penalty"),
-    (" kernel_regularizer=regularizers.l1(0.01),", "weights (kernel_regularizer)"),
-    ("", "no sparsity penalty"),
-    (" activity_regularizer=lambda h: 0.01 * tf.reduce_sum(h ** 4),", "not of the form"),
-])
+@pytest.mark.parametrize(
+    "extra, fragment",
+    [
+        (" activity_regularizer=regularizers.l1(1e-4),", "not larger than the base network's"),
+        (" activity_regularizer=regularizers.l1(10e-5),", "not larger than the base network's"),
+        (" activity_regularizer=regularizers.l1(1e-5),", "was decreased"),
+        (" activity_regularizer=regularizers.l2(0.01),", "an L2 penalty"),
+        (" kernel_regularizer=regularizers.l1(0.01),", "weights (kernel_regularizer)"),
+        ("", "no sparsity penalty"),
+        (" activity_regularizer=lambda h: 0.01 * tf.reduce_sum(h ** 4),", "not of the form"),
+    ],
+)
 def test_penalty_mistakes(extra, fragment):
-    _fails(checks.check_sparsity_penalty_increased, sparse(extra), "sparse_autoencoder", fragment, "activity_regularizer")
+    _fails(
+        checks.check_sparsity_penalty_increased, sparse(extra), "sparse_autoencoder", fragment, "activity_regularizer"
+    )
 
 
 def test_penalty_on_the_output_layer_is_named():
-    source = ("sparse_autoencoder = Sequential([Dense(dim_h, activation='relu', input_shape=(dim_x,)),\n"
-              "    Dense(dim_x, activation='sigmoid', activity_regularizer=regularizers.l1(0.01))])\n")
+    source = (
+        "sparse_autoencoder = Sequential([Dense(dim_h, activation='relu', input_shape=(dim_x,)),\n"
+        "    Dense(dim_x, activation='sigmoid', activity_regularizer=regularizers.l1(0.01))])\n"
+    )
     _fails(checks.check_sparsity_penalty_increased, source, "sparse_autoencoder", "on the output layer")
 
 
 # --------------------------------------------------------------------------- 4.1 noise
 
+
 def noise(factor: str = "0.6", scale: str = "noise_factor", clip: bool = True, tail: str = "") -> str:
-    source = DATA + (f"noise_factor = {factor}\n"
-                     f"x_train_noisy = x_train + {scale} * np.random.normal(loc=0.0, scale=1.0, size=x_train.shape)\n"
-                     f"x_test_noisy = x_test + {scale} * np.random.normal(loc=0.0, scale=1.0, size=x_test.shape)\n")
+    source = DATA + (
+        f"noise_factor = {factor}\n"
+        f"x_train_noisy = x_train + {scale} * np.random.normal(loc=0.0, scale=1.0, size=x_train.shape)\n"
+        f"x_test_noisy = x_test + {scale} * np.random.normal(loc=0.0, scale=1.0, size=x_test.shape)\n"
+    )
     if clip:
         source += "x_train_noisy = np.clip(x_train_noisy, 0., 1.)\nx_test_noisy = np.clip(x_test_noisy, 0., 1.)\n"
     return source + tail
@@ -264,12 +329,18 @@ RIGHT_NOISE = {
     "lower_0.1": noise("0.1"),
     "strong_1.0": noise("1.0"),
     "numpy_scalar": noise("np.float32(0.5)"),
-    "one_line_float32": DATA + ("noise_factor = 0.2\n"
-                                "x_train_noisy = np.clip(x_train + noise_factor * np.random.randn(*x_train.shape), 0, 1).astype('float32')\n"
-                                "x_test_noisy = np.clip(x_test + noise_factor * np.random.randn(*x_test.shape), 0, 1).astype('float32')\n"),
-    "tensorflow_noise": DATA + ("noise_factor = 0.45\n"
-                                "x_train_noisy = tf.clip_by_value(x_train + noise_factor * tf.random.normal(x_train.shape, dtype=tf.float64), 0., 1.)\n"
-                                "x_test_noisy = tf.clip_by_value(x_test + noise_factor * tf.random.normal(x_test.shape, dtype=tf.float64), 0., 1.)\n"),
+    "one_line_float32": DATA
+    + (
+        "noise_factor = 0.2\n"
+        "x_train_noisy = np.clip(x_train + noise_factor * np.random.randn(*x_train.shape), 0, 1).astype('float32')\n"
+        "x_test_noisy = np.clip(x_test + noise_factor * np.random.randn(*x_test.shape), 0, 1).astype('float32')\n"
+    ),
+    "tensorflow_noise": DATA
+    + (
+        "noise_factor = 0.45\n"
+        "x_train_noisy = tf.clip_by_value(x_train + noise_factor * tf.random.normal(x_train.shape, dtype=tf.float64), 0., 1.)\n"
+        "x_test_noisy = tf.clip_by_value(x_test + noise_factor * tf.random.normal(x_test.shape, dtype=tf.float64), 0., 1.)\n"
+    ),
 }
 
 
@@ -302,11 +373,14 @@ def test_unclipped_noise_fails_only_the_clipping_check():
     _passes(checks.check_noise_matches_factor, source, "noise_factor")  # the estimate needs no clipping
 
 
-@pytest.mark.parametrize("factor, scale, fragment", [
-    ("0.6", "0.3", "the base value 0.3"),                   # the arrays made with a literal
-    ("0.6", "0.15", "not made noisy with noise_factor"),
-    ("0.1", "noise_factor * 3", "noise_factor = 0.1"),
-])
+@pytest.mark.parametrize(
+    "factor, scale, fragment",
+    [
+        ("0.6", "0.3", "the base value 0.3"),  # the arrays made with a literal
+        ("0.6", "0.15", "not made noisy with noise_factor"),
+        ("0.1", "noise_factor * 3", "noise_factor = 0.1"),
+    ],
+)
 def test_arrays_not_made_with_noise_factor(factor, scale, fragment):
     source = noise(factor, scale)
     _fails(checks.check_noise_matches_factor, source, "noise_factor", fragment)
@@ -352,28 +426,33 @@ def test_noise_estimate_is_unbiased_under_clipping(factor, clipped):
 
 def test_the_probe_sends_at_most_20000_pixel_values():
     source = noise().replace("x_train[:300]", "x_train[:1500]")
-    reply = student_from_source(LAB, source, "noise_factor").probe("noise_setup", n_pixels=10 ** 6, seed_pixels=1)
+    reply = student_from_source(LAB, source, "noise_factor").probe("noise_setup", n_pixels=10**6, seed_pixels=1)
     pixels = sum(np.size(v) for k, v in reply.arrays.items())
     assert pixels <= 20000
 
 
 # --------------------------------------------------------------------------- 5.1 deep decoder
 
+
 def deep(enc: str = "'relu'", dec: str = "'sigmoid'", out: str = "'sigmoid'", dec2: str | None = None) -> str:
-    return ("deep_autoencoder = Sequential([\n"
-            f"    Dense(layer1_dim, activation={enc}, input_shape=(dim_x,)),\n"
-            f"    Dense(layer2_dim, activation={enc}),\n    Dense(dim_h, activation={enc}),\n"
-            f"    Dense(layer2_dim, activation={dec}),\n    Dense(layer1_dim, activation={dec2 or dec}),\n"
-            f"    Dense(dim_x, activation={out})\n])\n")
+    return (
+        "deep_autoencoder = Sequential([\n"
+        f"    Dense(layer1_dim, activation={enc}, input_shape=(dim_x,)),\n"
+        f"    Dense(layer2_dim, activation={enc}),\n    Dense(dim_h, activation={enc}),\n"
+        f"    Dense(layer2_dim, activation={dec}),\n    Dense(layer1_dim, activation={dec2 or dec}),\n"
+        f"    Dense(dim_x, activation={out})\n])\n"
+    )
 
 
 DEEP_RIGHT = {
     "reference": solution_cell("5.1"),
     "tanh": deep(dec="'tanh'"),
     "elu_and_sigmoid": deep(dec="'elu'", dec2="'sigmoid'"),
-    "input_object": ("deep_autoencoder = Sequential([Input(shape=(dim_x,)), Dense(128, activation='relu'),\n"
-                     "    Dense(64, activation='relu'), Dense(32, activation='relu'), Dense(64), layers.Activation('tanh'),\n"
-                     "    Dense(128), layers.LeakyReLU(), Dense(784, activation='sigmoid')])\n"),
+    "input_object": (
+        "deep_autoencoder = Sequential([Input(shape=(dim_x,)), Dense(128, activation='relu'),\n"
+        "    Dense(64, activation='relu'), Dense(32, activation='relu'), Dense(64), layers.Activation('tanh'),\n"
+        "    Dense(128), layers.LeakyReLU(), Dense(784, activation='sigmoid')])\n"
+    ),
     "trained_one_epoch": DATA + runnable(build.SOLUTION_SLOTS["5.1"], train=True),
 }
 
@@ -384,12 +463,15 @@ def test_deep_decoder_changed_passes(style):
     _passes(checks.check_deep_layer_sizes, DEEP_RIGHT[style], "deep_autoencoder")
 
 
-@pytest.mark.parametrize("source, fragment", [
-    (deep(dec="'relu'"), "still use relu, as in the base network"),
-    (deep(enc="'sigmoid'", dec="'relu'"), "the encoder's activations were changed, not the decoder's"),
-    (deep(dec="'relu'", out="'relu'"), "only the output layer was changed (relu)"),
-    (deep(dec="'sigmoid'", dec2="'relu'"), "the layer(s) of 128 units still use relu"),
-])
+@pytest.mark.parametrize(
+    "source, fragment",
+    [
+        (deep(dec="'relu'"), "still use relu, as in the base network"),
+        (deep(enc="'sigmoid'", dec="'relu'"), "the encoder's activations were changed, not the decoder's"),
+        (deep(dec="'relu'", out="'relu'"), "only the output layer was changed (relu)"),
+        (deep(dec="'sigmoid'", dec2="'relu'"), "the layer(s) of 128 units still use relu"),
+    ],
+)
 def test_deep_decoder_mistakes(source, fragment):
     _fails(checks.check_deep_decoder_activations_changed, source, "deep_autoencoder", fragment)
 
@@ -453,14 +535,26 @@ def test_correct_samples_trained_one_epoch_get_full_points(name):
 
 # --------------------------------------------------------------------------- Keras 2
 
+
 @pytest.mark.slow
 @pytest.mark.skipif(os.environ.get("TF_USE_LEGACY_KERAS") == "1", reason="already running under Keras 2")
 def test_the_same_tests_pass_under_keras_2():
     pytest.importorskip("tf_keras")
     env = dict(os.environ, TF_USE_LEGACY_KERAS="1")
-    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-m", "not slow",
-                          str(Path(__file__))], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-m", "not slow", str(Path(__file__))],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
-    which = subprocess.run([sys.executable, "-c", "import tensorflow as tf; print(tf.keras.layers.Dense.__module__)"],
-                           cwd=ROOT, env=env, capture_output=True, text=True)
+    which = subprocess.run(
+        [sys.executable, "-c", "import tensorflow as tf; print(tf.keras.layers.Dense.__module__)"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert which.stdout.startswith("tf_keras."), which.stdout + which.stderr[-2000:]

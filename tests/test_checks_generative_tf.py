@@ -1,5 +1,6 @@
 """Mutant tests: each check of generative-tf passes the reference and right answers written in
 other styles, and fails each deliberately wrong student with the message that names the fault."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,9 +9,9 @@ pytest.importorskip("tensorflow")
 
 from grader.checks import CheckFailure  # noqa: E402
 from grader.sandbox.errors import StudentCodeError  # noqa: E402
+from grader.testing import assert_check_fails, student_from_source  # noqa: E402
 from reference.generative_tf.judge import checks as hidden_checks  # noqa: E402
 from reference.generative_tf.public import checks, oracles  # noqa: E402
-from grader.testing import assert_check_fails, student_from_source  # noqa: E402
 
 LAB = "generative_tf"
 
@@ -40,10 +41,14 @@ def _loss(body: str) -> str:
 
 
 CORRECT_25 = {
-    "tutorial_style": _loss("    kl = 0.5 * tf.reduce_sum(tf.exp(logvar) + tf.square(mean) - 1. - logvar, axis=1)\n"
-                            "    return -tf.reduce_mean(logpx_z - kl)\n"),
-    "keras_vae_style": _loss("    kl = -0.5 * tf.reduce_sum(1 + logvar - tf.square(mean) - tf.exp(logvar), axis=1)\n"
-                             "    return tf.reduce_mean(-logpx_z + kl)\n"),
+    "tutorial_style": _loss(
+        "    kl = 0.5 * tf.reduce_sum(tf.exp(logvar) + tf.square(mean) - 1. - logvar, axis=1)\n"
+        "    return -tf.reduce_mean(logpx_z - kl)\n"
+    ),
+    "keras_vae_style": _loss(
+        "    kl = -0.5 * tf.reduce_sum(1 + logvar - tf.square(mean) - tf.exp(logvar), axis=1)\n"
+        "    return tf.reduce_mean(-logpx_z + kl)\n"
+    ),
     "seed_000_helper": """
 def kl_div(mean, logvar):
     var = tf.exp(logvar)
@@ -61,9 +66,11 @@ def compute_loss(model, x):
     logpx_z = -tf.reduce_sum(cross_ent, axis=[1, 2, 3])
     return -tf.reduce_mean(logpx_z - kl_div(mean, logvar))
 """,
-    "numpy_style": _loss("    m, lv = mean.numpy(), logvar.numpy()\n"
-                         "    kl = 0.5 * np.sum(np.exp(lv) + m**2 - 1 - lv, axis=1)\n"
-                         "    return float(np.mean(-logpx_z.numpy() + kl))\n"),
+    "numpy_style": _loss(
+        "    m, lv = mean.numpy(), logvar.numpy()\n"
+        "    kl = 0.5 * np.sum(np.exp(lv) + m**2 - 1 - lv, axis=1)\n"
+        "    return float(np.mean(-logpx_z.numpy() + kl))\n"
+    ),
 }
 
 
@@ -73,26 +80,52 @@ def test_closed_form_loss_passes_in_any_style(style):
 
 
 MUTANTS_25 = {
-    "monte_carlo": ("    logpz = log_normal_pdf(z, 0., 0.)\n    logqz_x = log_normal_pdf(z, mean, logvar)\n"
-                    "    return -tf.reduce_mean(logpx_z + logpz - logqz_x)\n", ["Monte-Carlo"]),
-    "seed_001_bug": ("    logpz = log_normal_pdf(z, 0., 0.)\n    logqz_x = log_normal_pdf(z, mean, logvar)\n"
-                     "    kl_div = 0.5 * tf.reduce_sum(logvar + tf.square(mean) + tf.exp(logvar) - 1, axis=1)\n"
-                     "    return -tf.reduce_mean(logpx_z + logpz - logqz_x + kl_div)\n", ["wrong sign of logvar", "counted twice"]),
-    "kl_subtracted": ("    kl = 0.5 * tf.reduce_sum(tf.exp(logvar) + mean**2 - 1 - logvar, axis=1)\n"
-                      "    return -tf.reduce_mean(logpx_z + kl)\n", ["subtracted"]),
-    "plus_logvar": ("    kl = 0.5 * tf.reduce_sum(tf.exp(logvar) + mean**2 - 1 + logvar, axis=1)\n"
-                    "    return -tf.reduce_mean(logpx_z - kl)\n", ["wrong sign of logvar"]),
-    "no_half": ("    kl = tf.reduce_sum(tf.exp(logvar) + mean**2 - 1 - logvar, axis=1)\n"
-                "    return -tf.reduce_mean(logpx_z - kl)\n", ["factor 0.5"]),
-    "logvar_squared": ("    kl = 0.5 * tf.reduce_sum(logvar**2 + mean**2 - 1 - logvar, axis=1)\n"
-                       "    return -tf.reduce_mean(logpx_z - kl)\n", ["logvar**2"]),
-    "sum_over_batch": ("    kl = 0.5 * tf.reduce_sum(tf.exp(logvar) + mean**2 - 1 - logvar, axis=1)\n"
-                       "    return -tf.reduce_sum(logpx_z - kl)\n", ["summed over the batch"]),
-    "kl_mean_over_latent": ("    kl = 0.5 * tf.reduce_mean(tf.exp(logvar) + mean**2 - 1 - logvar, axis=1)\n"
-                            "    return -tf.reduce_mean(logpx_z - kl)\n", ["averaged over latent"]),
+    "monte_carlo": (
+        "    logpz = log_normal_pdf(z, 0., 0.)\n    logqz_x = log_normal_pdf(z, mean, logvar)\n"
+        "    return -tf.reduce_mean(logpx_z + logpz - logqz_x)\n",
+        ["Monte-Carlo"],
+    ),
+    "seed_001_bug": (
+        "    logpz = log_normal_pdf(z, 0., 0.)\n    logqz_x = log_normal_pdf(z, mean, logvar)\n"
+        "    kl_div = 0.5 * tf.reduce_sum(logvar + tf.square(mean) + tf.exp(logvar) - 1, axis=1)\n"
+        "    return -tf.reduce_mean(logpx_z + logpz - logqz_x + kl_div)\n",
+        ["wrong sign of logvar", "counted twice"],
+    ),
+    "kl_subtracted": (
+        "    kl = 0.5 * tf.reduce_sum(tf.exp(logvar) + mean**2 - 1 - logvar, axis=1)\n"
+        "    return -tf.reduce_mean(logpx_z + kl)\n",
+        ["subtracted"],
+    ),
+    "plus_logvar": (
+        "    kl = 0.5 * tf.reduce_sum(tf.exp(logvar) + mean**2 - 1 + logvar, axis=1)\n"
+        "    return -tf.reduce_mean(logpx_z - kl)\n",
+        ["wrong sign of logvar"],
+    ),
+    "no_half": (
+        "    kl = tf.reduce_sum(tf.exp(logvar) + mean**2 - 1 - logvar, axis=1)\n"
+        "    return -tf.reduce_mean(logpx_z - kl)\n",
+        ["factor 0.5"],
+    ),
+    "logvar_squared": (
+        "    kl = 0.5 * tf.reduce_sum(logvar**2 + mean**2 - 1 - logvar, axis=1)\n"
+        "    return -tf.reduce_mean(logpx_z - kl)\n",
+        ["logvar**2"],
+    ),
+    "sum_over_batch": (
+        "    kl = 0.5 * tf.reduce_sum(tf.exp(logvar) + mean**2 - 1 - logvar, axis=1)\n"
+        "    return -tf.reduce_sum(logpx_z - kl)\n",
+        ["summed over the batch"],
+    ),
+    "kl_mean_over_latent": (
+        "    kl = 0.5 * tf.reduce_mean(tf.exp(logvar) + mean**2 - 1 - logvar, axis=1)\n"
+        "    return -tf.reduce_mean(logpx_z - kl)\n",
+        ["averaged over latent"],
+    ),
     "unknown_mistake": ("    return -tf.reduce_mean(logpx_z) + 1.0\n", ["does not equal"]),
-    "per_sample_vector": ("    kl = 0.5 * tf.reduce_sum(tf.exp(logvar) + mean**2 - 1 - logvar, axis=1)\n"
-                          "    return -(logpx_z - kl)\n", ["one number"]),
+    "per_sample_vector": (
+        "    kl = 0.5 * tf.reduce_sum(tf.exp(logvar) + mean**2 - 1 - logvar, axis=1)\n    return -(logpx_z - kl)\n",
+        ["one number"],
+    ),
 }
 
 
@@ -103,15 +136,19 @@ def test_each_known_kl_mistake_fails_with_its_own_message(mutant):
 
 
 def test_a_wrong_kl_helper_is_named_in_the_hint():
-    source = ("def kl_div(mean, logvar):\n    return 0.5 * tf.reduce_sum(tf.exp(logvar) + mean**2 - logvar, axis=1)\n"
-              + _loss("    return -tf.reduce_mean(logpx_z - kl_div(mean, logvar))\n"))
+    source = (
+        "def kl_div(mean, logvar):\n    return 0.5 * tf.reduce_sum(tf.exp(logvar) + mean**2 - logvar, axis=1)\n"
+        + _loss("    return -tf.reduce_mean(logpx_z - kl_div(mean, logvar))\n")
+    )
     failure = _fails(checks.check_loss_uses_closed_form_kl, source, "compute_loss", "kl_div(mean, logvar)` returns")
     assert "expected the per-sample KL" in failure.hint.en
 
 
 def test_a_loss_that_raises_is_the_students_error():
     with pytest.raises(StudentCodeError, match="ZeroDivisionError"):
-        checks.check_loss_uses_closed_form_kl(_student("def compute_loss(model, x):\n    return 1 / 0\n", "compute_loss"))
+        checks.check_loss_uses_closed_form_kl(
+            _student("def compute_loss(model, x):\n    return 1 / 0\n", "compute_loss")
+        )
 
 
 @pytest.mark.parametrize("seed", [25])
@@ -158,8 +195,12 @@ def conditioned_mnist(x, y, num_imgs=2):
     return x_res, y_res
 """
 
-CHECKS_3 = [checks.check_conditioned_shapes, checks.check_conditioned_placement,
-            checks.check_conditioned_distinct_positions, hidden_checks.check_conditioned_any_size]
+CHECKS_3 = [
+    checks.check_conditioned_shapes,
+    checks.check_conditioned_placement,
+    checks.check_conditioned_distinct_positions,
+    hidden_checks.check_conditioned_any_size,
+]
 
 
 def _variant(old: str, new: str) -> str:
@@ -181,7 +222,9 @@ def conditioned_mnist(x, y, num_imgs=2):
 """
 
 
-@pytest.mark.parametrize("source", [REFERENCE_3, VECTORISED_ROW_FIRST], ids=["loops_column_first", "vectorised_row_first"])
+@pytest.mark.parametrize(
+    "source", [REFERENCE_3, VECTORISED_ROW_FIRST], ids=["loops_column_first", "vectorised_row_first"]
+)
 @pytest.mark.parametrize("check", CHECKS_3, ids=lambda c: c.__name__)
 def test_conditioned_mnist_right_answers_pass(check, source):
     check(_student(source, "conditioned_mnist"))
@@ -193,17 +236,42 @@ def test_seed_001_loop_bug_is_named(check):
 
 
 MUTANTS_3 = {
-    "float64": (checks.check_conditioned_shapes, _variant('dtype="float32")\n    y_res', 'dtype="float64")\n    y_res'), ["float32"]),
-    "no_channel_axis": (checks.check_conditioned_shapes, _variant("return x_res, y_res", "return x_res[..., 0], y_res"), ["wrong shape"]),
-    "positions_swapped_for_some": (checks.check_conditioned_placement,
-                                   _variant("[*y[i], c / 2, r / 2]", "[*y[i], c / 2, r / 2] if i % 2 else [*y[i], r / 2, c / 2]"),
-                                   ["do not match the cell"]),
-    "positions_not_normalised": (checks.check_conditioned_placement, _variant("[*y[i], c / 2, r / 2]", "[*y[i], c, r]"), ["{0, 0.5, 1}"]),
-    "digit_transposed": (checks.check_conditioned_placement, _variant("x[i].reshape(h, w)", "x[i].reshape(h, w).T"), ["unchanged"]),
+    "float64": (
+        checks.check_conditioned_shapes,
+        _variant('dtype="float32")\n    y_res', 'dtype="float64")\n    y_res'),
+        ["float32"],
+    ),
+    "no_channel_axis": (
+        checks.check_conditioned_shapes,
+        _variant("return x_res, y_res", "return x_res[..., 0], y_res"),
+        ["wrong shape"],
+    ),
+    "positions_swapped_for_some": (
+        checks.check_conditioned_placement,
+        _variant("[*y[i], c / 2, r / 2]", "[*y[i], c / 2, r / 2] if i % 2 else [*y[i], r / 2, c / 2]"),
+        ["do not match the cell"],
+    ),
+    "positions_not_normalised": (
+        checks.check_conditioned_placement,
+        _variant("[*y[i], c / 2, r / 2]", "[*y[i], c, r]"),
+        ["{0, 0.5, 1}"],
+    ),
+    "digit_transposed": (
+        checks.check_conditioned_placement,
+        _variant("x[i].reshape(h, w)", "x[i].reshape(h, w).T"),
+        ["unchanged"],
+    ),
     "wrong_label": (checks.check_conditioned_placement, _variant("[*y[i],", "[*np.roll(y[i], 1),"), ["one-hot"]),
-    "with_replacement": (checks.check_conditioned_distinct_positions, _variant("replace=False", "replace=True"), ["not distinct"]),
-    "hard_coded_14": (hidden_checks.check_conditioned_any_size, _variant("n, h, w = x.shape[0], x.shape[1], x.shape[2]", "n, h, w = x.shape[0], 14, 14"),
-                      ["28x28"]),
+    "with_replacement": (
+        checks.check_conditioned_distinct_positions,
+        _variant("replace=False", "replace=True"),
+        ["not distinct"],
+    ),
+    "hard_coded_14": (
+        hidden_checks.check_conditioned_any_size,
+        _variant("n, h, w = x.shape[0], x.shape[1], x.shape[2]", "n, h, w = x.shape[0], 14, 14"),
+        ["28x28"],
+    ),
 }
 
 
@@ -215,19 +283,26 @@ def test_each_conditioned_mnist_mistake_fails_its_check(mutant):
 
 # ----------------------------------------------------------------------------------- 4.loss
 
+
 def _disc(body: str) -> str:
     return f"def discriminator_loss(real_output, fake_output):\n{body}"
 
 
 CORRECT_4 = {
-    "tutorial": _disc("    real_loss = cross_entropy(tf.ones_like(real_output), real_output)\n"
-                      "    fake_loss = cross_entropy(tf.zeros_like(fake_output), fake_output)\n    return real_loss + fake_loss\n"),
-    "functional": _disc("    bce = tf.keras.losses.binary_crossentropy\n"
-                        "    return tf.reduce_mean(bce(tf.ones_like(real_output), real_output, from_logits=True)) + "
-                        "tf.reduce_mean(bce(tf.zeros_like(fake_output), fake_output, from_logits=True))\n"),
-    "nn_ops": _disc("    f = tf.nn.sigmoid_cross_entropy_with_logits\n"
-                    "    return tf.reduce_mean(f(labels=tf.ones_like(real_output), logits=real_output)) + "
-                    "tf.reduce_mean(f(labels=tf.zeros_like(fake_output), logits=fake_output))\n"),
+    "tutorial": _disc(
+        "    real_loss = cross_entropy(tf.ones_like(real_output), real_output)\n"
+        "    fake_loss = cross_entropy(tf.zeros_like(fake_output), fake_output)\n    return real_loss + fake_loss\n"
+    ),
+    "functional": _disc(
+        "    bce = tf.keras.losses.binary_crossentropy\n"
+        "    return tf.reduce_mean(bce(tf.ones_like(real_output), real_output, from_logits=True)) + "
+        "tf.reduce_mean(bce(tf.zeros_like(fake_output), fake_output, from_logits=True))\n"
+    ),
+    "nn_ops": _disc(
+        "    f = tf.nn.sigmoid_cross_entropy_with_logits\n"
+        "    return tf.reduce_mean(f(labels=tf.ones_like(real_output), logits=real_output)) + "
+        "tf.reduce_mean(f(labels=tf.zeros_like(fake_output), logits=fake_output))\n"
+    ),
 }
 
 
@@ -242,21 +317,40 @@ def test_discriminator_loss_uses_the_templates_cross_entropy_even_if_the_student
 
 
 MUTANTS_4 = {
-    "swapped": ("    return cross_entropy(tf.zeros_like(real_output), real_output) + cross_entropy(tf.ones_like(fake_output), fake_output)\n",
-                ["swapped"]),
-    "real_only": ("    return cross_entropy(tf.ones_like(real_output), real_output)\n", ["generated images (fake_output) is missing"]),
-    "fake_only": ("    return cross_entropy(tf.zeros_like(fake_output), fake_output)\n", ["real images (real_output) is missing"]),
-    "all_ones": ("    return cross_entropy(tf.ones_like(real_output), real_output) + cross_entropy(tf.ones_like(fake_output), fake_output)\n",
-                 ["labelled 1 instead of 0"]),
-    "halved": ("    return (cross_entropy(tf.ones_like(real_output), real_output) + cross_entropy(tf.zeros_like(fake_output), fake_output)) / 2\n",
-               ["averaged"]),
-    "sigmoid_first": ("    r, f = tf.sigmoid(real_output), tf.sigmoid(fake_output)\n"
-                      "    return cross_entropy(tf.ones_like(r), r) + cross_entropy(tf.zeros_like(f), f)\n", ["sigmoid"]),
-    "probabilities": ("    bce = tf.keras.losses.BinaryCrossentropy()\n"
-                      "    return bce(tf.ones_like(real_output), real_output) + bce(tf.zeros_like(fake_output), fake_output)\n",
-                      ["from_logits=True"]),
-    "per_sample": ("    return tf.keras.losses.binary_crossentropy(tf.ones_like(real_output), real_output, from_logits=True)\n",
-                   ["one number"]),
+    "swapped": (
+        "    return cross_entropy(tf.zeros_like(real_output), real_output) + cross_entropy(tf.ones_like(fake_output), fake_output)\n",
+        ["swapped"],
+    ),
+    "real_only": (
+        "    return cross_entropy(tf.ones_like(real_output), real_output)\n",
+        ["generated images (fake_output) is missing"],
+    ),
+    "fake_only": (
+        "    return cross_entropy(tf.zeros_like(fake_output), fake_output)\n",
+        ["real images (real_output) is missing"],
+    ),
+    "all_ones": (
+        "    return cross_entropy(tf.ones_like(real_output), real_output) + cross_entropy(tf.ones_like(fake_output), fake_output)\n",
+        ["labelled 1 instead of 0"],
+    ),
+    "halved": (
+        "    return (cross_entropy(tf.ones_like(real_output), real_output) + cross_entropy(tf.zeros_like(fake_output), fake_output)) / 2\n",
+        ["averaged"],
+    ),
+    "sigmoid_first": (
+        "    r, f = tf.sigmoid(real_output), tf.sigmoid(fake_output)\n"
+        "    return cross_entropy(tf.ones_like(r), r) + cross_entropy(tf.zeros_like(f), f)\n",
+        ["sigmoid"],
+    ),
+    "probabilities": (
+        "    bce = tf.keras.losses.BinaryCrossentropy()\n"
+        "    return bce(tf.ones_like(real_output), real_output) + bce(tf.zeros_like(fake_output), fake_output)\n",
+        ["from_logits=True"],
+    ),
+    "per_sample": (
+        "    return tf.keras.losses.binary_crossentropy(tf.ones_like(real_output), real_output, from_logits=True)\n",
+        ["one number"],
+    ),
 }
 
 

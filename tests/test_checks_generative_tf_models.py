@@ -1,5 +1,6 @@
 """Mutant tests for the model checks of generative-tf: 1.2, the latent plots, Cond_CVAE, the
 conditioned loss, the generator, the discriminator and train_step."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,9 +9,9 @@ pytest.importorskip("tensorflow")
 
 from grader.checks import CheckFailure  # noqa: E402
 from grader.sandbox.errors import StudentCodeError  # noqa: E402
+from grader.testing import student_from_source  # noqa: E402
 from reference.generative_tf.judge import checks as hidden_checks  # noqa: E402
 from reference.generative_tf.public import checks  # noqa: E402
-from grader.testing import student_from_source  # noqa: E402
 
 
 def _passes(check, source, name):
@@ -27,23 +28,36 @@ def _fails(check, source, name, *fragments):
 
 # ----------------------------------------------------------------------------------- 1.2
 
+
 def _compiled(loss: str) -> str:
     return f"autoencoder = Autoencoder(latent_dim)\nautoencoder.compile(optimizer='adam', loss={loss})\n"
 
 
-@pytest.mark.parametrize("loss", ["'binary_crossentropy'", "'mse'", "keras.losses.MeanSquaredError",
-                                  "tf.keras.losses.MeanAbsoluteError()", "tf.keras.losses.BinaryCrossentropy()", "my_loss"])
+@pytest.mark.parametrize(
+    "loss",
+    [
+        "'binary_crossentropy'",
+        "'mse'",
+        "keras.losses.MeanSquaredError",
+        "tf.keras.losses.MeanAbsoluteError()",
+        "tf.keras.losses.BinaryCrossentropy()",
+        "my_loss",
+    ],
+)
 def test_suitable_losses_in_any_form_pass(loss):
     helper = "def my_loss(y_true, y_pred):\n    return tf.reduce_mean(tf.square(y_true - y_pred))\n"
     _passes(checks.check_autoencoder_loss_suits_unit_data, helper + _compiled(loss), "autoencoder")
 
 
-@pytest.mark.parametrize("source,fragment", [
-    ("autoencoder = Autoencoder(latent_dim)\n", "not compiled"),
-    (_compiled("tf.keras.losses.BinaryCrossentropy(from_logits=True)"), "from_logits=True"),
-    (_compiled("'categorical_crossentropy'"), "does not suit"),
-    (_compiled("'kl_divergence'"), "does not suit"),
-])
+@pytest.mark.parametrize(
+    "source,fragment",
+    [
+        ("autoencoder = Autoencoder(latent_dim)\n", "not compiled"),
+        (_compiled("tf.keras.losses.BinaryCrossentropy(from_logits=True)"), "from_logits=True"),
+        (_compiled("'categorical_crossentropy'"), "does not suit"),
+        (_compiled("'kl_divergence'"), "does not suit"),
+    ],
+)
 def test_unsuitable_or_missing_loss_fails(source, fragment):
     _fails(checks.check_autoencoder_loss_suits_unit_data, source, "autoencoder", fragment)
 
@@ -62,31 +76,49 @@ def test_ae_latent_plot_any_artist_passes(style):
     _passes(checks.check_ae_latent_plot_draws_codes, AE_PLOTS[style], "plot_latent_space")
 
 
-@pytest.mark.parametrize("source,fragment", [
-    ("def plot_latent_space(model, data):\n    pass\n", "draws nothing"),
-    ("def plot_latent_space(model, data):\n    c = model.encoder(data).numpy()\n    plt.scatter(c[:, 1], c[:, 0])\n", "not the encoder's codes"),
-    ("def plot_latent_space(model, data):\n    plt.scatter(data[:, 0, 0, 0], data[:, 1, 1, 0])\n", "not the encoder's codes"),
-])
+@pytest.mark.parametrize(
+    "source,fragment",
+    [
+        ("def plot_latent_space(model, data):\n    pass\n", "draws nothing"),
+        (
+            "def plot_latent_space(model, data):\n    c = model.encoder(data).numpy()\n    plt.scatter(c[:, 1], c[:, 0])\n",
+            "not the encoder's codes",
+        ),
+        (
+            "def plot_latent_space(model, data):\n    plt.scatter(data[:, 0, 0, 0], data[:, 1, 1, 0])\n",
+            "not the encoder's codes",
+        ),
+    ],
+)
 def test_ae_latent_plot_wrong_points_fail(source, fragment):
     _fails(checks.check_ae_latent_plot_draws_codes, source, "plot_latent_space", fragment)
 
 
 VAE_PLOTS = {
-    "errorbar_seed_000": ("def plot_latent_space(model, data):\n    mean, logvar = model.encode(data)\n    std = tf.exp(logvar / 2)\n"
-                          "    plt.errorbar(mean[:, 0], mean[:, 1], xerr=std[:, 0], yerr=std[:, 1], fmt='o', markersize=1)\n"),
-    "lines_seed_001": ("def plot_latent_space(model, data):\n    mean, logvar = model.encode(data)\n"
-                       "    stddev = tf.exp(0.5 * logvar).numpy()\n    mean = mean.numpy()\n    plt.scatter(mean[:, 0], mean[:, 1])\n"
-                       "    for i in range(len(mean)):\n        plt.plot([mean[i, 0], mean[i, 0] + stddev[i, 0]], [mean[i, 1], mean[i, 1]], 'g-')\n"
-                       "        plt.plot([mean[i, 0], mean[i, 0]], [mean[i, 1], mean[i, 1] + stddev[i, 1]], 'r-')\n"),
-    "ellipses": ("from matplotlib.patches import Ellipse\ndef plot_latent_space(model, data):\n    mean, logvar = model.encode(data)\n"
-                 "    m, s = mean.numpy(), np.exp(logvar.numpy() / 2)\n    ax = plt.gca()\n    ax.scatter(m[:, 0], m[:, 1])\n"
-                 "    for (x, y), (sx, sy) in zip(m, s):\n        ax.add_patch(Ellipse((x, y), 2 * sx, 2 * sy, alpha=0.2))\n"),
+    "errorbar_seed_000": (
+        "def plot_latent_space(model, data):\n    mean, logvar = model.encode(data)\n    std = tf.exp(logvar / 2)\n"
+        "    plt.errorbar(mean[:, 0], mean[:, 1], xerr=std[:, 0], yerr=std[:, 1], fmt='o', markersize=1)\n"
+    ),
+    "lines_seed_001": (
+        "def plot_latent_space(model, data):\n    mean, logvar = model.encode(data)\n"
+        "    stddev = tf.exp(0.5 * logvar).numpy()\n    mean = mean.numpy()\n    plt.scatter(mean[:, 0], mean[:, 1])\n"
+        "    for i in range(len(mean)):\n        plt.plot([mean[i, 0], mean[i, 0] + stddev[i, 0]], [mean[i, 1], mean[i, 1]], 'g-')\n"
+        "        plt.plot([mean[i, 0], mean[i, 0]], [mean[i, 1], mean[i, 1] + stddev[i, 1]], 'r-')\n"
+    ),
+    "ellipses": (
+        "from matplotlib.patches import Ellipse\ndef plot_latent_space(model, data):\n    mean, logvar = model.encode(data)\n"
+        "    m, s = mean.numpy(), np.exp(logvar.numpy() / 2)\n    ax = plt.gca()\n    ax.scatter(m[:, 0], m[:, 1])\n"
+        "    for (x, y), (sx, sy) in zip(m, s):\n        ax.add_patch(Ellipse((x, y), 2 * sx, 2 * sy, alpha=0.2))\n"
+    ),
 }
 
 
 @pytest.mark.parametrize("style", sorted(VAE_PLOTS))
-@pytest.mark.parametrize("check", [checks.check_vae_latent_plot_draws_means, checks.check_vae_latent_plot_shows_std],
-                         ids=lambda c: c.__name__)
+@pytest.mark.parametrize(
+    "check",
+    [checks.check_vae_latent_plot_draws_means, checks.check_vae_latent_plot_shows_std],
+    ids=lambda c: c.__name__,
+)
 def test_vae_latent_plot_styles_pass(check, style):
     _passes(check, VAE_PLOTS[style], "plot_latent_space")
 
@@ -103,8 +135,10 @@ def test_vae_plot_with_variance_instead_of_std_is_named():
 
 
 def test_vae_plot_of_sampled_z_fails_the_means_check():
-    source = ("def plot_latent_space(model, data):\n    mean, logvar = model.encode(data)\n"
-              "    z = mean + tf.random.normal(tf.shape(mean)) * tf.exp(logvar / 2)\n    plt.scatter(z[:, 0], z[:, 1])\n")
+    source = (
+        "def plot_latent_space(model, data):\n    mean, logvar = model.encode(data)\n"
+        "    z = mean + tf.random.normal(tf.shape(mean)) * tf.exp(logvar / 2)\n    plt.scatter(z[:, 0], z[:, 1])\n"
+    )
     _fails(checks.check_vae_latent_plot_draws_means, source, "plot_latent_space", "not the means")
 
 
@@ -135,12 +169,21 @@ DECODER = """
 
 
 def _cvae(enc_act="", dec_act="", stride=3, dec_in="", extra=""):
-    return ("class Cond_CVAE(Cond_CVAE):\n" + ENCODER.format(enc_act=enc_act)
-            + DECODER.format(dec_act=dec_act, stride=stride, dec_in=dec_in) + extra)
+    return (
+        "class Cond_CVAE(Cond_CVAE):\n"
+        + ENCODER.format(enc_act=enc_act)
+        + DECODER.format(dec_act=dec_act, stride=stride, dec_in=dec_in)
+        + extra
+    )
 
 
-MODEL_CHECKS = [checks.check_cond_cvae_shapes, checks.check_cond_encoder_is_linear, checks.check_cond_decoder_outputs_logits,
-                checks.check_cond_condition_changes_output, hidden_checks.check_cond_cvae_trainable]
+MODEL_CHECKS = [
+    checks.check_cond_cvae_shapes,
+    checks.check_cond_encoder_is_linear,
+    checks.check_cond_decoder_outputs_logits,
+    checks.check_cond_condition_changes_output,
+    hidden_checks.check_cond_cvae_trainable,
+]
 
 
 @pytest.mark.parametrize("check", MODEL_CHECKS, ids=lambda c: c.__name__)
@@ -148,15 +191,27 @@ def test_cond_cvae_right_answer_passes_every_check(check):
     _passes(check, _cvae(), "Cond_CVAE")
 
 
-@pytest.mark.parametrize("check,source,fragment", [
-    (checks.check_cond_encoder_is_linear, _cvae(enc_act=", activation='relu'"), "ReLU"),
-    (checks.check_cond_decoder_outputs_logits, _cvae(dec_act=", activation='sigmoid'"), "applies a sigmoid"),
-    (checks.check_cond_cvae_shapes, _cvae(stride=2), "decoder (latent_dim=2) returns the wrong shape"),
-    (checks.check_cond_condition_changes_output, _cvae(dec_in="\n        x = input_latent"), "decoder's output does not depend"),
-    (hidden_checks.check_cond_cvae_trainable,
-     _cvae(extra="    def __init__(self, latent_dim):\n        super().__init__(latent_dim)\n        self.encoder.trainable = False\n"),
-     "no weight of the encoder"),
-], ids=["relu_encoder", "sigmoid_decoder", "decoder_28x28", "condition_ignored", "frozen_encoder"])
+@pytest.mark.parametrize(
+    "check,source,fragment",
+    [
+        (checks.check_cond_encoder_is_linear, _cvae(enc_act=", activation='relu'"), "ReLU"),
+        (checks.check_cond_decoder_outputs_logits, _cvae(dec_act=", activation='sigmoid'"), "applies a sigmoid"),
+        (checks.check_cond_cvae_shapes, _cvae(stride=2), "decoder (latent_dim=2) returns the wrong shape"),
+        (
+            checks.check_cond_condition_changes_output,
+            _cvae(dec_in="\n        x = input_latent"),
+            "decoder's output does not depend",
+        ),
+        (
+            hidden_checks.check_cond_cvae_trainable,
+            _cvae(
+                extra="    def __init__(self, latent_dim):\n        super().__init__(latent_dim)\n        self.encoder.trainable = False\n"
+            ),
+            "no weight of the encoder",
+        ),
+    ],
+    ids=["relu_encoder", "sigmoid_decoder", "decoder_28x28", "condition_ignored", "frozen_encoder"],
+)
 def test_cond_cvae_mistakes_fail_their_check(check, source, fragment):
     _fails(check, source, "Cond_CVAE", fragment)
 
@@ -183,13 +238,19 @@ def test_conditioned_loss_accepts_both_kl_forms(kl):
 
 
 def test_conditioned_loss_with_a_wrong_kl_is_named():
-    _fails(checks.check_cond_loss_matches_elbo, COND_LOSS.format(decode_arg="[z, cond]", kl=CLOSED.replace("- logvar", "+ logvar")),
-           "compute_loss", "wrong sign of logvar")
+    _fails(
+        checks.check_cond_loss_matches_elbo,
+        COND_LOSS.format(decode_arg="[z, cond]", kl=CLOSED.replace("- logvar", "+ logvar")),
+        "compute_loss",
+        "wrong sign of logvar",
+    )
 
 
 def test_decoding_without_the_condition_is_the_students_error_and_says_so():
     with pytest.raises(StudentCodeError, match=r"decode was called without the condition"):
-        checks.check_cond_loss_matches_elbo(student_from_source("generative_tf", COND_LOSS.format(decode_arg="z", kl=MC), "compute_loss"))
+        checks.check_cond_loss_matches_elbo(
+            student_from_source("generative_tf", COND_LOSS.format(decode_arg="z", kl=MC), "compute_loss")
+        )
 
 
 # ----------------------------------------------------------------------------------- 4.gen, 4.disc
@@ -215,19 +276,29 @@ def _gen(concat=GOOD_CONCAT, act=", activation='tanh'"):
     return GENERATOR.format(concat=concat, act=act)
 
 
-@pytest.mark.parametrize("check", [checks.check_generator_output_shape_and_range, checks.check_generator_uses_condition],
-                         ids=lambda c: c.__name__)
+@pytest.mark.parametrize(
+    "check",
+    [checks.check_generator_output_shape_and_range, checks.check_generator_uses_condition],
+    ids=lambda c: c.__name__,
+)
 def test_generator_right_answer_passes(check):
     _passes(check, _gen(), "prepare_generator")
 
 
-@pytest.mark.parametrize("check,source,fragment", [
-    (checks.check_generator_output_shape_and_range, _gen(concat="tf.keras.layers.Concatenate(axis=1)(noise, cond)"),
-     "called with two arguments instead of a list"),
-    (checks.check_generator_output_shape_and_range, _gen(act=""), "final tanh is missing"),
-    (checks.check_generator_output_shape_and_range, _gen(act=", activation='sigmoid'"), "never negative"),
-    (checks.check_generator_uses_condition, _gen(concat="noise"), "does not depend on the condition"),
-], ids=["concatenate_seed_001", "no_tanh", "sigmoid", "condition_ignored"])
+@pytest.mark.parametrize(
+    "check,source,fragment",
+    [
+        (
+            checks.check_generator_output_shape_and_range,
+            _gen(concat="tf.keras.layers.Concatenate(axis=1)(noise, cond)"),
+            "called with two arguments instead of a list",
+        ),
+        (checks.check_generator_output_shape_and_range, _gen(act=""), "final tanh is missing"),
+        (checks.check_generator_output_shape_and_range, _gen(act=", activation='sigmoid'"), "never negative"),
+        (checks.check_generator_uses_condition, _gen(concat="noise"), "does not depend on the condition"),
+    ],
+    ids=["concatenate_seed_001", "no_tanh", "sigmoid", "condition_ignored"],
+)
 def test_generator_mistakes_fail_their_check(check, source, fragment):
     _fails(check, source, "prepare_generator", fragment)
 
@@ -250,16 +321,23 @@ def _disc(join="tf.keras.layers.Concatenate()([x, cond])", act=""):
     return DISCRIMINATOR.format(join=join, act=act)
 
 
-@pytest.mark.parametrize("check", [checks.check_discriminator_outputs_logit, checks.check_discriminator_uses_condition],
-                         ids=lambda c: c.__name__)
+@pytest.mark.parametrize(
+    "check",
+    [checks.check_discriminator_outputs_logit, checks.check_discriminator_uses_condition],
+    ids=lambda c: c.__name__,
+)
 def test_discriminator_right_answer_passes(check):
     _passes(check, _disc(), "prepare_discriminator")
 
 
-@pytest.mark.parametrize("check,source,fragment", [
-    (checks.check_discriminator_outputs_logit, _disc(act=", activation='sigmoid'"), "ends in a sigmoid"),
-    (checks.check_discriminator_uses_condition, _disc(join="x"), "does not depend on the condition"),
-], ids=["sigmoid", "condition_ignored"])
+@pytest.mark.parametrize(
+    "check,source,fragment",
+    [
+        (checks.check_discriminator_outputs_logit, _disc(act=", activation='sigmoid'"), "ends in a sigmoid"),
+        (checks.check_discriminator_uses_condition, _disc(join="x"), "does not depend on the condition"),
+    ],
+    ids=["sigmoid", "condition_ignored"],
+)
 def test_discriminator_mistakes_fail_their_check(check, source, fragment):
     _fails(check, source, "prepare_discriminator", fragment)
 
@@ -289,8 +367,11 @@ def _step(fake_cond="noise_cond", g_loss="gen_loss", d_loss="disc_loss", g_apply
     return STEP.format(fake_cond=fake_cond, g_loss=g_loss, d_loss=d_loss, g_apply=g_apply)
 
 
-STEP_CHECKS = [checks.check_train_step_updates_both_networks, checks.check_train_step_discriminator_learns,
-               checks.check_train_step_generator_learns]
+STEP_CHECKS = [
+    checks.check_train_step_updates_both_networks,
+    checks.check_train_step_discriminator_learns,
+    checks.check_train_step_generator_learns,
+]
 
 
 @pytest.mark.parametrize("fake_cond", ["noise_cond", "cond"], ids=["fakes_on_noise_cond", "fakes_on_cond_seed_001"])
@@ -299,10 +380,26 @@ def test_train_step_right_answers_pass(check, fake_cond):
     _passes(check, _step(fake_cond=fake_cond), "train_step")
 
 
-@pytest.mark.parametrize("check,source,fragment", [
-    (checks.check_train_step_discriminator_learns, _step(d_loss="gen_loss"), "discriminator's update does not raise D(real)"),
-    (checks.check_train_step_generator_learns, _step(g_loss="disc_loss"), "generator's update does not raise D(G(z))"),
-    (checks.check_train_step_updates_both_networks, _step(g_apply="pass  # "), "does not change the generator's weights"),
-], ids=["disc_grads_from_gen_loss", "gen_grads_from_disc_loss", "generator_never_updated"])
+@pytest.mark.parametrize(
+    "check,source,fragment",
+    [
+        (
+            checks.check_train_step_discriminator_learns,
+            _step(d_loss="gen_loss"),
+            "discriminator's update does not raise D(real)",
+        ),
+        (
+            checks.check_train_step_generator_learns,
+            _step(g_loss="disc_loss"),
+            "generator's update does not raise D(G(z))",
+        ),
+        (
+            checks.check_train_step_updates_both_networks,
+            _step(g_apply="pass  # "),
+            "does not change the generator's weights",
+        ),
+    ],
+    ids=["disc_grads_from_gen_loss", "gen_grads_from_disc_loss", "generator_never_updated"],
+)
 def test_train_step_mistakes_fail_their_check(check, source, fragment):
     _fails(check, source, "train_step", fragment)

@@ -1,11 +1,21 @@
 """The framework-neutral assertion helpers both labs' checks are written with."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from grader.checks import (CheckFailure, Text, assert_close, assert_differs, assert_finite, assert_in_range,
-                           default_tolerance, known_fault, matches)
+from grader.checks import (
+    CheckFailure,
+    Text,
+    assert_close,
+    assert_differs,
+    assert_finite,
+    assert_in_range,
+    default_tolerance,
+    known_fault,
+    matches,
+)
 
 WHAT = Text("źle", "wrong")
 

@@ -1,5 +1,6 @@
 """Beyond one machine: a real Dask scheduler and two workers on 127.0.0.1 judge the batch; the
 results land in the one gradebook and equal a local run's."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,23 @@ def cluster(tmp_path_factory):
     folder = tmp_path_factory.mktemp("dask")
     scheduler_file = folder / "scheduler.json"
     common = dict(cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    processes = [subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0",
-                                   "--dashboard-address", ":0", "--scheduler-file", str(scheduler_file)], **common)]
+    processes = [
+        subprocess.Popen(
+            [
+                str(DASK),
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--dashboard-address",
+                ":0",
+                "--scheduler-file",
+                str(scheduler_file),
+            ],
+            **common,
+        )
+    ]
     try:
         address, deadline = None, time.monotonic() + 60
         while address is None and time.monotonic() < deadline:
@@ -39,8 +55,23 @@ def cluster(tmp_path_factory):
                 time.sleep(0.2)
         assert address, f"the Dask scheduler wrote no address to {scheduler_file} in 60 s"
         for _ in range(2):
-            processes.append(subprocess.Popen([str(DASK), "worker", address, "--nthreads", "1", "--nworkers", "1",
-                                               "--host", "127.0.0.1", "--no-dashboard"], **common))
+            processes.append(
+                subprocess.Popen(
+                    [
+                        str(DASK),
+                        "worker",
+                        address,
+                        "--nthreads",
+                        "1",
+                        "--nworkers",
+                        "1",
+                        "--host",
+                        "127.0.0.1",
+                        "--no-dashboard",
+                    ],
+                    **common,
+                )
+            )
         from distributed import Client
 
         with Client(address, timeout="30s") as client:
@@ -62,16 +93,33 @@ def test_a_cluster_grades_like_a_local_run(cluster, tmp_path):
     for name in SAMPLES:
         shutil.copy(ROOT / "submissions" / "vae-pyro" / f"{name}.ipynb", folder)
     remote_out, local_out = tmp_path / "remote", tmp_path / "local"
-    assert main(["grade", str(folder), "--lab", "vae-pyro", "--out", str(remote_out), "--quiet", "--lang", "en",
-                 "--scheduler", cluster]) == 0
+    assert (
+        main(
+            [
+                "grade",
+                str(folder),
+                "--lab",
+                "vae-pyro",
+                "--out",
+                str(remote_out),
+                "--quiet",
+                "--lang",
+                "en",
+                "--scheduler",
+                cluster,
+            ]
+        )
+        == 0
+    )
     assert main(["grade", str(folder), "--lab", "vae-pyro", "--out", str(local_out), "--quiet", "--lang", "en"]) == 0
     remote = json.loads((remote_out / "results.json").read_text())
     local = json.loads((local_out / "results.json").read_text())
     assert remote["meta"]["scheduler"] == cluster
     assert without_timings(remote) == without_timings(local)
     if warm_support("auto")[0]:  # each Dask worker process started its own warm pool (a zygote subprocess)
-        assert {s["environment"]["worker"]["start"] for s in remote["submissions"] if "worker" in s["environment"]} \
-            == {"warm"}
+        assert {s["environment"]["worker"]["start"] for s in remote["submissions"] if "worker" in s["environment"]} == {
+            "warm"
+        }
     assert sorted(s["student"] for s in remote["submissions"]) == sorted(SAMPLES)
     import sqlite3
 
@@ -81,7 +129,18 @@ def test_a_cluster_grades_like_a_local_run(cluster, tmp_path):
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
     pytest.importorskip("distributed")
-    code = main(["grade", str(ROOT / "submissions" / "vae-pyro" / "blank.ipynb"), "--lab", "vae-pyro",
-                 "--out", str(tmp_path), "--quiet", "--scheduler", "tcp://127.0.0.1:9"])
+    code = main(
+        [
+            "grade",
+            str(ROOT / "submissions" / "vae-pyro" / "blank.ipynb"),
+            "--lab",
+            "vae-pyro",
+            "--out",
+            str(tmp_path),
+            "--quiet",
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+        ]
+    )
     assert code == SchedulerUnreachable.exit_code == 7
     assert "no Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err

@@ -1,5 +1,6 @@
 """Course helpers of lab ``vae-pyro`` (``reference/vae_pyro/public/src``): the base class, the
 training loop and the analyzer, exercised with the reference models on the MNIST stand-in."""
+
 import math
 import sys
 from pathlib import Path
@@ -24,11 +25,11 @@ from src.ae import BaseAutoEncoder
 from src.utils import AutoEncoderAnalyzer, train_ae
 
 from grader.data.mnist import load_mnist
-from reference.vae_pyro.public.scaffold import Autoencoder
 from reference.vae_pyro.judge.solution import (
     BetaVariationalAutoencoder,
     VariationalAutoencoder,
 )
+from reference.vae_pyro.public.scaffold import Autoencoder
 
 N_LATENT = 6
 
@@ -56,18 +57,26 @@ def datasets():
 def loaders(datasets, seed=0):
     train, val = datasets
     generator = torch.Generator().manual_seed(seed)
-    return (DataLoader(train, batch_size=32, shuffle=True, drop_last=True, generator=generator),
-            DataLoader(val, batch_size=32, shuffle=False))
+    return (
+        DataLoader(train, batch_size=32, shuffle=True, drop_last=True, generator=generator),
+        DataLoader(val, batch_size=32, shuffle=False),
+    )
 
 
 def make_ae():
-    return Autoencoder(n_data_features=784, n_encoder_hidden_features=64,
-                       n_decoder_hidden_features=64, n_latent_features=N_LATENT)
+    return Autoencoder(
+        n_data_features=784, n_encoder_hidden_features=64, n_decoder_hidden_features=64, n_latent_features=N_LATENT
+    )
 
 
 def make_vae(cls=VariationalAutoencoder, **kwargs):
-    return cls(n_data_features=784, n_encoder_hidden_features=64,
-               n_decoder_hidden_features=64, n_latent_features=N_LATENT, **kwargs)
+    return cls(
+        n_data_features=784,
+        n_encoder_hidden_features=64,
+        n_decoder_hidden_features=64,
+        n_latent_features=N_LATENT,
+        **kwargs,
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -128,8 +137,7 @@ def assert_history(history, epochs):
 def test_train_ae_mse(datasets, capsys):
     model = make_ae()
     train_loader, val_loader = loaders(datasets)
-    history = train_ae(model, epochs=2, train_loader=train_loader, val_loader=val_loader,
-                       lr=1e-2, loss_fn=nn.MSELoss())
+    history = train_ae(model, epochs=2, train_loader=train_loader, val_loader=val_loader, lr=1e-2, loss_fn=nn.MSELoss())
     assert_history(history, 2)
     assert history["train_loss"][1] < history["train_loss"][0]
     assert history["train_loss"][0] < 0.2  # a mean squared error of pixels in [0, 1]
@@ -143,8 +151,15 @@ def test_train_ae_pyro_elbo_on_grey_pixels(datasets):
     x, _ = next(iter(train_loader))
     assert 0 < ((x > 0) & (x < 1)).float().mean() < 1  # really grey pixels
     loss_fn = pyro.infer.Trace_ELBO().differentiable_loss
-    history = train_ae(model, epochs=3, train_loader=train_loader, val_loader=val_loader,
-                       lr=1e-3, loss_fn=loss_fn, loss_fn_args=(model.model, model.guide))
+    history = train_ae(
+        model,
+        epochs=3,
+        train_loader=train_loader,
+        val_loader=val_loader,
+        lr=1e-3,
+        loss_fn=loss_fn,
+        loss_fn_args=(model.model, model.guide),
+    )
     assert_history(history, 3)
     assert history["train_loss"][2] < history["train_loss"][0]
     assert history["val_loss"][2] < history["val_loss"][0]
@@ -156,9 +171,15 @@ def test_train_ae_pyro_elbo_on_grey_pixels(datasets):
 def test_train_ae_beta_vae(datasets):
     model = make_vae(BetaVariationalAutoencoder, beta=4.0)
     train_loader, val_loader = loaders(datasets)
-    history = train_ae(model, epochs=1, train_loader=train_loader, val_loader=val_loader,
-                       lr=1e-3, loss_fn=pyro.infer.Trace_ELBO().differentiable_loss,
-                       loss_fn_args=(model.model, model.guide))
+    history = train_ae(
+        model,
+        epochs=1,
+        train_loader=train_loader,
+        val_loader=val_loader,
+        lr=1e-3,
+        loss_fn=pyro.infer.Trace_ELBO().differentiable_loss,
+        loss_fn_args=(model.model, model.guide),
+    )
     assert_history(history, 1)
 
 
@@ -177,8 +198,9 @@ def test_validation_rejects_grey_pixels(datasets):
 def test_grader_max_epochs_caps(datasets, monkeypatch, capsys):
     monkeypatch.setenv("GRADER_MAX_EPOCHS", "1")
     train_loader, val_loader = loaders(datasets)
-    history = train_ae(make_ae(), epochs=5, train_loader=train_loader, val_loader=val_loader,
-                       lr=1e-3, loss_fn=nn.MSELoss())
+    history = train_ae(
+        make_ae(), epochs=5, train_loader=train_loader, val_loader=val_loader, lr=1e-3, loss_fn=nn.MSELoss()
+    )
     assert_history(history, 1)
     assert "GRADER_MAX_EPOCHS=1" in capsys.readouterr().out
 
@@ -186,8 +208,9 @@ def test_grader_max_epochs_caps(datasets, monkeypatch, capsys):
 def test_grader_max_epochs_does_not_raise(datasets, monkeypatch):
     monkeypatch.setenv("GRADER_MAX_EPOCHS", "50")
     train_loader, val_loader = loaders(datasets)
-    history = train_ae(make_ae(), epochs=2, train_loader=train_loader, val_loader=val_loader,
-                       lr=1e-3, loss_fn=nn.MSELoss())
+    history = train_ae(
+        make_ae(), epochs=2, train_loader=train_loader, val_loader=val_loader, lr=1e-3, loss_fn=nn.MSELoss()
+    )
     assert_history(history, 2)
 
 
@@ -203,9 +226,15 @@ def trained_vae(datasets):
     torch.manual_seed(1)
     model = make_vae()
     train_loader, val_loader = loaders(datasets)
-    train_ae(model, epochs=1, train_loader=train_loader, val_loader=val_loader, lr=1e-3,
-             loss_fn=pyro.infer.Trace_ELBO().differentiable_loss,
-             loss_fn_args=(model.model, model.guide))
+    train_ae(
+        model,
+        epochs=1,
+        train_loader=train_loader,
+        val_loader=val_loader,
+        lr=1e-3,
+        loss_fn=pyro.infer.Trace_ELBO().differentiable_loss,
+        loss_fn_args=(model.model, model.guide),
+    )
     return model
 
 
@@ -234,7 +263,7 @@ def test_analyzer_figures(kind, datasets, trained_vae):
     averages = list(enumerate(analyzer._averages))
     assert len(averages) == 10
     labels = val.targets.numpy()
-    for digit, latent_code in averages:
+    for _digit, latent_code in averages:
         assert latent_code.shape == (N_LATENT,)
         assert torch.isfinite(latent_code).all()
     if kind == "ae":  # deterministic encoder: the mean code of the digit-0 examples

@@ -1,4 +1,5 @@
 """MNIST without internet: the stand-in, and the Keras loader patched inside the sandbox."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,8 +26,13 @@ def test_standin_looks_like_keras_mnist(monkeypatch, tmp_path):
 
 def test_a_local_mnist_npz_is_preferred(monkeypatch, tmp_path):
     path = tmp_path / "mnist.npz"
-    np.savez(path, x_train=np.zeros((2, 28, 28), np.uint8), y_train=np.zeros(2, np.uint8),
-             x_test=np.zeros((1, 28, 28), np.uint8), y_test=np.zeros(1, np.uint8))
+    np.savez(
+        path,
+        x_train=np.zeros((2, 28, 28), np.uint8),
+        y_train=np.zeros(2, np.uint8),
+        x_test=np.zeros((1, 28, 28), np.uint8),
+        y_test=np.zeros(1, np.uint8),
+    )
     monkeypatch.setenv("GRADER_MNIST", str(path))
     assert mnist_source() == str(path)
     assert load_mnist(str(path))[0][0].shape == (2, 28, 28)

@@ -1,6 +1,7 @@
 """Execute mode: the notebook runs in a Jupyter kernel inside the sandbox, cell by cell, with
 training capped; a cut cell does not stop the run; probes see the objects as each section left
 them. The kernel here runs the toy lab (no framework): seconds."""
+
 from __future__ import annotations
 
 import ast
@@ -10,14 +11,20 @@ import numpy as np
 import pytest
 
 from grader.errors import SettingsError
-from grader.sandbox.kernel_side import CapOverrides
 from grader.sandbox.errors import KernelLost, StudentCodeError
+from grader.sandbox.kernel_side import CapOverrides
 from grader.sandbox.supervisor import Sandbox, SandboxSpec
 from grader.settings import load_settings
 
 PUBLIC = Path(__file__).parent / "fixtures" / "toy_lab" / "public"
 # 10 s: long enough for the matplotlib cell on a loaded machine, short enough to cut `while True` quickly
-CONFIG = {"cell_timeout_s": 10, "epochs": 1, "overrides": {"epochs": 1, "EPOCHS": 1}, "mnist_train": 100, "mnist_test": 50}
+CONFIG = {
+    "cell_timeout_s": 10,
+    "epochs": 1,
+    "overrides": {"epochs": 1, "EPOCHS": 1},
+    "mnist_train": 100,
+    "mnist_test": 50,
+}
 CELLS = [
     {"kind": "code", "source": "def f(x):\n    return x * 2\nepochs = 200\nprint('epochs', epochs)"},
     {"kind": "markdown", "source": "## the next section"},
@@ -37,8 +44,14 @@ def run():
         at_first_section = sandbox.probe("kernel", "call", "f", {}, {"x": np.arange(3.0)}, 20)
         rest, images, kernel = sandbox.kernel_run(len(CELLS), 120)
         at_end = sandbox.probe("kernel", "call", "f", {}, {"x": np.arange(3.0)}, 20)
-        yield {"records": {r["cell"]: r for r in first + rest}, "images": images, "kernel": kernel,
-               "first": at_first_section, "end": at_end, "sandbox": sandbox}
+        yield {
+            "records": {r["cell"]: r for r in first + rest},
+            "images": images,
+            "kernel": kernel,
+            "first": at_first_section,
+            "end": at_end,
+            "sandbox": sandbox,
+        }
 
 
 def test_every_code_cell_is_recorded_with_its_status(run):
@@ -64,7 +77,7 @@ def test_declared_names_are_capped_wherever_they_are_assigned(run):
 
 def test_probes_see_each_section_as_it_was_then(run):
     assert run["first"][1]["y"].tolist() == [0.0, 2.0, 4.0]  # f at the end of the first section
-    assert run["end"][1]["y"].tolist() == [0.0, 3.0, 6.0]    # redefined later in the notebook
+    assert run["end"][1]["y"].tolist() == [0.0, 3.0, 6.0]  # redefined later in the notebook
 
 
 def test_student_errors_in_kernel_probes_are_the_students(run):
@@ -81,8 +94,10 @@ def test_a_restarted_worker_has_no_kernel_to_probe():
 
 
 def test_cap_transformer_covers_loops_blocks_and_functions():
-    source = ("epochs = 20\nfor dim, n_epochs in [(2, 10)]:\n    pass\n"
-              "def train(ds, EPOCHS):\n    EPOCHS += 5\n    return EPOCHS\nx = 3\n")
+    source = (
+        "epochs = 20\nfor dim, n_epochs in [(2, 10)]:\n    pass\n"
+        "def train(ds, EPOCHS):\n    EPOCHS += 5\n    return EPOCHS\nx = 3\n"
+    )
     tree = CapOverrides({"epochs": 1, "n_epochs": 1, "EPOCHS": 1}, "cap").visit(ast.parse(source))
     text = ast.unparse(tree)
     assert "epochs = 20\nepochs = cap(epochs, 'epochs')" in text

@@ -1,5 +1,6 @@
 """Execute mode on a real lab: seed-style generative-tf notebook with 200-epoch training cells
 and a `while True` cell, run top to bottom in the sandbox's kernel within its time budget."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,24 @@ def executed(tmp_path_factory):
     out = tmp_path_factory.mktemp("executed")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GRADER_CELL_TIMEOUT_S", "45")  # the longest real cell takes ~18 s here
-        assert main(["grade", str(SAMPLE), "--lab", "generative-tf", "--mode", "execute", "--out", str(out),
-                     "--lang", "en", "--quiet"]) == 0
+        assert (
+            main(
+                [
+                    "grade",
+                    str(SAMPLE),
+                    "--lab",
+                    "generative-tf",
+                    "--mode",
+                    "execute",
+                    "--out",
+                    str(out),
+                    "--lang",
+                    "en",
+                    "--quiet",
+                ]
+            )
+            == 0
+        )
     return out, json.loads((out / "results.json").read_text())["submissions"][0]
 
 
@@ -45,8 +62,9 @@ def test_training_was_capped(executed):
 def test_items_graded_on_what_the_run_built(executed):
     _, sub = executed
     code = [i for i in sub["items"] if i["kind"] == "code"]
-    assert all(i["points"] == i["max_points"] and i["status"] == "passed" for i in code), \
-        [(i["id"], i["status"]) for i in code if i["status"] != "passed"]
+    assert all(i["points"] == i["max_points"] and i["status"] == "passed" for i in code), [
+        (i["id"], i["status"]) for i in code if i["status"] != "passed"
+    ]
 
 
 def test_report_shows_the_run_and_the_figures_it_drew(executed):

@@ -1,5 +1,6 @@
 """One notebook graded in both modes at once: vae-pyro's classes from their definitions, task 2
 (an analysis the notebook runs) in execute mode, with the run's own outputs and figures."""
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,22 @@ def _mixed_rubric(tmp_path: Path) -> Path:
 
 def test_definitions_and_execute_items_in_one_notebook(tmp_path):
     out = tmp_path / "out"
-    assert main(["grade", str(ROOT / "submissions" / "vae-pyro" / "solution.ipynb"), "--lab", str(_mixed_rubric(tmp_path)),
-                 "--out", str(out), "--lang", "en", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "grade",
+                str(ROOT / "submissions" / "vae-pyro" / "solution.ipynb"),
+                "--lab",
+                str(_mixed_rubric(tmp_path)),
+                "--out",
+                str(out),
+                "--lang",
+                "en",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     sub = json.loads((out / "results.json").read_text())["submissions"][0]
     assert sub["environment"]["mode"] == "definitions+execute"
     assert sub["cells"] and all(c["status"] == "ok" for c in sub["cells"]), sub["cells"]  # src/ handed out: no error

@@ -1,4 +1,5 @@
 """results.json and grades.csv: schema, determinism, number formatting."""
+
 from __future__ import annotations
 
 import csv
@@ -6,25 +7,67 @@ import json
 
 import pytest
 
-from grader.export import (format_number, results_document, write_grades_csv,
-                           write_results_json)
+from grader.export import format_number, results_document, write_grades_csv, write_results_json
 from grader.i18n import Text
 from grader.outcomes import Outcome
 from tests.factories import RUBRIC_ITEMS, make_check, make_grade, without_timings
 
 TOP_KEYS = ["schema_version", "lab", "grader_version", "lang", "meta", "submissions"]
-SUBMISSION_KEYS = {"student", "file", "sha256", "status", "error", "error_i18n", "total", "max",
-                   "duration_s", "environment", "notices", "items", "cells"}
-ITEM_KEYS = {"id", "title", "kind", "points", "max_points", "auto_points", "auto_max",
-             "manual_points", "manual_max", "status", "bonus", "object_name", "object_cell", "notes", "message",
-             "message_i18n", "answer", "checks", "tables", "duration_s"}
-CHECK_KEYS = {"id", "title", "status", "weight", "public", "message", "message_i18n", "hint",
-              "expected", "got", "traceback", "duration_s"}
+SUBMISSION_KEYS = {
+    "student",
+    "file",
+    "sha256",
+    "status",
+    "error",
+    "error_i18n",
+    "total",
+    "max",
+    "duration_s",
+    "environment",
+    "notices",
+    "items",
+    "cells",
+}
+ITEM_KEYS = {
+    "id",
+    "title",
+    "kind",
+    "points",
+    "max_points",
+    "auto_points",
+    "auto_max",
+    "manual_points",
+    "manual_max",
+    "status",
+    "bonus",
+    "object_name",
+    "object_cell",
+    "notes",
+    "message",
+    "message_i18n",
+    "answer",
+    "checks",
+    "tables",
+    "duration_s",
+}
+CHECK_KEYS = {
+    "id",
+    "title",
+    "status",
+    "weight",
+    "public",
+    "message",
+    "message_i18n",
+    "hint",
+    "expected",
+    "got",
+    "traceback",
+    "duration_s",
+}
 
 
 def _failing_grade(student="s2", **kwargs):
-    check = make_check(status=Outcome.FAILED, expected="(None, 42, 42, 1)",
-                       got="(None, 21, 21, 1)", duration_s=0.25)
+    check = make_check(status=Outcome.FAILED, expected="(None, 42, 42, 1)", got="(None, 21, 21, 1)", duration_s=0.25)
     return make_grade(student, code_status=Outcome.FAILED, checks=(check,), **kwargs)
 
 
@@ -78,7 +121,10 @@ def test_two_runs_differ_only_in_meta_and_durations(tmp_path):
     assert a.read_bytes() != b.read_bytes()
     doc_a = json.loads(a.read_text(encoding="utf-8"))
     doc_b = json.loads(b.read_text(encoding="utf-8"))
-    dump = lambda d: json.dumps(without_timings(d), indent=2, ensure_ascii=False).encode()
+
+    def dump(document):
+        return json.dumps(without_timings(document), indent=2, ensure_ascii=False).encode()
+
     assert dump(doc_a) == dump(doc_b)
 
 
@@ -96,17 +142,29 @@ def test_same_input_gives_identical_bytes(tmp_path):
     assert a.read_bytes() == b.read_bytes()
 
 
-@pytest.mark.parametrize("value, text", [
-    (12.5, "12.5"), (3.0, "3"), (0.0, "0"), (-0.0, "0"), (1 / 3, "0.3333"),
-    (2.25, "2.25"), (100.0, "100"), (None, ""),
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (12.5, "12.5"),
+        (3.0, "3"),
+        (0.0, "0"),
+        (-0.0, "0"),
+        (1 / 3, "0.3333"),
+        (2.25, "2.25"),
+        (100.0, "100"),
+        (None, ""),
+    ],
+)
 def test_format_number_strips_trailing_zeros(value, text):
     assert format_number(value) == text
 
 
 def test_grades_csv_columns_and_pending_prose(tmp_path):
-    grades = [_failing_grade("s2"), make_grade("s1", manual_points=0.5),
-              make_grade("s3", code_points=1.25, code_status=Outcome.FAILED)]
+    grades = [
+        _failing_grade("s2"),
+        make_grade("s1", manual_points=0.5),
+        make_grade("s3", code_points=1.25, code_status=Outcome.FAILED),
+    ]
     path = write_grades_csv(tmp_path / "grades.csv", grades, RUBRIC_ITEMS)
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))

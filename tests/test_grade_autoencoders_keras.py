@@ -1,5 +1,6 @@
 """End to end, execute mode: the autoencoders-keras samples run top to bottom in the sandbox's
 kernel and are graded on the models they built. The table is docs/labs/autoencoders-keras.md's."""
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,8 @@ SAMPLES = Path(__file__).resolve().parent.parent / "submissions" / "autoencoders
 ITEMS = ("2.1", "2.2", "3.1", "4.1", "5.1")
 # sample -> item -> (automatic points, fragment of the failing check's message); others: 0.5, passed
 LOSSES = {
-    "solution": {}, "styl_funkcyjny": {},
+    "solution": {},
+    "styl_funkcyjny": {},
     "blank": {i: (0, "left as the template defined it") for i in ITEMS},
     "baza_2_1": {"2.1": (0.166667, "the activations are not swapped")},
     "baza_3_1": {"3.1": (0.166667, "not larger than the base network's")},
@@ -33,8 +35,24 @@ LOSSES = {
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     out = tmp_path_factory.mktemp("graded")
-    assert main(["grade", str(SAMPLES), "--lab", "autoencoders-keras", "--out", str(out), "--lang", "en",
-                 "--quiet", "--jobs", "2"]) == 0
+    assert (
+        main(
+            [
+                "grade",
+                str(SAMPLES),
+                "--lab",
+                "autoencoders-keras",
+                "--out",
+                str(out),
+                "--lang",
+                "en",
+                "--quiet",
+                "--jobs",
+                "2",
+            ]
+        )
+        == 0
+    )
     return out, {s["student"]: s for s in json.loads((out / "results.json").read_text())["submissions"]}
 
 

@@ -3,6 +3,7 @@
 The table below is the one in docs/labs/generative-tf.md: each sample's points on the items
 with automatic checks, and a fragment of the message that names its fault.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,23 +22,39 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "submissions" / "generative-tf"
 CODE_ITEMS = ("1.2", "1.plot", "2.plot", "2.5", "3.data", "3.model", "3.loss", "4.gen", "4.disc", "4.loss", "4.step")
-CORRECT = ("solution", "kl_helper_style", "styl_podklasy", "styl_sequential", "styl_wlasne_nazwy", "styl_keras2",
-           "trening_200_epok", "seed000_uklad", "seed001_poprawiony", "seed001_uklad_kl_seed000")
+CORRECT = (
+    "solution",
+    "kl_helper_style",
+    "styl_podklasy",
+    "styl_sequential",
+    "styl_wlasne_nazwy",
+    "styl_keras2",
+    "trening_200_epok",
+    "seed000_uklad",
+    "seed001_poprawiony",
+    "seed001_uklad_kl_seed000",
+)
 # sample -> the code items it loses: item -> (points, status, fragment of the message naming the fault).
 # Every code item not listed gets its full points. The same table is docs/labs/generative-tf-samples.md.
 LOSSES = {
     "blank": {i: (0, "missing", "left as the template defined it") for i in CODE_ITEMS},
-    "kl_plus_logvar": {"2.5": (0, "failed", "wrong sign of logvar (+logvar instead of -logvar) and is added on top of the Monte-Carlo")},
+    "kl_plus_logvar": {
+        "2.5": (0, "failed", "wrong sign of logvar (+logvar instead of -logvar) and is added on top of the Monte-Carlo")
+    },
     "kl_znak_minus": {"2.5": (0, "failed", "the KL is subtracted from the loss")},
     "kl_logvar_kwadrat": {"2.5": (0, "failed", "logvar**2 instead of exp(logvar)")},
     "conditioned_wrong_loop": {"3.data": (0, "failed", "works for one image but fails for several")},
     "pozycje_niezgodne": {"3.data": (0.1, "failed", "do not match the cell holding the digit")},
     "koder_relu": {"3.model": (0.416667, "failed", "its last layer has an activation (ReLU)")},
     "strata_cond_bez_warunku": {"3.loss": (0, "errored", "decode was called without the condition")},
-    "generator_concatenate_seed001": {"4.gen": (0, "failed", "Concatenate is called with two arguments instead of a list")},
+    "generator_concatenate_seed001": {
+        "4.gen": (0, "failed", "Concatenate is called with two arguments instead of a list")
+    },
     "generator_bez_tanh": {"4.gen": (0.083333, "failed", "the final tanh is missing")},
-    "warunek_ignorowany": {"4.gen": (0.166667, "failed", "does not depend on the condition"),
-                           "4.disc": (0.166667, "failed", "does not depend on the condition")},
+    "warunek_ignorowany": {
+        "4.gen": (0.166667, "failed", "does not depend on the condition"),
+        "4.disc": (0.166667, "failed", "does not depend on the condition"),
+    },
     "dyskryminator_sigmoid": {"4.disc": (0.083333, "failed", "it ends in a sigmoid")},
     "blad_skladni": {"4.disc": (0, "errored", "has a syntax error (line 13)")},
     "discriminator_swapped_labels": {"4.loss": (0, "failed", "the labels are swapped")},
@@ -48,18 +65,25 @@ LOSSES = {
     # laid out like the seeds' own notebooks (reference/generative_tf/build/real_layouts.py)
     "seed000_wariancja_na_wykresie": {"2.plot": (0.125, "failed", "the deviations drawn are exp(logvar)")},
     "seed001_jak_napisano": {
-        "2.5": (0, "failed", "wrong sign of logvar (+logvar instead of -logvar) and is added on top of the Monte-Carlo"),
+        "2.5": (
+            0,
+            "failed",
+            "wrong sign of logvar (+logvar instead of -logvar) and is added on top of the Monte-Carlo",
+        ),
         "3.data": (0, "failed", "works for one image but fails for several"),
-        "4.gen": (0, "failed", "Concatenate is called with two arguments instead of a list")},
+        "4.gen": (0, "failed", "Concatenate is called with two arguments instead of a list"),
+    },
     **{name: {} for name in CORRECT},
 }
 
 
-PNG_1X1 = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+PNG_1X1 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 
 
 def _grade(paths: list[Path], out: Path, *extra: str) -> dict:
-    code = main(["grade", *map(str, paths), "--lab", "generative-tf", "--out", str(out), "--lang", "en", "--quiet", *extra])
+    code = main(
+        ["grade", *map(str, paths), "--lab", "generative-tf", "--out", str(out), "--lang", "en", "--quiet", *extra]
+    )
     assert code == 0
     return json.loads((out / "results.json").read_text())
 
@@ -142,9 +166,13 @@ def test_mixed_folder_with_broken_files_and_hostile_markdown_is_graded_to_the_en
     (folder / "empty.ipynb").write_bytes(b"")
     (folder / "truncated.ipynb").write_text(SAMPLES.joinpath("solution.ipynb").read_text()[:5000])
     nb = nbformat.read(SAMPLES / "solution.ipynb", as_version=4)
-    heading = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("#### Zadanie 1.1"))
+    heading = next(
+        i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("#### Zadanie 1.1")
+    )
     nb.cells[heading + 1].source = "<script>alert('x')</script> <img src=x onerror=alert(1)> [a](javascript:alert(1))"
-    q13 = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("#### Zadanie 1.3"))
+    q13 = next(
+        i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("#### Zadanie 1.3")
+    )
     figure_cell = next(c for c in nb.cells[q13:] if c.cell_type == "code")  # a figure of the prose item 1.3
     figure_cell.outputs = [nbformat.v4.new_output("display_data", data={"image/png": PNG_1X1})]
     nbformat.write(nb, folder / "hostile.ipynb")
@@ -173,8 +201,14 @@ def test_a_sentence_saved_in_cp1250_costs_nothing_and_is_said(tmp_path):
     folder.mkdir()
     (folder / "solution.ipynb").write_bytes(data)
     (folder / "windows.ipynb").write_bytes(data.replace(sentence.encode(), sentence.encode("cp1250")))
-    number = next(i for i, c in enumerate(nbformat.read(SAMPLES / "solution.ipynb", as_version=4).cells)
-                  if sentence in c.source) + 1
+    number = (
+        next(
+            i
+            for i, c in enumerate(nbformat.read(SAMPLES / "solution.ipynb", as_version=4).cells)
+            if sentence in c.source
+        )
+        + 1
+    )
     doc = _grade([folder], tmp_path / "out")
     by_student = {s["student"]: s for s in doc["submissions"]}
     windows, solution = by_student["windows"], by_student["solution"]
@@ -182,7 +216,8 @@ def test_a_sentence_saved_in_cp1250_costs_nothing_and_is_said(tmp_path):
     items, reference = _items(doc)["windows"], _items(doc)["solution"]
     assert all(items[i]["points"] == items[i]["max_points"] for i in CODE_ITEMS)
     assert {i: (v["points"], v["status"]) for i, v in items.items()} == {
-        i: (v["points"], v["status"]) for i, v in reference.items()}
+        i: (v["points"], v["status"]) for i, v in reference.items()
+    }
     assert solution["notices"] == []
     (notice,) = windows["notices"]
     assert f"in: cell {number}." in notice and "cp1250" in notice and "save the notebook as UTF-8" in notice

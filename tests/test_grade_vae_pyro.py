@@ -4,6 +4,7 @@ The table below is the one in docs/labs/vae-pyro.md: each sample's automatic poi
 items and a fragment of the message naming its fault. No torchvision is installed here: the
 sandbox serves ``torchvision.datasets.MNIST`` from the grader's stand-in.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,12 +26,18 @@ FULL = {"1a.encoder": 0.5, "1a.decoder": 0.5, "1a.vae": 0.5, "2": 1.0, "3": 2.0}
 NO_BONUS = {"3": (0, "missing", "left as the template defined it")}
 # sample -> item -> (automatic points, status, fragment of the message). Unlisted items: FULL, passed.
 LOSSES = {
-    "solution": {}, "styl_logvar": {},
-    "styl_sekwencyjny": NO_BONUS, "brak_beta": NO_BONUS,
-    "blank": {**{i: (0, "missing", "left as the template defined it") for i in ("1a.encoder", "1a.decoder", "1a.vae", "3")},
-              "2": (0, "missing", "The code of section 2 is the template's")},
+    "solution": {},
+    "styl_logvar": {},
+    "styl_sekwencyjny": NO_BONUS,
+    "brak_beta": NO_BONUS,
+    "blank": {
+        **{i: (0, "missing", "left as the template defined it") for i in ("1a.encoder", "1a.decoder", "1a.vae", "3")},
+        "2": (0, "missing", "The code of section 2 is the template's"),
+    },
     # its VAE is graded with the stand-in VEncoder (grader.independence): the encoder's fault costs 1a.encoder only
-    "skala_relu": {"1a.encoder": (0.25, "failed", "drops to 0 (or below) when the layers' pre-activations are negative")},
+    "skala_relu": {
+        "1a.encoder": (0.25, "failed", "drops to 0 (or below) when the layers' pre-activations are negative")
+    },
     "bez_probkowania": {"1a.vae": (0.25, "failed", "no sampling")},
     "dekoder_bez_sigmoidy": {"1a.decoder": (0.25, "failed", "the final sigmoid is missing")},
     "skala_jako_wariancja": {"1a.vae": (0.25, "failed", "z_scale is treated as a variance")},
@@ -83,7 +90,9 @@ def test_reference_gets_full_marks_including_the_bonus(graded):
     # 1a (1.5) + the automatic half of 2 (1.0) + the bonus (2.0); 1b and 2's conclusions await a person
     assert solution["total"] == 4.5 and solution["max"] == 5.0
     assert items["1b"]["status"] == "manual" and items["1b"]["answer"]
-    assert items["2"]["manual_max"] == 1.0 and items["2"]["answer"] and "scored by the instructor" in items["2"]["message"]
+    assert (
+        items["2"]["manual_max"] == 1.0 and items["2"]["answer"] and "scored by the instructor" in items["2"]["message"]
+    )
     # a class scoring every manual point reaches 5 + 2: the bonus adds to the total, not to the maximum
     assert sum(i["max_points"] for i in solution["items"] if not i["bonus"]) == solution["max"]
 
@@ -121,8 +130,23 @@ def test_grading_twice_gives_identical_results(graded, tmp_path):
 def test_grader_check_on_a_machine_without_torchvision():
     """The student's self-check (`grader check`), in a fresh process: public checks only."""
     assert subprocess.run([sys.executable, "-c", "import torchvision"], capture_output=True).returncode != 0
-    run = subprocess.run([sys.executable, "-m", "grader", "check", str(SAMPLES / "bez_probkowania.ipynb"),
-                          "--lab", "vae-pyro", "--lang", "en"], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grader",
+            "check",
+            str(SAMPLES / "bez_probkowania.ipynb"),
+            "--lab",
+            "vae-pyro",
+            "--lang",
+            "en",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
     assert run.returncode == 0, run.stderr
     assert "no sampling" in run.stdout and "public checks only" in run.stdout
     assert "Trace_ELBO" not in run.stdout  # check_vae_elbo_trains is hidden: not run, not listed

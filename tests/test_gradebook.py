@@ -1,4 +1,5 @@
 """The gradebook: replace-on-regrade, manual scores, resume lookups, SQLite settings."""
+
 from __future__ import annotations
 
 import threading
@@ -29,8 +30,7 @@ def _count(book, table) -> int:
 
 
 def test_record_stores_submission_items_and_checks(book):
-    grade = make_grade("s1", checks=(make_check(), make_check("check_b", Outcome.FAILED,
-                                                             expected="1", got="2")))
+    grade = make_grade("s1", checks=(make_check(), make_check("check_b", Outcome.FAILED, expected="1", got="2")))
     _record(book, grade)
     [row] = book.submissions("ae-tf")
     assert row["student"] == "s1" and row["total"] == 2.0 and row["max"] == 3.0
@@ -41,7 +41,11 @@ def test_record_stores_submission_items_and_checks(book):
     with book.engine.connect() as conn:
         failed = conn.execute(select(checks_table).where(checks_table.c.check_id == "check_b")).one()
     assert (failed.message_pl, failed.message_en, failed.expected, failed.got) == (
-        "Zły kształt", "Wrong shape", "1", "2")
+        "Zły kształt",
+        "Wrong shape",
+        "1",
+        "2",
+    )
 
 
 def test_rerecord_replaces_without_duplicates(book):
@@ -112,7 +116,7 @@ def test_record_from_many_threads(book):
         try:
             for attempt in range(3):
                 _record(book, make_grade(f"s{i:02d}", duration_s=attempt))
-        except Exception as exc:  # surfaced below: a thread's exception is otherwise lost
+        except Exception as exc:  # noqa: BLE001 - surfaced below: a thread's exception is otherwise lost
             errors.append(exc)
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
@@ -145,11 +149,21 @@ def test_results_are_kept_losslessly_for_reuse_under_their_grading_key(tmp_path)
 
     grade = make_grade()
     item = grade.result.items[0]
-    rich = dataclasses.replace(grade.result, cells=(CellRun(3, "timed_out", 60.0, "cut after 60 s"),), items=(
-        dataclasses.replace(item, figures=(Figure(2, "iVBOR", "executed"),),
-                            tables=(Table(Text("t", "t"), (Text("a", "b"),), (("1", "2"),), None),),
-                            object_cell=41, notes=(Text("nagłówek", "heading"),)),
-        *grade.result.items[1:]), notices=(Text("komórka 3", "cell 3"),))
+    rich = dataclasses.replace(
+        grade.result,
+        cells=(CellRun(3, "timed_out", 60.0, "cut after 60 s"),),
+        items=(
+            dataclasses.replace(
+                item,
+                figures=(Figure(2, "iVBOR", "executed"),),
+                tables=(Table(Text("t", "t"), (Text("a", "b"),), (("1", "2"),), None),),
+                object_cell=41,
+                notes=(Text("nagłówek", "heading"),),
+            ),
+            *grade.result.items[1:],
+        ),
+        notices=(Text("komórka 3", "cell 3"),),
+    )
     assert result_from_json(_json.loads(_json.dumps(result_to_json(rich)))) == rich
     # a result kept by an earlier version (no object_cell, notes, notices) still reads, with their defaults
     old = result_to_json(grade.result)
@@ -160,7 +174,7 @@ def test_results_are_kept_losslessly_for_reuse_under_their_grading_key(tmp_path)
     grade = dataclasses.replace(grade, result=rich)
     with Gradebook(f"sqlite:///{tmp_path / 'g.db'}") as book:
         book.record(grade, {"student": grade.student}, "0.1.0", grading_key="k1")
-        (sha, kept), = book.reusable(grade.lab, "k1").values()
+        ((sha, kept),) = book.reusable(grade.lab, "k1").values()
         assert sha == grade.sha256 and kept == rich
         assert book.reusable(grade.lab, "k2") == {}  # other settings: not reused
         book.record(grade, {"student": grade.student}, "0.1.0", grading_key="k2")  # replaced, not duplicated

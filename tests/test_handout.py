@@ -1,4 +1,5 @@
 """`grader handout`: the template and the course helpers it imports, runnable on a laptop."""
+
 from __future__ import annotations
 
 import subprocess
@@ -18,9 +19,11 @@ def test_handout_writes_template_and_helpers_that_import_from_the_notebooks_fold
     assert nb.metadata["grader"]["lab"] == "vae-pyro"
     assert not list(tmp_path.rglob("__pycache__"))
     # as the notebook does, from its own folder (not from the grader's checkout)
-    code = ("from src.ae import BaseAutoEncoder\nfrom src.utils import train_ae, AutoEncoderAnalyzer\n"
-            "import src.ae, pathlib\nassert pathlib.Path(src.ae.__file__).resolve().parent == pathlib.Path('src').resolve()\n"
-            "open('src/ae.py').read()  # the template shows it with display(Code(filename='src/ae.py'))\n")
+    code = (
+        "from src.ae import BaseAutoEncoder\nfrom src.utils import train_ae, AutoEncoderAnalyzer\n"
+        "import src.ae, pathlib\nassert pathlib.Path(src.ae.__file__).resolve().parent == pathlib.Path('src').resolve()\n"
+        "open('src/ae.py').read()  # the template shows it with display(Code(filename='src/ae.py'))\n"
+    )
     run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
 

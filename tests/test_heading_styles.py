@@ -20,6 +20,7 @@ the seeds (``reference/generative_tf/build/real_layouts.py``) are checked the sa
 are asserted with the rest of the table in ``test_grade_generative_tf.py``, the definitions
 graded here.
 """
+
 from __future__ import annotations
 
 import ast
@@ -78,9 +79,11 @@ def _template_where(cells: list[tuple[str, str]]) -> dict[str, list[int]]:
 def _layouts() -> dict[str, tuple[list[tuple[str, str]], dict[str, list[int]]]]:
     """style -> (cells, each slot's cells) of the solution's answers in that layout."""
     template = build._cells({**build.TEMPLATE_SLOTS, **build.SOLUTION_SLOTS})
-    return {"template": (template, _template_where(template)),
-            "seed000": real.render(real.SEED000_LAYOUT, real.BASE_ANSWERS),
-            "seed001": real.render(real.SEED001_LAYOUT, real.BASE_ANSWERS)}
+    return {
+        "template": (template, _template_where(template)),
+        "seed000": real.render(real.SEED000_LAYOUT, real.BASE_ANSWERS),
+        "seed001": real.render(real.SEED001_LAYOUT, real.BASE_ANSWERS),
+    }
 
 
 def _judge(path: Path):
@@ -93,9 +96,11 @@ def _judge(path: Path):
 @pytest.fixture(scope="module")
 def styles(tmp_path_factory):
     folder = tmp_path_factory.mktemp("styles")
-    notebooks = {"template": build.solution_notebook(),
-                 "seed000": real.layout_notebook(real.SEED000_LAYOUT, real.BASE_ANSWERS),
-                 "seed001": real.layout_notebook(real.SEED001_LAYOUT, real.BASE_ANSWERS)}
+    notebooks = {
+        "template": build.solution_notebook(),
+        "seed000": real.layout_notebook(real.SEED000_LAYOUT, real.BASE_ANSWERS),
+        "seed001": real.layout_notebook(real.SEED001_LAYOUT, real.BASE_ANSWERS),
+    }
     graded = {}
     for style, nb in notebooks.items():
         path = folder / f"{style}.ipynb"

@@ -2,6 +2,7 @@
 through the snapshot, which of them are other items' objects replaced by stand-ins, the rubric's
 `graded_with` opt-out, STAND_INS read without importing probes.py, and the worker binding the
 stand-ins at load time and for calls."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,16 +34,35 @@ def _statements(*cells: str) -> tuple[Statement, ...]:
 
 
 def _item(id_, obj=None, aliases=(), graded_with=(), kind="code", target="object"):
-    return {"id": id_, "title": {"pl": id_, "en": id_}, "kind": kind, "points": 1.0, "section": "s",
-            **({"object": obj} if obj else {}), "aliases": list(aliases), "graded_with": list(graded_with),
-            **({"checks": [{"id": "check_a"}]} if kind == "code" else {}), **({"target": target} if kind == "code" else {})}
+    return {
+        "id": id_,
+        "title": {"pl": id_, "en": id_},
+        "kind": kind,
+        "points": 1.0,
+        "section": "s",
+        **({"object": obj} if obj else {}),
+        "aliases": list(aliases),
+        "graded_with": list(graded_with),
+        **({"checks": [{"id": "check_a"}]} if kind == "code" else {}),
+        **({"target": target} if kind == "code" else {}),
+    }
 
 
 def _rubric(*items) -> Rubric:
-    return Rubric.model_validate({
-        "schema_version": 1, "lab": "t", "title": {"pl": "t", "en": "t"}, "framework": "none",
-        "template": "t.ipynb", "checks": "tests.test_scoring", "public_dir": ".", "total": float(len(items)),
-        "sections": {"s": "^#### Zadanie 1"}, "items": list(items)})
+    return Rubric.model_validate(
+        {
+            "schema_version": 1,
+            "lab": "t",
+            "title": {"pl": "t", "en": "t"},
+            "framework": "none",
+            "template": "t.ipynb",
+            "checks": "tests.test_scoring",
+            "public_dir": ".",
+            "total": float(len(items)),
+            "sections": {"s": "^#### Zadanie 1"},
+            "items": list(items),
+        }
+    )
 
 
 GAN = (
@@ -51,11 +71,16 @@ GAN = (
     "def disc_loss(real, fake):\n    return helper_of_loss(real) + cross_entropy(fake)\n",
     "def train_step(data):\n    fake = generator(data)\n    d_loss = disc_loss(data, fake)\n    return d_loss\n",
 )
-RUBRIC = _rubric(_item("gen", "prepare_generator"), _item("loss", "discriminator_loss", aliases=["disc_loss"]),
-                 _item("helper", "helper_of_loss"), _item("step", "train_step"))
+RUBRIC = _rubric(
+    _item("gen", "prepare_generator"),
+    _item("loss", "discriminator_loss", aliases=["disc_loss"]),
+    _item("helper", "helper_of_loss"),
+    _item("step", "train_step"),
+)
 
 
 # ----------------------------------------------------------------------------- names read
+
 
 def test_names_read_follow_assignments_transitively():
     reads = names_read("train_step", _statements(*GAN))
@@ -65,8 +90,10 @@ def test_names_read_follow_assignments_transitively():
 
 
 def test_only_the_binding_in_force_counts():
-    statements = _statements("def train_step(model, x):\n    return compute_loss(model, x)\n",
-                             "def train_step(data):\n    return generator(data)\n")
+    statements = _statements(
+        "def train_step(model, x):\n    return compute_loss(model, x)\n",
+        "def train_step(data):\n    return generator(data)\n",
+    )
     assert names_read("train_step", statements) == {"generator"}
     # an assignment that builds on the name's earlier value follows that one too
     statements = _statements("f = make()\n", "f = wrap(f)\n")
@@ -80,6 +107,7 @@ def test_a_configuring_call_is_read_too():
 
 # ----------------------------------------------------------------------------- the choice
 
+
 def test_other_items_objects_and_aliases_get_stand_ins_and_are_not_followed():
     chosen = stand_ins_for(RUBRIC.item("step"), "train_step", _statements(*GAN), RUBRIC, {"gen", "loss", "helper"})
     # disc_loss is 4.loss's alias; helper_of_loss is only read by the replaced disc_loss: not asked for
@@ -87,13 +115,19 @@ def test_other_items_objects_and_aliases_get_stand_ins_and_are_not_followed():
 
 
 def test_no_stand_in_available_keeps_the_students():
-    assert stand_ins_for(RUBRIC.item("step"), "train_step", _statements(*GAN), RUBRIC, {"loss"}) == {"disc_loss": "loss"}
+    assert stand_ins_for(RUBRIC.item("step"), "train_step", _statements(*GAN), RUBRIC, {"loss"}) == {
+        "disc_loss": "loss"
+    }
     assert stand_ins_for(RUBRIC.item("step"), "train_step", _statements(*GAN), RUBRIC, set()) == {}
 
 
 def test_graded_with_keeps_the_students_and_follows_it():
-    rubric = _rubric(_item("gen", "prepare_generator"), _item("loss", "discriminator_loss", aliases=["disc_loss"]),
-                     _item("helper", "helper_of_loss"), _item("step", "train_step", graded_with=["loss"]))
+    rubric = _rubric(
+        _item("gen", "prepare_generator"),
+        _item("loss", "discriminator_loss", aliases=["disc_loss"]),
+        _item("helper", "helper_of_loss"),
+        _item("step", "train_step", graded_with=["loss"]),
+    )
     chosen = stand_ins_for(rubric.item("step"), "train_step", _statements(*GAN), rubric, {"gen", "loss", "helper"})
     # the student's disc_loss is used as written, so what it reads is followed: helper_of_loss is replaced
     assert chosen == {"prepare_generator": "gen", "helper_of_loss": "helper"}
@@ -102,8 +136,10 @@ def test_graded_with_keeps_the_students_and_follows_it():
 def test_an_items_own_names_are_never_replaced():
     # 2.5 and 3.loss both grade compute_loss; 3.loss's alias calls compute_loss
     rubric = _rubric(_item("2.5", "compute_loss"), _item("3.loss", "compute_loss", aliases=["compute_loss_cond"]))
-    statements = _statements("def compute_loss(m, x):\n    return kl(m, x)\n",
-                             "def compute_loss_cond(m, x):\n    return compute_loss(m, x[0])\n")
+    statements = _statements(
+        "def compute_loss(m, x):\n    return kl(m, x)\n",
+        "def compute_loss_cond(m, x):\n    return compute_loss(m, x[0])\n",
+    )
     assert stand_ins_for(rubric.item("3.loss"), "compute_loss_cond", statements, rubric, {"2.5", "3.loss"}) == {}
     # and an item never replaces what it grades itself
     assert stand_ins_for(rubric.item("2.5"), "compute_loss", statements, rubric, {"2.5", "3.loss"}) == {}
@@ -127,10 +163,15 @@ def test_apply_stand_ins_gives_a_snapshot_of_its_own_and_a_bilingual_note():
     assert applied.snapshot.id != snapshot.id and applied.snapshot.id.startswith(snapshot.id)
     assert applied.snapshot.statements == snapshot.statements
     note = applied.notes[-1]
-    assert "`disc_loss` (loss)" in note.en and "`prepare_generator` (gen)" in note.en and "costs only that item" in note.en
+    assert (
+        "`disc_loss` (loss)" in note.en and "`prepare_generator` (gen)" in note.en and "costs only that item" in note.en
+    )
     assert "`disc_loss` (loss)" in note.pl and "wzorcowymi" in note.pl
     # nothing to replace, or no object (a section item): unchanged
-    assert apply_stand_ins(RUBRIC.item("gen"), Resolution("gen", "prepare_generator", snapshot), RUBRIC, {"loss"}).snapshot is snapshot
+    assert (
+        apply_stand_ins(RUBRIC.item("gen"), Resolution("gen", "prepare_generator", snapshot), RUBRIC, {"loss"}).snapshot
+        is snapshot
+    )
     assert apply_stand_ins(RUBRIC.item("step"), Resolution("step", None, snapshot), RUBRIC, {"loss"}).notes == ()
 
 
@@ -143,6 +184,7 @@ def test_snapshot_ids_differ_by_stand_ins_only():
 
 
 # ----------------------------------------------------------------------------- STAND_INS, statically
+
 
 def test_stand_in_keys_are_read_without_importing_probes(tmp_path):
     probes = tmp_path / "probes.py"
@@ -199,16 +241,28 @@ def test_the_shipped_labs_declare_their_stand_ins():
 
 # ----------------------------------------------------------------------------- graded_with in the rubric
 
-@pytest.mark.parametrize("graded_with, fragment", [
-    (["nope"], "'nope', which is not another code item"),
-    (["1"], "'1', which is not another code item"),    # itself
-    (["q"], "'q', which is not another code item"),    # a prose item
-])
+
+@pytest.mark.parametrize(
+    "graded_with, fragment",
+    [
+        (["nope"], "'nope', which is not another code item"),
+        (["1"], "'1', which is not another code item"),  # itself
+        (["q"], "'q', which is not another code item"),  # a prose item
+    ],
+)
 def test_graded_with_must_name_another_code_item(tmp_path, graded_with, fragment):
-    data = {"schema_version": 1, "lab": "t", "title": {"pl": "t", "en": "t"}, "framework": "none",
-            "template": "t.ipynb", "checks": "tests.test_scoring", "public_dir": ".", "total": 3.0,
-            "sections": {"s": "^#### Zadanie 1"},
-            "items": [_item("1", "f", graded_with=graded_with), _item("2", "g"), _item("q", kind="prose")]}
+    data = {
+        "schema_version": 1,
+        "lab": "t",
+        "title": {"pl": "t", "en": "t"},
+        "framework": "none",
+        "template": "t.ipynb",
+        "checks": "tests.test_scoring",
+        "public_dir": ".",
+        "total": 3.0,
+        "sections": {"s": "^#### Zadanie 1"},
+        "items": [_item("1", "f", graded_with=graded_with), _item("2", "g"), _item("q", kind="prose")],
+    }
     path = tmp_path / "lab.yaml"
     path.write_text(yaml.safe_dump(data))
     with pytest.raises(RubricError) as err:
@@ -222,6 +276,7 @@ def test_graded_with_must_name_another_code_item(tmp_path, graded_with, fragment
 
 # ----------------------------------------------------------------------------- the worker binds them
 
+
 @pytest.fixture
 def sandbox():
     with Sandbox(SandboxSpec(public_dir=PUBLIC, framework="none", start_timeout_s=30, memory_mb=1024)) as sb:
@@ -234,8 +289,8 @@ def _stmt(cell, source, binds):
 
 STUDENT = [
     _stmt(0, "def scale(x):\n    return x  # the student's wrong scale\n", ["scale"]),
-    _stmt(1, "offset = scale(1.0)\n", ["offset"]),                      # used at load time
-    _stmt(2, "def f(x):\n    return scale(x) + offset\n", ["f"]),       # and at call time
+    _stmt(1, "offset = scale(1.0)\n", ["offset"]),  # used at load time
+    _stmt(2, "def f(x):\n    return scale(x) + offset\n", ["f"]),  # and at call time
     _stmt(3, "scale = lambda x: -x  # rebound after f\n", ["scale"]),
 ]
 

@@ -8,6 +8,7 @@ each test below also grades a mutant rubric that declares the two items graded t
 (`graded_with`), proving the test would catch the dependency. Besides, every stand-in passes
 its own item's checks (it is a known-correct object with the item's contract).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,8 +36,9 @@ def _grade(path: Path, lab, only: set[str]) -> dict:
 
 def _texts(item) -> str:
     result = item.result
-    return " ".join(filter(None, [result.message.en if result.message else "",
-                                  *(c.message.en for c in result.checks if c.message)]))
+    return " ".join(
+        filter(None, [result.message.en if result.message else "", *(c.message.en for c in result.checks if c.message)])
+    )
 
 
 def _full(item) -> bool:
@@ -61,19 +63,32 @@ def _edited(tmp_path: Path, lab: str, name: str, edits: list[tuple[str, str, str
 
 # 4.loss wrong (labels swapped) under the accepted alias `disc_loss`, and train_step calls it
 DISC_LOSS_ALIAS = [
-    ("def discriminator_loss(real_output, fake_output):", "def discriminator_loss(real_output, fake_output):",
-     "def disc_loss(real_output, fake_output):"),
-    ("def disc_loss(real_output, fake_output):", "cross_entropy(tf.ones_like(real_output), real_output)",
-     "cross_entropy(tf.zeros_like(real_output), real_output)"),
-    ("def disc_loss(real_output, fake_output):", "cross_entropy(tf.zeros_like(fake_output), fake_output)",
-     "cross_entropy(tf.ones_like(fake_output), fake_output)"),
-    ("def train_step(data):", "disc_loss", "d_loss"),                     # the local variable renamed
+    (
+        "def discriminator_loss(real_output, fake_output):",
+        "def discriminator_loss(real_output, fake_output):",
+        "def disc_loss(real_output, fake_output):",
+    ),
+    (
+        "def disc_loss(real_output, fake_output):",
+        "cross_entropy(tf.ones_like(real_output), real_output)",
+        "cross_entropy(tf.zeros_like(real_output), real_output)",
+    ),
+    (
+        "def disc_loss(real_output, fake_output):",
+        "cross_entropy(tf.zeros_like(fake_output), fake_output)",
+        "cross_entropy(tf.ones_like(fake_output), fake_output)",
+    ),
+    ("def train_step(data):", "disc_loss", "d_loss"),  # the local variable renamed
     ("def train_step(data):", "discriminator_loss(real_output", "disc_loss(real_output"),
 ]
 # seed 001's generator: Concatenate called with two arguments, raises when the model is built
-SEED_001_GENERATOR = [("def prepare_generator(latent_dim, cond_dim):",
-                       "tf.keras.layers.Concatenate()([input_noise, input_cond])",
-                       "tf.keras.layers.Concatenate(axis=1)(input_noise, input_cond)")]
+SEED_001_GENERATOR = [
+    (
+        "def prepare_generator(latent_dim, cond_dim):",
+        "tf.keras.layers.Concatenate()([input_noise, input_cond])",
+        "tf.keras.layers.Concatenate(axis=1)(input_noise, input_cond)",
+    )
+]
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +128,7 @@ def test_generative_tf_seed_001_generator_costs_4_gen_only(tmp_path, gan_lab):
 
 # ----------------------------------------------------------------------------- vae-pyro
 
+
 def test_vae_pyro_a_relu_scale_costs_1a_encoder_only(tmp_path):
     lab = find_lab("vae-pyro", Settings())
     items = _grade(SUBMISSIONS / "vae-pyro" / "skala_relu.ipynb", lab, {"1a.encoder", "1a.vae"})
@@ -128,6 +144,7 @@ def test_vae_pyro_a_relu_scale_costs_1a_encoder_only(tmp_path):
 
 # ----------------------------------------------------------------------------- autoencoders-keras
 
+
 def test_autoencoders_keras_items_read_no_other_items_objects():
     """Execute mode runs the notebook as written (no stand-ins), so the lab's independence rests
     on its items not using each other's objects: each exercise builds its own model (2.2
@@ -142,15 +159,22 @@ def test_autoencoders_keras_items_read_no_other_items_objects():
         program = extract_program(load_notebook(discover([sample])[0]))
         for item in lab.rubric.items:
             if item.object:
-                assert not (names_read(item.object, program.statements) & (objects - {item.object})), (sample.name, item.id)
+                assert not (names_read(item.object, program.statements) & (objects - {item.object})), (
+                    sample.name,
+                    item.id,
+                )
 
 
 def test_autoencoders_keras_a_broken_2_1_cell_costs_2_1_only(tmp_path):
     """The 2.1 cell sets the sizes `dim_x`, `dim_h` that every later exercise's cell uses; here it
     fails before `dim_h` is set. The kernel starts from the template's globals (the lab's
     scaffold, as definitions mode does), so the later exercises still build their models."""
-    path = _edited(tmp_path, "autoencoders-keras", "broken_2_1", [
-        ("activation='sigmoid', input_shape=(dim_x,))", "dim_h = 32", "dim_h = latent_size  # never defined here")])
+    path = _edited(
+        tmp_path,
+        "autoencoders-keras",
+        "broken_2_1",
+        [("activation='sigmoid', input_shape=(dim_x,))", "dim_h = 32", "dim_h = latent_size  # never defined here")],
+    )
     lab = find_lab("autoencoders-keras", Settings())
     result = judge_submission(discover([path])[0], lab, Settings(), public_only=True)  # public_only: no reference run
     items = {i.id: i for i in score(result, lab.rubric).items}
@@ -162,15 +186,22 @@ def test_autoencoders_keras_a_broken_2_1_cell_costs_2_1_only(tmp_path):
 
 # ----------------------------------------------------------------------------- stand-ins keep their contract
 
-@pytest.mark.parametrize("lab_name, lab_dir, item_id", [
-    ("generative-tf", "generative_tf", "4.gen"), ("generative-tf", "generative_tf", "4.disc"),
-    ("generative-tf", "generative_tf", "4.loss"),
-    ("vae-pyro", "vae_pyro", "1a.encoder"), ("vae-pyro", "vae_pyro", "1a.decoder"),
-])
+
+@pytest.mark.parametrize(
+    "lab_name, lab_dir, item_id",
+    [
+        ("generative-tf", "generative_tf", "4.gen"),
+        ("generative-tf", "generative_tf", "4.disc"),
+        ("generative-tf", "generative_tf", "4.loss"),
+        ("vae-pyro", "vae_pyro", "1a.encoder"),
+        ("vae-pyro", "vae_pyro", "1a.decoder"),
+    ],
+)
 def test_each_stand_in_passes_its_own_items_checks(lab_name, lab_dir, item_id):
     """A stand-in is a known-correct object with the item's contract: every check of its item
     passes on it (run in process, as the mutant tests do)."""
-    from grader.testing import load_module as _module, student_from_source
+    from grader.testing import load_module as _module
+    from grader.testing import student_from_source
 
     lab = find_lab(lab_name, Settings())
     item = lab.rubric.item(item_id)

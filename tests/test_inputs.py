@@ -1,5 +1,6 @@
 """Discovery and loading: every kind of bad file is a recorded error naming the file, never a crash;
 bytes that are not UTF-8 are read anyway and said in a notice."""
+
 from __future__ import annotations
 
 import json
@@ -44,16 +45,22 @@ def test_no_notebooks_is_a_clear_error(tmp_path):
         discover([tmp_path / "nope"])
 
 
-@pytest.mark.parametrize("name,data,fragment", [
-    ("empty.ipynb", b"", "is empty"),
-    ("blank.ipynb", b"  \n", "is empty"),
-    ("truncated.ipynb", b'{"cells": [{"cell_type": "code", "source": "x', "not valid JSON"),
-    # bytes that are not UTF-8 are read anyway (test_stray_bytes_*): what is not a notebook stays an error
-    ("cp1250_truncated.ipynb", '{"cells": [{"cell_type": "code", "source": "zażółć'.encode("cp1250"),
-     "not valid JSON"),
-    ("cp1250_list.ipynb", '["zażółć"]'.encode("cp1250"), "not a valid Jupyter notebook"),
-    ("list.ipynb", b"[1, 2]", "not a valid Jupyter notebook"),
-])
+@pytest.mark.parametrize(
+    "name,data,fragment",
+    [
+        ("empty.ipynb", b"", "is empty"),
+        ("blank.ipynb", b"  \n", "is empty"),
+        ("truncated.ipynb", b'{"cells": [{"cell_type": "code", "source": "x', "not valid JSON"),
+        # bytes that are not UTF-8 are read anyway (test_stray_bytes_*): what is not a notebook stays an error
+        (
+            "cp1250_truncated.ipynb",
+            '{"cells": [{"cell_type": "code", "source": "zażółć'.encode("cp1250"),
+            "not valid JSON",
+        ),
+        ("cp1250_list.ipynb", '["zażółć"]'.encode("cp1250"), "not a valid Jupyter notebook"),
+        ("list.ipynb", b"[1, 2]", "not a valid Jupyter notebook"),
+    ],
+)
 def test_bad_files_raise_a_message_naming_the_file_and_the_fix(tmp_path, name, data, fragment):
     with pytest.raises(NotebookError) as err:
         load_notebook(_one(tmp_path, name, data))
@@ -62,9 +69,25 @@ def test_bad_files_raise_a_message_naming_the_file_and_the_fix(tmp_path, name, d
 
 
 def test_nbformat_v3_is_upgraded(tmp_path):
-    v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": [
-        {"cell_type": "markdown", "source": "# Title", "metadata": {}},
-        {"cell_type": "code", "input": "def f():\n    return 1", "language": "python", "outputs": [], "metadata": {}}]}]}
+    v3 = {
+        "nbformat": 3,
+        "nbformat_minor": 0,
+        "metadata": {},
+        "worksheets": [
+            {
+                "cells": [
+                    {"cell_type": "markdown", "source": "# Title", "metadata": {}},
+                    {
+                        "cell_type": "code",
+                        "input": "def f():\n    return 1",
+                        "language": "python",
+                        "outputs": [],
+                        "metadata": {},
+                    },
+                ]
+            }
+        ],
+    }
     nb = load_notebook(_one(tmp_path, "old.ipynb", json.dumps(v3).encode()))
     assert [c.kind for c in nb.cells] == ["markdown", "code"] and "def f" in nb.cells[1].source
 
@@ -92,6 +115,7 @@ def test_cells_whose_type_a_student_changed_are_read_as_they_are(tmp_path):
 
 # --- stray bytes: a notebook that is not all UTF-8 is read, the cells that were not are named ---
 
+
 def _stray(notebook: nbformat.NotebookNode, swaps: dict[str, bytes]) -> bytes:
     """``notebook`` as UTF-8 bytes with each placeholder text replaced by raw (non-UTF-8) bytes."""
     data = nbformat.writes(notebook).encode("utf-8")
@@ -109,7 +133,7 @@ def test_valid_utf8_is_decoded_byte_for_byte():
 
 
 def test_a_cp1250_sentence_inside_utf8_reads_as_the_polish_it_was():
-    head, tail = "Komórka: „".encode("utf-8"), "” — koniec, żółw".encode("utf-8")
+    head, tail = "Komórka: „".encode(), "” — koniec, żółw".encode()
     text, spans = decode_lenient(head + POLISH.encode("cp1250") + tail)
     assert text == "Komórka: „" + POLISH + "” — koniec, żółw"
     offset = len("Komórka: „")
@@ -131,17 +155,24 @@ def test_bytes_cp1250_leaves_undefined_become_replacement_characters():
 
 def test_stray_bytes_repair_exactly_the_cells_that_held_them(tmp_path):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [md(POLISH),  # the same letters, written correctly: not repaired
-                md("PLACEHOLDER_A"),
-                md("Znak \ufffd wpisany przez studenta"),  # a U+FFFD the student typed: not repaired
-                code("x = 1  # PLACEHOLDER_B"),
-                code("y = 'ąę'")]
+    nb.cells = [
+        md(POLISH),  # the same letters, written correctly: not repaired
+        md("PLACEHOLDER_A"),
+        md("Znak \ufffd wpisany przez studenta"),  # a U+FFFD the student typed: not repaired
+        code("x = 1  # PLACEHOLDER_B"),
+        code("y = 'ąę'"),
+    ]
     data = _stray(nb, {"PLACEHOLDER_A": POLISH.encode("cp1250"), "PLACEHOLDER_B": b"\x98"})
     loaded = load_notebook(_one(tmp_path, "windows.ipynb", data))
     assert loaded.repaired_cells == (1, 3) and not loaded.repaired_outside
     assert loaded.repaired_with == ("cp1250", "replacement")
-    assert [c.source for c in loaded.cells] == [POLISH, POLISH, "Znak \ufffd wpisany przez studenta",
-                                                "x = 1  # \ufffd", "y = 'ąę'"]
+    assert [c.source for c in loaded.cells] == [
+        POLISH,
+        POLISH,
+        "Znak \ufffd wpisany przez studenta",
+        "x = 1  # \ufffd",
+        "y = 'ąę'",
+    ]
     (notice,) = loaded.notices
     assert "windows.ipynb" in notice.en and "cells 2, 4" in notice.en and "cp1250" in notice.en
     assert "replacement characters" in notice.en and "save the notebook as UTF-8" in notice.en
@@ -153,8 +184,7 @@ def test_stray_bytes_outside_any_source_are_said_without_naming_a_cell(tmp_path)
     nb.cells = [code("print('x')"), md("ok")]
     nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="PLACEHOLDER_OUT\n")]
     nb.metadata["author"] = "PLACEHOLDER_META"
-    data = _stray(nb, {"PLACEHOLDER_OUT": "wynik: źle".encode("cp1250"),
-                       "PLACEHOLDER_META": "Łukasz".encode("cp1250")})
+    data = _stray(nb, {"PLACEHOLDER_OUT": "wynik: źle".encode("cp1250"), "PLACEHOLDER_META": "Łukasz".encode("cp1250")})
     loaded = load_notebook(_one(tmp_path, "out.ipynb", data))
     assert loaded.repaired_cells == () and loaded.repaired_outside
     assert loaded.cells[0].text_outputs == ("wynik: źle\n",)

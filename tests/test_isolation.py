@@ -1,5 +1,6 @@
 """Isolation layers: what a hostile worker cannot do (needs bubblewrap / root; skipped elsewhere
 with the name of what is missing, see `grader doctor`)."""
+
 from __future__ import annotations
 
 import os
@@ -12,16 +13,18 @@ import numpy as np
 import psutil
 import pytest
 
-from grader.sandbox.isolation import detect
 from grader.sandbox.errors import StudentCodeError, WorkerDied
+from grader.sandbox.isolation import detect
 from grader.sandbox.supervisor import Sandbox, SandboxSpec
 
 PUBLIC = Path(__file__).parent / "fixtures" / "toy_lab" / "public"
 ROOT = Path(__file__).resolve().parent.parent
 caps = detect()
 needs_bwrap = pytest.mark.skipif(caps.bwrap is None, reason="bubblewrap missing: apt-get install bubblewrap")
-needs_cgroups = pytest.mark.skipif(caps.cgroup_memory is None or caps.cgroup_pids is None,
-                                   reason="cgroup memory/pids controllers missing: run as root with cgroups")
+needs_cgroups = pytest.mark.skipif(
+    caps.cgroup_memory is None or caps.cgroup_pids is None,
+    reason="cgroup memory/pids controllers missing: run as root with cgroups",
+)
 
 
 @pytest.fixture(params=["auto", "cold"])
@@ -33,14 +36,23 @@ def start(request):
 
 @pytest.fixture
 def sandbox(tmp_path, start):
-    spec = SandboxSpec(public_dir=PUBLIC, framework="none", start_timeout_s=30, memory_mb=512, max_processes=64,
-                       hidden=(ROOT, tmp_path), start=start)
+    spec = SandboxSpec(
+        public_dir=PUBLIC,
+        framework="none",
+        start_timeout_s=30,
+        memory_mb=512,
+        max_processes=64,
+        hidden=(ROOT, tmp_path),
+        start=start,
+    )
     with Sandbox(spec) as sb:
         yield sb
 
 
 def _run(sb, body: str, timeout=20, snap="s"):
-    source = "import os, sys, time, signal, socket, subprocess\ndef f(x):\n" + "".join(f"    {line}\n" for line in body.splitlines())
+    source = "import os, sys, time, signal, socket, subprocess\ndef f(x):\n" + "".join(
+        f"    {line}\n" for line in body.splitlines()
+    )
     sb.load(snap, [{"cell": 0, "line": 1, "source": source, "binds": ["f"]}], {0: source}, timeout)
     return sb.probe(snap, "call", "f", {}, {"x": np.zeros(1)}, timeout)[1]["y"]
 
@@ -62,9 +74,11 @@ def _leftovers(tag: str, wait_s: float = 10.0) -> list:
 @needs_bwrap
 def test_grader_files_and_other_submissions_are_invisible(sandbox, tmp_path):
     (tmp_path / "other_student.ipynb").write_text("{}")
-    body = (f"paths = [{str(ROOT / 'reference' / 'generative_tf' / 'solution.py')!r}, {str(ROOT / 'rubrics')!r},\n"
-            f"         {str(tmp_path / 'other_student.ipynb')!r}, {str(ROOT / 'submissions')!r}]\n"
-            "return [float(os.path.exists(p)) for p in paths]")
+    body = (
+        f"paths = [{str(ROOT / 'reference' / 'generative_tf' / 'solution.py')!r}, {str(ROOT / 'rubrics')!r},\n"
+        f"         {str(tmp_path / 'other_student.ipynb')!r}, {str(ROOT / 'submissions')!r}]\n"
+        "return [float(os.path.exists(p)) for p in paths]"
+    )
     assert _run(sandbox, body).tolist() == [0.0, 0.0, 0.0, 0.0]
     assert "isolation" in sandbox.environment and "hidden-grader-files" in sandbox.environment["isolation"]
 
@@ -83,8 +97,10 @@ def test_no_network_not_even_the_graders_loopback(sandbox):
     server.listen(1)
     port = server.getsockname()[1]
     try:
-        body = (f"try:\n    socket.create_connection(('127.0.0.1', {port}), timeout=2)\n    return [1.0]\n"
-                "except OSError:\n    return [0.0]")
+        body = (
+            f"try:\n    socket.create_connection(('127.0.0.1', {port}), timeout=2)\n    return [1.0]\n"
+            "except OSError:\n    return [0.0]"
+        )
         assert _run(sandbox, body).tolist() == [0.0]
     finally:
         server.close()
@@ -94,19 +110,23 @@ def test_no_network_not_even_the_graders_loopback(sandbox):
 def test_writes_outside_the_sandbox_never_land(sandbox, tmp_path):
     marker = f"hacked-{uuid.uuid4().hex[:8]}.txt"
     targets = [ROOT / marker, tmp_path / marker, Path("/tmp") / marker, Path("/etc") / marker]
-    body = ("n = 0\n"
-            f"for p in {[str(t) for t in targets]!r}:\n"
-            "    try:\n        open(p, 'w').write('x')\n        n += 1\n    except OSError:\n        pass\n"
-            "return [n]")
+    body = (
+        "n = 0\n"
+        f"for p in {[str(t) for t in targets]!r}:\n"
+        "    try:\n        open(p, 'w').write('x')\n        n += 1\n    except OSError:\n        pass\n"
+        "return [n]"
+    )
     _run(sandbox, body)
     assert not any(t.exists() for t in targets)
 
 
 @needs_bwrap
 def test_killing_its_parent_and_every_visible_process_cannot_stop_the_grader(sandbox):
-    body = ("for pid in [os.getppid(), 1] + [int(p) for p in os.listdir('/proc') if p.isdigit()]:\n"
-            "    if pid != os.getpid():\n        try:\n            os.kill(pid, signal.SIGKILL)\n        except OSError:\n            pass\n"
-            "return [len([p for p in os.listdir('/proc') if p.isdigit()])]")
+    body = (
+        "for pid in [os.getppid(), 1] + [int(p) for p in os.listdir('/proc') if p.isdigit()]:\n"
+        "    if pid != os.getpid():\n        try:\n            os.kill(pid, signal.SIGKILL)\n        except OSError:\n            pass\n"
+        "return [len([p for p in os.listdir('/proc') if p.isdigit()])]"
+    )
     try:
         visible = _run(sandbox, body)[0]
         assert visible < 10  # a PID namespace: none of the grader's processes are in view
@@ -127,9 +147,11 @@ def test_memory_bomb_is_stopped_by_the_kernel_and_named(sandbox):
 def test_fork_storm_is_bounded_and_nothing_survives_the_sandbox(tmp_path, start):
     tag = f"grader-storm-{uuid.uuid4().hex[:8]}"
     spec = SandboxSpec(public_dir=PUBLIC, framework="none", start_timeout_s=30, max_processes=64, start=start)
-    body = ("n = 0\nfor _ in range(300):\n    try:\n"
-            f"        subprocess.Popen(['sh', '-c', 'sleep 600', {tag!r}], start_new_session=True)\n        n += 1\n"
-            "    except OSError:\n        break\nreturn [n]")
+    body = (
+        "n = 0\nfor _ in range(300):\n    try:\n"
+        f"        subprocess.Popen(['sh', '-c', 'sleep 600', {tag!r}], start_new_session=True)\n        n += 1\n"
+        "    except OSError:\n        break\nreturn [n]"
+    )
     with Sandbox(spec) as sb:
         try:
             started = _run(sb, body)[0]

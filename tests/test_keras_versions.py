@@ -5,6 +5,7 @@ test_grade_generative_tf.py; the in-process mutant tests run under Keras 3. Here
 and the Keras-2-style sample get full marks under both, and code that only Keras 2 accepts
 (`Adam(lr=...)`, removed in Keras 3) inside a graded class is graded as the lab's setting says.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -46,9 +47,12 @@ def test_solution_and_keras2_style_get_full_code_marks_under_both(sample, keras)
 def adam_lr_notebook(tmp_path_factory) -> Path:
     nb = nbformat.read(SAMPLES / "solution.ipynb", as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "code" and "class Cond_CVAE" in c.source)
-    cell.source = cell.source.replace("        self.latent_dim = latent_dim\n",
-                                      "        self.latent_dim = latent_dim\n"
-                                      "        self.optimizer_ = tf.keras.optimizers.Adam(lr=1e-4)  # Keras 2 spelling\n", 1)
+    cell.source = cell.source.replace(
+        "        self.latent_dim = latent_dim\n",
+        "        self.latent_dim = latent_dim\n"
+        "        self.optimizer_ = tf.keras.optimizers.Adam(lr=1e-4)  # Keras 2 spelling\n",
+        1,
+    )
     assert "Adam(lr=1e-4)" in cell.source
     path = tmp_path_factory.mktemp("keras") / "adam_lr.ipynb"
     nbformat.write(nb, path)

@@ -1,6 +1,7 @@
 """The two speed-ups of generative-tf's probes must not change a verdict (issue 12, item 6):
 checks of one item share a probe's reply, each with its own copy; 4.step's reference GAN is
 reused only when the student's train_step changed nothing but its weights."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -3,6 +3,7 @@ date, follow seed 004 and the conventions the grader relies on: headings, answer
 given code, the seed's answers in the solution, samples that differ from the solution only in
 their slots, and which items the grader sends to ``missing`` (a definition left as the
 template's) without running a check."""
+
 from __future__ import annotations
 
 import ast
@@ -17,8 +18,18 @@ from reference.autoencoders_keras.build import samples
 from reference.autoencoders_keras.build import sources as module_texts
 
 SAMPLE_NAMES = {
-    "solution", "blank", "styl_funkcyjny", "baza_2_1", "baza_3_1", "baza_4_1", "baza_5_1",
-    "zle_2_1_tylko_koder", "zle_2_2_rozne", "zle_3_1_l2", "zle_4_1_bez_clip", "zle_4_1_niespojny",
+    "solution",
+    "blank",
+    "styl_funkcyjny",
+    "baza_2_1",
+    "baza_3_1",
+    "baza_4_1",
+    "baza_5_1",
+    "zle_2_1_tylko_koder",
+    "zle_2_2_rozne",
+    "zle_3_1_l2",
+    "zle_4_1_bez_clip",
+    "zle_4_1_niespojny",
     "zle_5_1_koder",
 }
 
@@ -57,7 +68,9 @@ def _slots(nb) -> dict[str, int]:
     given split cell, then the prose cell."""
     found = {}
     for item in build.ITEMS:
-        heading = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and _first_line(c) == build.HEADINGS[item]]
+        heading = [
+            i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and _first_line(c) == build.HEADINGS[item]
+        ]
         assert len(heading) == 1, item
         found[item] = heading[0] + 1
         found[f"{item}.answer"] = heading[0] + 3
@@ -78,11 +91,13 @@ def solved():
 # Build
 # ---------------------------------------------------------------------------------------------
 
+
 def test_notebooks_are_up_to_date(tmp_path):
     build.build(tmp_path)
     for relative in build.all_notebooks():
         assert (build.REPO_ROOT / relative).read_bytes() == (tmp_path / relative).read_bytes(), (
-            f"{relative} is stale: run python -m reference.autoencoders_keras.build.notebooks")
+            f"{relative} is stale: run python -m reference.autoencoders_keras.build.notebooks"
+        )
 
 
 def test_build_is_deterministic():
@@ -92,10 +107,12 @@ def test_build_is_deterministic():
 
 
 def test_building_imports_no_tensorflow():
-    code = ("import sys\n"
-            "from reference.autoencoders_keras.build import notebooks\n"
-            "notebooks.all_notebooks()\n"
-            "print(sorted(m for m in ('tensorflow', 'keras', 'tf_keras') if m in sys.modules))")
+    code = (
+        "import sys\n"
+        "from reference.autoencoders_keras.build import notebooks\n"
+        "notebooks.all_notebooks()\n"
+        "print(sorted(m for m in ('tensorflow', 'keras', 'tf_keras') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=build.REPO_ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -127,6 +144,7 @@ def test_every_notebook_is_valid_clean_and_parses():
 # ---------------------------------------------------------------------------------------------
 # Template
 # ---------------------------------------------------------------------------------------------
+
 
 def test_template_headings_are_the_seeds_in_order(template):
     headings = [_first_line(c) for c in template.cells if c.cell_type == "markdown" and _first_line(c).startswith("#")]
@@ -173,7 +191,10 @@ def test_template_cells_hold_the_labs_base_networks(template):
     slots = _slots(template)
     cell = {item: template.cells[slots[item]].source for item in build.ITEMS}
     for item in ("2.1", "2.2"):
-        assert "Dense(dim_h, activation='relu', input_shape=(dim_x,)),\n    Dense(dim_x, activation='sigmoid')" in cell[item]
+        assert (
+            "Dense(dim_h, activation='relu', input_shape=(dim_x,)),\n    Dense(dim_x, activation='sigmoid')"
+            in cell[item]
+        )
     assert "activity_regularizer=regularizers.l1(1e-4), \n" in cell["3.1"]
     assert "noise_factor = 0.3\n" in cell["4.1"]
     assert "np.clip(x_train_noisy, 0., 1.)" in cell["4.1"]
@@ -186,12 +207,19 @@ def test_template_cells_hold_the_labs_base_networks(template):
 def test_template_gives_the_seed_code(template):
     sources = [c.source for c in template.cells if c.cell_type == "code"]
     imports, helpers, data = sources[:3]
-    for line in ("from tensorflow.keras import regularizers", "from tensorflow.keras.datasets import mnist",
-                 "from tensorflow.keras.layers import Input, Dense", "from tensorflow.keras.models import Sequential",
-                 "from sklearn.preprocessing import MinMaxScaler", "np.random.seed(2022)"):
+    for line in (
+        "from tensorflow.keras import regularizers",
+        "from tensorflow.keras.datasets import mnist",
+        "from tensorflow.keras.layers import Input, Dense",
+        "from tensorflow.keras.models import Sequential",
+        "from sklearn.preprocessing import MinMaxScaler",
+        "np.random.seed(2022)",
+    ):
         assert line in imports.splitlines(), line
     assert "pandas" not in imports  # not installed in the sandbox (see build/notebooks.py's docstring)
-    assert helpers == (module_texts.scaffold_source("compare_digits") + "\n  \n  \n" + module_texts.scaffold_source("display_digits"))
+    assert helpers == (
+        module_texts.scaffold_source("compare_digits") + "\n  \n  \n" + module_texts.scaffold_source("display_digits")
+    )
     assert helpers.startswith("def compare_digits(test, decoded, n=10):\n  plt.figure(figsize=(20, 4))\n")
     assert data.startswith("(x_train, _), (x_test, _) = mnist.load_data()\n")
     assert "x_test = scaler.fit_transform(x_test)" in data
@@ -211,17 +239,22 @@ def test_scaffold_defines_the_given_names():
 # Solution and samples
 # ---------------------------------------------------------------------------------------------
 
+
 def test_solution_cells_are_the_seeds_answers(template, solved):
     assert len(template.cells) == len(solved.cells)
     slots = _slots(solved)
     cell = {slot: solved.cells[index].source for slot, index in slots.items()}
-    assert "Dense(dim_h, activation='sigmoid', input_shape=(dim_x,)),\n    Dense(dim_x, activation='relu')" in cell["2.1"]
+    assert (
+        "Dense(dim_h, activation='sigmoid', input_shape=(dim_x,)),\n    Dense(dim_x, activation='relu')" in cell["2.1"]
+    )
     assert "Dense(dim_h, activation='relu', input_shape=(dim_x,)),\n    Dense(dim_x, activation='relu')" in cell["2.2"]
     assert "activity_regularizer=regularizers.l1(0.01), \n" in cell["3.1"]
     assert cell["4.1"].startswith("noise_factor = 0.6\n")
     assert "x_train_noisy = np.clip(x_train_noisy, 0., 1.)" in cell["4.1"]
-    assert ("    Dense(layer2_dim, activation='sigmoid'),\n    Dense(layer1_dim, activation='sigmoid'),\n"
-            "    Dense(dim_x, activation='sigmoid')") in cell["5.1"]
+    assert (
+        "    Dense(layer2_dim, activation='sigmoid'),\n    Dense(layer1_dim, activation='sigmoid'),\n"
+        "    Dense(dim_x, activation='sigmoid')"
+    ) in cell["5.1"]
     assert "(γύρω στο $0.40$ αντί του $0.09$)" in cell["2.1.answer"]
     assert "επιλέγοντας $\\lambda=0.01$" in cell["3.1.answer"]
     assert cell["4.1.answer"].startswith("Ας διπλασιάσουμε τον συντελεστή θορύβου στο $0.6$")
@@ -284,6 +317,7 @@ def test_sample_sources_show_their_faults():
 # What the grader sends to "missing": a graded definition left as the template's
 # ---------------------------------------------------------------------------------------------
 
+
 def _resolutions(name: str) -> dict[str, object]:
     from grader.discover import discover
     from grader.extract import extract_program, resolve_item
@@ -296,8 +330,7 @@ def _resolutions(name: str) -> dict[str, object]:
     notebook = load_notebook(discover([build.REPO_ROOT / build.SUBMISSIONS_DIR / f"{name}.ipynb"])[0])
     program = extract_program(notebook)
     spans = find_sections(notebook, lab.rubric.sections)
-    return {item.id: resolve_item(item, program, spans, lab.rubric, lab.template_program)
-            for item in lab.rubric.items}
+    return {item.id: resolve_item(item, program, spans, lab.rubric, lab.template_program) for item in lab.rubric.items}
 
 
 def test_blank_items_are_untouched_without_running_a_check():
@@ -312,8 +345,16 @@ def test_every_answered_item_is_graded(name):
     not the template's code, so the checks run and name the fault."""
     for item, resolution in _resolutions(name).items():
         assert resolution.outcome is None, (name, item, resolution.message)
-        assert resolution.name == {"2.1": "autoencoder", "2.2": "autoencoder", "3.1": "sparse_autoencoder",
-                                   "4.1": "noise_factor", "5.1": "deep_autoencoder"}[item]
+        assert (
+            resolution.name
+            == {
+                "2.1": "autoencoder",
+                "2.2": "autoencoder",
+                "3.1": "sparse_autoencoder",
+                "4.1": "noise_factor",
+                "5.1": "deep_autoencoder",
+            }[item]
+        )
 
 
 def test_items_2_1_and_2_2_take_the_definition_of_their_own_section():

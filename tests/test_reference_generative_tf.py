@@ -1,5 +1,6 @@
 """The reference of lab ``generative-tf`` behaves as LABS.md says, and its notebooks are up to
 date and follow the conventions the grader relies on."""
+
 from __future__ import annotations
 
 import ast
@@ -45,6 +46,7 @@ def _softplus(x):
 # 1. Autoencoder
 # ---------------------------------------------------------------------------------------------
 
+
 def test_compile_autoencoder_uses_binary_crossentropy():
     ae = S.compile_autoencoder(scaffold.Autoencoder(scaffold.latent_dim))
     assert ae.loss == "binary_crossentropy"
@@ -78,12 +80,13 @@ def test_plot_latent_space_vae_draws_means_and_std(no_show):
 # 2.5 KL
 # ---------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_kl_divergence_matches_closed_form(dtype):
     rng = np.random.default_rng(1)
     mean = rng.normal(0, 2, (16, 5)).astype(dtype)
     logvar = rng.normal(0, 1.5, (16, 5)).astype(dtype)
-    expected = 0.5 * np.sum(np.exp(logvar) + mean ** 2 - 1 - logvar, axis=1)
+    expected = 0.5 * np.sum(np.exp(logvar) + mean**2 - 1 - logvar, axis=1)
     got = S.kl_divergence(mean, logvar).numpy()
     assert got.shape == (16,)
     np.testing.assert_allclose(got, expected, rtol=1e-5)
@@ -116,7 +119,7 @@ def test_compute_loss_gauss_kl_is_reconstruction_plus_closed_form_kl():
     logits = stub.logits
     bce = np.maximum(logits, 0) - logits * x + np.log1p(np.exp(-np.abs(logits)))
     logpx_z = -bce.sum(axis=(1, 2, 3))
-    kl = 0.5 * np.sum(np.exp(stub.logvar) + stub.mean ** 2 - 1 - stub.logvar, axis=1)
+    kl = 0.5 * np.sum(np.exp(stub.logvar) + stub.mean**2 - 1 - stub.logvar, axis=1)
     expected = -np.mean(logpx_z - kl)
     np.testing.assert_allclose(S.compute_loss_gauss_kl(stub, x).numpy(), expected, rtol=1e-5)
 
@@ -124,6 +127,7 @@ def test_compute_loss_gauss_kl_is_reconstruction_plus_closed_form_kl():
 # ---------------------------------------------------------------------------------------------
 # 3.data conditioned_mnist
 # ---------------------------------------------------------------------------------------------
+
 
 def _check_conditioned(x, y, num_imgs, x_res, y_res):
     x3 = x[..., 0] if x.ndim == 4 else x
@@ -138,18 +142,26 @@ def _check_conditioned(x, y, num_imgs, x_res, y_res):
             assert pos_x in (0.0, 0.5, 1.0) and pos_y in (0.0, 0.5, 1.0)
             col, row = int(pos_x * 2), int(pos_y * 2)
             cells.add((row, col))
-            block = x_res[j, row * h:(row + 1) * h, col * w:(col + 1) * w, 0]
+            block = x_res[j, row * h : (row + 1) * h, col * w : (col + 1) * w, 0]
             np.testing.assert_array_equal(block, x3[i].astype("float32"))
             rest = x_res[j, :, :, 0].copy()
-            rest[row * h:(row + 1) * h, col * w:(col + 1) * w] = 0
+            rest[row * h : (row + 1) * h, col * w : (col + 1) * w] = 0
             assert not rest.any()
         assert len(cells) == num_imgs  # distinct positions for one digit
 
 
-@pytest.mark.parametrize("n, size, num_imgs, channel", [
-    (5, 14, 2, True), (5, 14, 2, False), (3, 28, 2, True), (1, 14, 2, True),
-    (1, 28, 9, False), (4, 14, 9, True), (2, 14, 1, True),
-])
+@pytest.mark.parametrize(
+    "n, size, num_imgs, channel",
+    [
+        (5, 14, 2, True),
+        (5, 14, 2, False),
+        (3, 28, 2, True),
+        (1, 14, 2, True),
+        (1, 28, 9, False),
+        (4, 14, 9, True),
+        (2, 14, 1, True),
+    ],
+)
 def test_conditioned_mnist_places_digits(n, size, num_imgs, channel):
     rng = np.random.default_rng(n * 100 + size + num_imgs)
     x = rng.uniform(0.01, 1.0, (n, size, size, 1) if channel else (n, size, size)).astype("float32")
@@ -163,7 +175,7 @@ def test_conditioned_mnist_nine_images_cover_the_grid():
     y = np.eye(10, dtype="float32")[[3, 8]]
     _, y_res = S.conditioned_mnist(x, y, num_imgs=9)
     for i in range(2):
-        cells = {(float(a), float(b)) for a, b in y_res[i * 9:(i + 1) * 9, -2:]}
+        cells = {(float(a), float(b)) for a, b in y_res[i * 9 : (i + 1) * 9, -2:]}
         assert len(cells) == 9
 
 
@@ -179,6 +191,7 @@ def test_conditioned_mnist_accepts_tensors_and_default_num_imgs():
 # 3.model and 3.loss
 # ---------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("latent", [2, 25])
 def test_cond_cvae_solution_shapes_and_condition(latent):
     model = S.Cond_CVAE_Solution(latent)
@@ -186,8 +199,9 @@ def test_cond_cvae_solution_shapes_and_condition(latent):
     assert tuple(model.encoder.output.shape) == (None, 2 * latent)
     assert tuple(model.decoder.output.shape) == (None, 42, 42, 1)
     img = np.random.rand(5, 42, 42, 1).astype("float32")
-    cond = np.concatenate([np.eye(10)[[0, 1, 2, 3, 4]], np.random.choice([0, .5, 1], (5, 2))],
-                          axis=1).astype("float32")
+    cond = np.concatenate([np.eye(10)[[0, 1, 2, 3, 4]], np.random.choice([0, 0.5, 1], (5, 2))], axis=1).astype(
+        "float32"
+    )
     mean, logvar = model.encode([img, cond])
     assert mean.shape == (5, latent) and logvar.shape == (5, latent)
     assert (mean.numpy() < 0).any()  # linear last layer
@@ -199,8 +213,7 @@ def test_cond_cvae_solution_shapes_and_condition(latent):
     other = cond.copy()
     other[:, :10] = np.roll(other[:, :10], 1, axis=1)
     assert not np.allclose(model.decode([mean, other]).numpy(), logits.numpy())
-    assert not np.allclose(model.encoder([img, other]).numpy(),
-                           model.encoder([img, cond]).numpy())
+    assert not np.allclose(model.encoder([img, other]).numpy(), model.encoder([img, cond]).numpy())
 
 
 def test_prepare_functions_read_global_latent_dim_without_attribute():
@@ -215,7 +228,7 @@ def test_prepare_functions_read_global_latent_dim_without_attribute():
 
 class _FixedNoiseCondCVAE(S.Cond_CVAE_Solution):
     def reparameterize(self, mean, logvar):
-        return mean + 0.5 * tf.exp(logvar * .5)
+        return mean + 0.5 * tf.exp(logvar * 0.5)
 
 
 def test_compute_loss_cond_matches_manual_elbo_and_uses_condition():
@@ -228,8 +241,8 @@ def test_compute_loss_cond_matches_manual_elbo_and_uses_condition():
     bce = np.maximum(logits, 0) - logits * data + np.log1p(np.exp(-np.abs(logits)))
     logpx_z = -bce.sum(axis=(1, 2, 3))
     log2pi = np.log(2 * np.pi)
-    logpz = np.sum(-.5 * (z ** 2 + log2pi), axis=1)
-    logqz_x = np.sum(-.5 * ((z - mean) ** 2 * np.exp(-logvar) + logvar + log2pi), axis=1)
+    logpz = np.sum(-0.5 * (z**2 + log2pi), axis=1)
+    logqz_x = np.sum(-0.5 * ((z - mean) ** 2 * np.exp(-logvar) + logvar + log2pi), axis=1)
     expected = -np.mean(logpx_z + logpz - logqz_x)
     got = S.compute_loss_cond(model, (data, cond)).numpy()
     np.testing.assert_allclose(got, expected, rtol=1e-4)
@@ -246,6 +259,7 @@ def test_scaffold_cond_cvae_is_unanswered():
 # ---------------------------------------------------------------------------------------------
 # 4. GAN
 # ---------------------------------------------------------------------------------------------
+
 
 def _conds(labels, cond_dim=10):
     return np.eye(cond_dim, dtype="float32")[labels]
@@ -338,7 +352,8 @@ def test_notebooks_are_up_to_date(tmp_path):
     for relative in lab_notebooks.all_notebooks():
         fresh = (tmp_path / relative).read_bytes()
         assert (REPO_ROOT / relative).read_bytes() == fresh, (
-            f"{relative} is stale: run python -m reference.generative_tf.build.notebooks")
+            f"{relative} is stale: run python -m reference.generative_tf.build.notebooks"
+        )
 
 
 def test_build_is_deterministic():
@@ -362,8 +377,11 @@ def test_every_notebook_is_valid_and_clean():
         assert nb.metadata["kernelspec"]["name"] == "python3"
         ids = [c.id for c in nb.cells]
         assert ids == [f"cell-{i:03d}" for i in range(1, len(ids) + 1)]
-        broken_slot = (lab_samples.SYNTAX_ERROR_SAMPLES.get(relative.stem)
-                       if relative.parent == lab_cells.SUBMISSIONS_DIR else None)
+        broken_slot = (
+            lab_samples.SYNTAX_ERROR_SAMPLES.get(relative.stem)
+            if relative.parent == lab_cells.SUBMISSIONS_DIR
+            else None
+        )
         broken = {lab_samples.STUDENT_SAMPLES[relative.stem][broken_slot]} if broken_slot else set()
         for cell in nb.cells:
             if cell.cell_type == "code":
@@ -386,9 +404,33 @@ def test_template_headings(template):
             assert line in known, line
     assert set(lab_cells.HEADINGS) == set(lab_cells.PROSE_ITEMS) | set(lab_cells.CODE_ITEMS)
     order = [line for line in lines if line in known]
-    expected = ["1", "1.1", "1.2", "1.plot", "1.3", "2", "2.1", "2.plot", "2.2", "2.3", "2.4",
-                "2.5", "3", "3.data", "3.model", "3.loss", "3.1", "3.2", "3.3", "4", "4.gen",
-                "4.disc", "4.loss", "4.step", "4.1"]
+    expected = [
+        "1",
+        "1.1",
+        "1.2",
+        "1.plot",
+        "1.3",
+        "2",
+        "2.1",
+        "2.plot",
+        "2.2",
+        "2.3",
+        "2.4",
+        "2.5",
+        "3",
+        "3.data",
+        "3.model",
+        "3.loss",
+        "3.1",
+        "3.2",
+        "3.3",
+        "4",
+        "4.gen",
+        "4.disc",
+        "4.loss",
+        "4.step",
+        "4.1",
+    ]
     assert order == [lab_cells.GROUP_HEADINGS.get(k) or lab_cells.HEADINGS[k] for k in expected]
 
 
@@ -396,11 +438,14 @@ def _sections(nb):
     """item -> the cells after its heading up to the next heading."""
     starts = {}
     heads = {v: k for k, v in {**lab_cells.HEADINGS, **lab_cells.GROUP_HEADINGS}.items()}
-    marks = [(i, heads[_first_line(c)]) for i, c in enumerate(nb.cells)
-             if c.cell_type == "markdown" and _first_line(c) in heads]
+    marks = [
+        (i, heads[_first_line(c)])
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "markdown" and _first_line(c) in heads
+    ]
     for k, (i, item) in enumerate(marks):
         end = marks[k + 1][0] if k + 1 < len(marks) else len(nb.cells)
-        starts[item] = nb.cells[i + 1:end]
+        starts[item] = nb.cells[i + 1 : end]
     return starts
 
 
@@ -410,8 +455,11 @@ def test_template_answer_slots(template):
         cells = sections[item]
         assert cells[0].cell_type == "markdown" and cells[0].source == lab_cells.PLACEHOLDER, item
     for item in lab_cells.CODE_ITEMS:
-        todo = [c for c in sections[item] if c.cell_type == "code"
-                and "# TU WPISZ KOD" in c.source and "raise NotImplementedError()" in c.source]
+        todo = [
+            c
+            for c in sections[item]
+            if c.cell_type == "code" and "# TU WPISZ KOD" in c.source and "raise NotImplementedError()" in c.source
+        ]
         assert len(todo) == 1, item
     stubs = {
         "1.plot": "def plot_latent_space(model, data):",
@@ -435,16 +483,31 @@ def test_template_answer_slots(template):
 
 def test_template_gives_the_scaffold_code(template):
     sources = "\n".join(c.source for c in template.cells if c.cell_type == "code")
-    for obj in (scaffold.Autoencoder, scaffold.CVAE, scaffold.log_normal_pdf, scaffold.compute_loss,
-                scaffold.train_step, scaffold.generator_loss, scaffold.Cond_CVAE,
-                scaffold.preprocess, scaffold.preprocess_gan, scaffold.plot_latent_images):
+    for obj in (
+        scaffold.Autoencoder,
+        scaffold.CVAE,
+        scaffold.log_normal_pdf,
+        scaffold.compute_loss,
+        scaffold.train_step,
+        scaffold.generator_loss,
+        scaffold.Cond_CVAE,
+        scaffold.preprocess,
+        scaffold.preprocess_gan,
+        scaffold.plot_latent_images,
+    ):
         assert lab_cells._src(obj) in sources
-    for line in ("latent_dim = 2", "noise_dim = 100", "cond_dim = 10", "epochs = 10", "EPOCHS = 50",
-                 "cross_entropy = tf.keras.losses.BinaryCrossentropy(from_logits=True)",
-                 "generator = prepare_generator(noise_dim, cond_dim)",
-                 "discriminator = prepare_discriminator((28, 28, 1), cond_dim)",
-                 "(x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()",
-                 "for epoch in range(1, epochs + 1):"):
+    for line in (
+        "latent_dim = 2",
+        "noise_dim = 100",
+        "cond_dim = 10",
+        "epochs = 10",
+        "EPOCHS = 50",
+        "cross_entropy = tf.keras.losses.BinaryCrossentropy(from_logits=True)",
+        "generator = prepare_generator(noise_dim, cond_dim)",
+        "discriminator = prepare_discriminator((28, 28, 1), cond_dim)",
+        "(x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()",
+        "for epoch in range(1, epochs + 1):",
+    ):
         assert line in sources, line
 
 
@@ -471,19 +534,16 @@ def test_solution_notebook_definitions_run():
     for item in ("2.5", "3.data", "3.model", "4.gen", "4.disc", "4.loss"):
         exec(compile(slots[item], f"<solution {item}>", "exec"), ns)  # noqa: S102
     real, fake = np.array([[2.0], [-1.0]], "float32"), np.array([[0.5], [-3.0]], "float32")
-    np.testing.assert_allclose(ns["discriminator_loss"](real, fake).numpy(),
-                               S.discriminator_loss(real, fake).numpy())
+    np.testing.assert_allclose(ns["discriminator_loss"](real, fake).numpy(), S.discriminator_loss(real, fake).numpy())
     mean, logvar = np.random.randn(3, 2), np.random.randn(3, 2)
-    np.testing.assert_allclose(ns["kl_divergence"](mean, logvar).numpy(),
-                               S.kl_divergence(mean, logvar).numpy())
+    np.testing.assert_allclose(ns["kl_divergence"](mean, logvar).numpy(), S.kl_divergence(mean, logvar).numpy())
     model = ns["Cond_CVAE"](4)
     assert tuple(model.encoder.output.shape) == (None, 8)
     assert ns["prepare_generator"](100, 10).output.shape[1:] == (28, 28, 1)
     x_res, _ = ns["conditioned_mnist"](np.random.rand(2, 14, 14), np.eye(10)[[0, 1]])
     assert x_res.shape == (4, 42, 42, 1)
     # 4.step reads the notebook's globals.
-    ns.update(generator=S.prepare_generator(100, 10),
-              discriminator=S.prepare_discriminator((28, 28, 1), 10))
+    ns.update(generator=S.prepare_generator(100, 10), discriminator=S.prepare_discriminator((28, 28, 1), 10))
     exec(compile(slots["4.step"], "<solution 4.step>", "exec"), ns)  # noqa: S102
     losses = ns["train_step"]((np.zeros((2, 28, 28, 1), "float32"), _conds([1, 2]), _conds([3, 4])))
     assert all(np.isfinite(t.numpy()) for t in losses)
@@ -516,13 +576,19 @@ def test_student_samples_differ_from_the_solution_only_in_their_slots(solved):
         assert len(nb.cells) - len(cells) == len(extra), student
         assert len(cells) == len(solved.cells), student
         changed = {b.source for a, b in zip(cells, solved.cells) if a.source != b.source}
-        replaced = {lab_cells.SOLUTION_SLOTS[slot] for slot, source in overrides.items()
-                    if source != lab_cells.SOLUTION_SLOTS[slot]}
+        replaced = {
+            lab_cells.SOLUTION_SLOTS[slot]
+            for slot, source in overrides.items()
+            if source != lab_cells.SOLUTION_SLOTS[slot]
+        }
         assert changed == replaced, student
         mine = {a.source for a, b in zip(cells, solved.cells) if a.source != b.source}
-        assert mine == {overrides[slot] for slot in overrides if overrides[slot] != lab_cells.SOLUTION_SLOTS[slot]}, student
+        assert mine == {overrides[slot] for slot in overrides if overrides[slot] != lab_cells.SOLUTION_SLOTS[slot]}, (
+            student
+        )
     assert lab_samples.SYNTAX_ERROR_SAMPLES and all(
-        slot in lab_samples.STUDENT_SAMPLES[s] for s, slot in lab_samples.SYNTAX_ERROR_SAMPLES.items())
+        slot in lab_samples.STUDENT_SAMPLES[s] for s, slot in lab_samples.SYNTAX_ERROR_SAMPLES.items()
+    )
 
 
 def test_buggy_samples_have_the_documented_faults():
@@ -533,8 +599,9 @@ def test_buggy_samples_have_the_documented_faults():
     assert abs(ns["compute_loss"](stub, x).numpy() - reference) > 1e-2
     ns = _slot_namespace(lab_cells.SEED_000_KL_HELPER)  # correct, helper style
     np.testing.assert_allclose(ns["compute_loss_gauss_kl"](stub, x).numpy(), reference, rtol=1e-5)
-    np.testing.assert_allclose(ns["kl_div"](stub.mean, stub.logvar).numpy(),
-                               S.kl_divergence(stub.mean, stub.logvar).numpy(), rtol=1e-5)
+    np.testing.assert_allclose(
+        ns["kl_div"](stub.mean, stub.logvar).numpy(), S.kl_divergence(stub.mean, stub.logvar).numpy(), rtol=1e-5
+    )
     ns = _slot_namespace(lab_cells.SEED_001_CONDITIONED_MNIST)
     with pytest.raises(ValueError):
         ns["conditioned_mnist"](np.random.rand(2, 14, 14, 1), np.eye(10)[[0, 1]])

@@ -1,6 +1,7 @@
 """The notebooks of lab ``vae-pyro`` (template, solution, sample submissions) are up to date,
 follow the conventions the grader relies on, and the samples' answer cells do what
 ``samples.FAULTS`` says (the class cells are executed with torch and pyro, in this process)."""
+
 from __future__ import annotations
 
 import ast
@@ -17,9 +18,20 @@ from reference.vae_pyro.build import sources as module_texts
 PUBLIC = build.REPO_ROOT / build.LAB_DIR / "public"
 
 SAMPLE_NAMES = {
-    "solution", "blank", "styl_logvar", "styl_sekwencyjny", "skala_relu", "bez_probkowania",
-    "dekoder_bez_sigmoidy", "skala_jako_wariancja", "srednia_relu", "beta_na_rekonstrukcji",
-    "beta_calosc", "brak_beta", "downstream_nietkniety", "downstream_tylko_piksele",
+    "solution",
+    "blank",
+    "styl_logvar",
+    "styl_sekwencyjny",
+    "skala_relu",
+    "bez_probkowania",
+    "dekoder_bez_sigmoidy",
+    "skala_jako_wariancja",
+    "srednia_relu",
+    "beta_na_rekonstrukcji",
+    "beta_calosc",
+    "brak_beta",
+    "downstream_nietkniety",
+    "downstream_tylko_piksele",
 }
 
 
@@ -39,8 +51,7 @@ def _first_line(cell) -> str:
 
 
 def _heading_index(nb, item: str) -> int:
-    found = [i for i, c in enumerate(nb.cells)
-             if c.cell_type == "markdown" and _first_line(c) == build.HEADINGS[item]]
+    found = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and _first_line(c) == build.HEADINGS[item]]
     assert len(found) == 1, item
     return found[0]
 
@@ -81,12 +92,14 @@ def solved():
 # Build
 # ---------------------------------------------------------------------------------------------
 
+
 def test_notebooks_are_up_to_date(tmp_path):
     build.build(tmp_path)
     for relative in build.all_notebooks():
         fresh = (tmp_path / relative).read_bytes()
         assert (build.REPO_ROOT / relative).read_bytes() == fresh, (
-            f"{relative} is stale: run python -m reference.vae_pyro.build.notebooks")
+            f"{relative} is stale: run python -m reference.vae_pyro.build.notebooks"
+        )
 
 
 def test_build_is_deterministic():
@@ -96,12 +109,13 @@ def test_build_is_deterministic():
 
 
 def test_building_imports_neither_torch_nor_pyro():
-    code = ("import sys\n"
-            "from reference.vae_pyro.build import notebooks\n"
-            "notebooks.all_notebooks()\n"
-            "print(sorted(m for m in ('torch', 'pyro') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=build.REPO_ROOT, capture_output=True,
-                         text=True, check=True)
+    code = (
+        "import sys\n"
+        "from reference.vae_pyro.build import notebooks\n"
+        "notebooks.all_notebooks()\n"
+        "print(sorted(m for m in ('torch', 'pyro') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=build.REPO_ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
@@ -131,6 +145,7 @@ def test_every_notebook_is_valid_clean_and_parses():
 # ---------------------------------------------------------------------------------------------
 # Template
 # ---------------------------------------------------------------------------------------------
+
 
 def test_template_headings_in_order(template):
     lines = [_first_line(c) if c.cell_type == "markdown" else "" for c in template.cells]
@@ -162,14 +177,16 @@ def test_template_answer_slots(template):
     assert slots["2.answer"] == slots["2"] + 1
     # Where the seed has "raise NotImplementedError()": six times in the VAE cell (the
     # encoder's, decoder's and VAE's methods), once in task 2 and once in task 3.
-    raising = {i: c.source.count("raise NotImplementedError()") for i, c in enumerate(cells)
-               if c.cell_type == "code" and "raise NotImplementedError()" in c.source}
+    raising = {
+        i: c.source.count("raise NotImplementedError()")
+        for i, c in enumerate(cells)
+        if c.cell_type == "code" and "raise NotImplementedError()" in c.source
+    }
     assert raising == {slots["1a"]: 6, slots["2"]: 1, slots["3"]: 1}
     for i in raising:
         assert cells[i].source.count("# TU WPISZ KOD") == raising[i]
     assert cells[slots["2"]].source.startswith("X_train, y_train = zip(*train_dataset)\n")
-    assert cells[slots["3"]].source.startswith(
-        "class BetaVariationalAutoencoder(VariationalAutoencoder):")
+    assert cells[slots["3"]].source.startswith("class BetaVariationalAutoencoder(VariationalAutoencoder):")
     vae = cells[slots["1a"]].source
     for method in ("def model(self, x: torch.Tensor):", "def guide(self, x: torch.Tensor):"):
         assert method in vae
@@ -178,16 +195,26 @@ def test_template_answer_slots(template):
 def test_template_gives_the_seed_code(template):
     sources = [c.source for c in template.cells if c.cell_type == "code"]
     joined = "\n".join(sources)
-    assert module_texts.definitions(module_texts.scaffold_source("Encoder"), module_texts.scaffold_source("Decoder")) in sources
+    assert (
+        module_texts.definitions(module_texts.scaffold_source("Encoder"), module_texts.scaffold_source("Decoder"))
+        in sources
+    )
     assert module_texts.scaffold_source("Autoencoder") in sources
     imports = sources[1]
-    for line in ("from torchvision.datasets import MNIST", "from src.ae import BaseAutoEncoder",
-                 "from src.utils import train_ae, AutoEncoderAnalyzer",
-                 'display(Code(filename="src/ae.py"))', "import pyro.distributions as dist"):
+    for line in (
+        "from torchvision.datasets import MNIST",
+        "from src.ae import BaseAutoEncoder",
+        "from src.utils import train_ae, AutoEncoderAnalyzer",
+        'display(Code(filename="src/ae.py"))',
+        "import pyro.distributions as dist",
+    ):
         assert line in imports.splitlines(), line
-    for line in ("lr = 1e-2", "beta=3.  # should limit the number of valuable features",
-                 "loss_fn = pyro.infer.Trace_ELBO().differentiable_loss",
-                 "analyzer = AutoEncoderAnalyzer(model=bvae_model, dataset=val_dataset, n_samplings=5)"):
+    for line in (
+        "lr = 1e-2",
+        "beta=3.  # should limit the number of valuable features",
+        "loss_fn = pyro.infer.Trace_ELBO().differentiable_loss",
+        "analyzer = AutoEncoderAnalyzer(model=bvae_model, dataset=val_dataset, n_samplings=5)",
+    ):
         assert line in joined, line
     markdown = "\n".join(c.source for c in template.cells if c.cell_type == "markdown")
     assert markdown.startswith("Przed oddaniem zadania upewnij się")
@@ -200,6 +227,7 @@ def test_template_gives_the_seed_code(template):
 # ---------------------------------------------------------------------------------------------
 # Solution and samples
 # ---------------------------------------------------------------------------------------------
+
 
 def test_solution_answers_every_slot(template, solved):
     assert len(template.cells) == len(solved.cells)
@@ -242,20 +270,26 @@ def test_samples_differ_from_the_solution_only_in_their_slots(template, solved):
         changed = {i for i, (a, b) in enumerate(zip(kept, solved.cells)) if a.source != b.source}
         assert changed == {solved_slots[item] for item in overrides}, student
         for item, source in overrides.items():
-            expected = (template.cells[template_slots[item]].source if source is samples.TEMPLATE
-                        else source)
+            expected = template.cells[template_slots[item]].source if source is samples.TEMPLATE else source
             assert kept[solved_slots[item]].source == expected, (student, item)
     # The %%time cells of styl_sekwencyjny follow task 2's code cell.
     nb = _sample("styl_sekwencyjny")
     slot = _slots(nb)["2"]
-    timed = [c.source for c in nb.cells[slot + 1:slot + 4]]
+    timed = [c.source for c in nb.cells[slot + 1 : slot + 4]]
     assert timed == list(samples.EXTRA_CELLS["styl_sekwencyjny"]["2"])
     assert all(s.startswith("%%time\n") for s in timed)
 
 
 def test_buggy_samples_have_exactly_one_changed_cell(solved):
-    one_cell = ("skala_relu", "bez_probkowania", "dekoder_bez_sigmoidy", "skala_jako_wariancja",
-                "srednia_relu", "beta_na_rekonstrukcji", "beta_calosc")
+    one_cell = (
+        "skala_relu",
+        "bez_probkowania",
+        "dekoder_bez_sigmoidy",
+        "skala_jako_wariancja",
+        "srednia_relu",
+        "beta_na_rekonstrukcji",
+        "beta_calosc",
+    )
     for student in one_cell:
         nb = _sample(student)
         changed = [a.id for a, b in zip(nb.cells, solved.cells) if a.source != b.source]
@@ -274,11 +308,17 @@ def test_sample_sources_show_their_faults():
     assert "z_loc = nn.functional.relu(self.hidden_to_loc(h))" in cell("srednia_relu", "1a")
     assert "torch.sigmoid" not in cell("dekoder_bez_sigmoidy", "1a").split("class VariationalAutoencoder")[0]
     assert 'with poutine.scale(scale=self.beta):\n                pyro.sample("obs"' in cell(
-        "beta_na_rekonstrukcji", "3")
+        "beta_na_rekonstrukcji", "3"
+    )
     assert "super().model(x)" in cell("beta_calosc", "3")
     logvar = cell("styl_logvar", "1a")
-    for snippet in ("self.fc_mu", "self.fc_logvar", "torch.exp(0.5 * logvar)",
-                    "eps = torch.randn_like(z_scale)", "nn.Sigmoid()"):
+    for snippet in (
+        "self.fc_mu",
+        "self.fc_logvar",
+        "torch.exp(0.5 * logvar)",
+        "eps = torch.randn_like(z_scale)",
+        "nn.Sigmoid()",
+    ):
         assert snippet in logvar, snippet
     assert "return poutine.scale(super().guide, scale=self.beta)(x)" in cell("styl_logvar", "3")
     assert "zestawy.items()" in cell("styl_logvar", "2")
@@ -420,16 +460,19 @@ def test_beta_cell_weights(given, name):
     pyro.clear_param_store()
     torch.manual_seed(0)
     cls = _run_cells(given, name, "1a", "3")["BetaVariationalAutoencoder"]
-    model = cls(n_data_features=784, n_encoder_hidden_features=32, n_decoder_hidden_features=32,
-                n_latent_features=4, beta=3.0)
+    model = cls(
+        n_data_features=784, n_encoder_hidden_features=32, n_decoder_hidden_features=32, n_latent_features=4, beta=3.0
+    )
     x = (torch.rand(5, 1, 28, 28) > 0.5).float()
     model.encoder_forward(x)
     reconstruction, kl = _elbo_terms(given, model, x, seed=1)
     torch.manual_seed(1)
     loss = pyro.infer.Trace_ELBO().differentiable_loss(model.model, model.guide, x).item()
-    expected = {"kl": reconstruction + 3 * kl,
-                "reconstruction": 3 * reconstruction + kl,
-                "both": 3 * (reconstruction + kl)}[BETA_WEIGHTS[name]]
+    expected = {
+        "kl": reconstruction + 3 * kl,
+        "reconstruction": 3 * reconstruction + kl,
+        "both": 3 * (reconstruction + kl),
+    }[BETA_WEIGHTS[name]]
     pyro.clear_param_store()  # pyro.module registered this model's parameters globally
     assert loss == pytest.approx(expected, rel=1e-4), (name, loss, reconstruction, kl)
 

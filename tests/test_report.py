@@ -1,4 +1,5 @@
 """HTML reports: escaping of everything a student controls, CSP, languages, dashboard numbers."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -8,8 +9,7 @@ import pytest
 
 from grader.i18n import Text
 from grader.outcomes import CheckResult, Figure, Outcome, Table
-from grader.report import (markdown_to_safe_html, png_data_uri, render_dashboard,
-                           render_student_report, write_reports)
+from grader.report import markdown_to_safe_html, png_data_uri, render_dashboard, render_student_report, write_reports
 from grader.report.dashboard import histogram
 from grader.report.files import safe_filename
 from tests.factories import PNG_1X1, RUBRIC_ITEMS, make_check, make_grade
@@ -62,13 +62,20 @@ def assert_inert(html: str) -> TagCollector:
 
 
 def hostile_grade():
-    check = make_check(status=Outcome.FAILED, expected="<b>bold</b>", got="<b onmouseover=x>",
-                       traceback="Traceback\n  <script>alert(2)</script>\nValueError: <i>")
-    return make_grade(student='evil"><script>alert(3)</script>', answer=HOSTILE_ANSWER,
-                      code_status=Outcome.FAILED, checks=(check,),
-                      file="<img src=x onerror=alert(4)>.ipynb",
-                      figures=(Figure(cell=7, png_base64=PNG_1X1),
-                               Figure(cell=8, png_base64='x" onerror="alert(5)')))
+    check = make_check(
+        status=Outcome.FAILED,
+        expected="<b>bold</b>",
+        got="<b onmouseover=x>",
+        traceback="Traceback\n  <script>alert(2)</script>\nValueError: <i>",
+    )
+    return make_grade(
+        student='evil"><script>alert(3)</script>',
+        answer=HOSTILE_ANSWER,
+        code_status=Outcome.FAILED,
+        checks=(check,),
+        file="<img src=x onerror=alert(4)>.ipynb",
+        figures=(Figure(cell=7, png_base64=PNG_1X1), Figure(cell=8, png_base64='x" onerror="alert(5)')),
+    )
 
 
 def test_student_report_escapes_everything_the_student_controls():
@@ -86,8 +93,10 @@ def test_student_report_escapes_everything_the_student_controls():
 
 def test_every_page_has_csp_and_lang():
     for lang in ("pl", "en"):
-        for html in (render_student_report(make_grade(), lang, "Lab", {}),
-                     render_dashboard([make_grade()], lang, "Lab", RUBRIC_ITEMS, {}, {})):
+        for html in (
+            render_student_report(make_grade(), lang, "Lab", {}),
+            render_dashboard([make_grade()], lang, "Lab", RUBRIC_ITEMS, {}, {}),
+        ):
             parsed = TagCollector(html)
             metas = [m for m in parsed.named("meta") if m.get("http-equiv") == "Content-Security-Policy"]
             assert [m["content"] for m in metas] == [CSP]
@@ -121,11 +130,16 @@ def test_student_report_header_error_and_standin_note():
 
 def test_failed_check_shows_expected_got_and_hint_hidden_check_does_not():
     public = make_check(status=Outcome.FAILED, expected="(None, 42)", got="(None, 21)")
-    hidden = CheckResult(id="secret", title=Text.same("Secret"), status=Outcome.FAILED,
-                         public=False, expected="THE-ANSWER", got="nope",
-                         hint=Text.same("SECRET-HINT"))
-    html = render_student_report(make_grade(code_status=Outcome.FAILED, checks=(public, hidden)),
-                                 "en", "Lab", {})
+    hidden = CheckResult(
+        id="secret",
+        title=Text.same("Secret"),
+        status=Outcome.FAILED,
+        public=False,
+        expected="THE-ANSWER",
+        got="nope",
+        hint=Text.same("SECRET-HINT"),
+    )
+    html = render_student_report(make_grade(code_status=Outcome.FAILED, checks=(public, hidden)), "en", "Lab", {})
     assert "(None, 42)" in html and "(None, 21)" in html and "Check the stride" in html
     assert "THE-ANSWER" not in html and "SECRET-HINT" not in html and "hidden check" in html
 
@@ -164,8 +178,9 @@ def _grades_for_dashboard():
         make_grade("s1", duration_s=5.0),
         make_grade("s2", code_status=Outcome.FAILED, duration_s=9.0, answer=None),
         make_grade("s3", code_status=Outcome.GRADER_ERROR, checks=(broken,), duration_s=1.0),
-        make_grade("s4", error=Text(pl="Pusty plik", en="Empty file"), answer=None,
-                   code_status=Outcome.MISSING, duration_s=0.5),
+        make_grade(
+            "s4", error=Text(pl="Pusty plik", en="Empty file"), answer=None, code_status=Outcome.MISSING, duration_s=0.5
+        ),
     ]
 
 
@@ -194,8 +209,7 @@ def test_write_reports_writes_safe_files(tmp_path):
     index = write_reports(tmp_path, grades, "pl", "Lab", RUBRIC_ITEMS, {"run": "1"})
     pages = sorted(p.name for p in (tmp_path / "students").iterdir())
     assert index == tmp_path / "index.html" and len(pages) == 4
-    assert all(set(p) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-               for p in pages)
+    assert all(set(p) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") for p in pages)
     assert "a_b.html" in pages and "a_b-2.html" in pages and "_etc.html" in pages
     dashboard = index.read_text(encoding="utf-8")
     hrefs = [a["href"] for a in TagCollector(dashboard).named("a")]
@@ -213,8 +227,12 @@ def test_safe_filename():
 def test_information_tables_are_shown_escaped_and_marked_not_scored():
     grade = make_grade()
     code = grade.items[0]
-    table = Table(Text("Wynik odniesienia", "Reference result"), (Text("wejście", "input"), Text("dokładność", "accuracy")),
-                  (("<script>alert(6)</script>", "0.804"),), note=Text("notka <b>", "note <b>"))
+    table = Table(
+        Text("Wynik odniesienia", "Reference result"),
+        (Text("wejście", "input"), Text("dokładność", "accuracy")),
+        (("<script>alert(6)</script>", "0.804"),),
+        note=Text("notka <b>", "note <b>"),
+    )
     item = dataclasses.replace(code, result=dataclasses.replace(code.result, tables=(table,)))
     html = render_student_report(dataclasses.replace(grade, items=(item, *grade.items[1:])), "en", "Lab", {})
     parsed = assert_inert(html)
@@ -224,8 +242,10 @@ def test_information_tables_are_shown_escaped_and_marked_not_scored():
 
 
 def test_dashboard_shows_each_code_items_mean_check_time():
-    grades = [make_grade("s1", checks=(make_check(duration_s=1.5), make_check("check_b", duration_s=0.5))),
-              make_grade("s2", checks=(make_check(duration_s=4.0),))]
+    grades = [
+        make_grade("s1", checks=(make_check(duration_s=1.5), make_check("check_b", duration_s=0.5))),
+        make_grade("s2", checks=(make_check(duration_s=4.0),)),
+    ]
     html = render_dashboard(grades, "en", "Lab", RUBRIC_ITEMS, {}, {})
     encoder_row = html.split("<code>encoder</code>")[1].split("</tr>")[0]
     assert "<td>3.00</td>" in encoder_row  # mean of 2.0 and 4.0 s

@@ -1,6 +1,7 @@
 """Nothing lost: a batch killed mid-way (SIGKILL) and run again completes with results identical
 to an uninterrupted run, no duplicate rows; unchanged files are not judged again; --regrade
 judges them; manual scores survive."""
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,25 @@ def folder(tmp_path):
 
 
 def _grade(folder: Path, out: Path, *extra: str) -> dict:
-    assert main(["grade", str(folder), "--lab", "vae-pyro", "--out", str(out), "--lang", "en", "--quiet",
-                 "--jobs", "1", *extra]) == 0
+    assert (
+        main(
+            [
+                "grade",
+                str(folder),
+                "--lab",
+                "vae-pyro",
+                "--out",
+                str(out),
+                "--lang",
+                "en",
+                "--quiet",
+                "--jobs",
+                "1",
+                *extra,
+            ]
+        )
+        == 0
+    )
     return json.loads((out / "results.json").read_text())
 
 
@@ -51,9 +69,28 @@ def _rows(out: Path) -> list[str]:
 
 def test_killed_batch_resumes_to_the_same_results_without_duplicates(folder, tmp_path):
     out = tmp_path / "killed"
-    process = subprocess.Popen([sys.executable, "-m", "grader", "grade", str(folder), "--lab", "vae-pyro",
-                                "--out", str(out), "--lang", "en", "--quiet", "--jobs", "1"],
-                               cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "grader",
+            "grade",
+            str(folder),
+            "--lab",
+            "vae-pyro",
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+            "--quiet",
+            "--jobs",
+            "1",
+        ],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:  # kill it once some, not all, submissions are recorded

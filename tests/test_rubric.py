@@ -1,4 +1,5 @@
 """Rubric validation: every mistake names the file, the item and the fix."""
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -13,11 +14,26 @@ from grader.rubric import load_rubric
 from grader.settings import Settings
 
 GOOD = {
-    "schema_version": 1, "lab": "t", "title": {"pl": "t", "en": "t"}, "framework": "none",
-    "template": "t.ipynb", "checks": "tests.test_scoring", "public_dir": ".", "total": 1.0,
+    "schema_version": 1,
+    "lab": "t",
+    "title": {"pl": "t", "en": "t"},
+    "framework": "none",
+    "template": "t.ipynb",
+    "checks": "tests.test_scoring",
+    "public_dir": ".",
+    "total": 1.0,
     "sections": {"s": "^#### Zadanie 1"},
-    "items": [{"id": "1", "title": {"pl": "t", "en": "t"}, "kind": "code", "points": 1.0, "section": "s",
-               "object": "f", "checks": [{"id": "check_a"}]}],
+    "items": [
+        {
+            "id": "1",
+            "title": {"pl": "t", "en": "t"},
+            "kind": "code",
+            "points": 1.0,
+            "section": "s",
+            "object": "f",
+            "checks": [{"id": "check_a"}],
+        }
+    ],
 }
 
 
@@ -42,20 +58,23 @@ def test_valid_rubric_loads_with_a_hash(tmp_path):
     assert rubric.items[0].id == "1" and len(digest) == 16
 
 
-@pytest.mark.parametrize("changes,fragments", [
-    ({"total": 2.0}, ["add up to 1", "`total:` says 2"]),
-    ({"item_checks": [{"id": "check_nope"}]}, ["item '1'", "check_nope", "check_a"]),
-    ({"item_section": "zz"}, ["item '1'", "section 'zz'", "add it under `sections:`"]),
-    ({"item_pionts": 1}, ["item '1'", "pionts", "remove it"]),
-    ({"item_points": -1}, ["item '1'", "points"]),
-    ({"sections": {"s": "([unclosed"}}, ["section 's'", "not a valid regex"]),
-    ({"checks": "no.such.module"}, ["checks module 'no.such.module'"]),
-    ({"schema_version": 9}, ["schema_version"]),
-    ({"item_object": None}, ["item '1'", "needs `object:`", "target: section"]),
-    ({"item_manual_points": 1.0}, ["item '1'", "`manual_points` (1) must be less than `points` (1)"]),
-    ({"item_reports": ["report_nope"]}, ["item '1'", "report 'report_nope'", "none"]),
-    ({"item_kind": "prose", "item_checks": [], "item_manual_points": 0.5}, ["a prose item is scored by a person"]),
-])
+@pytest.mark.parametrize(
+    "changes,fragments",
+    [
+        ({"total": 2.0}, ["add up to 1", "`total:` says 2"]),
+        ({"item_checks": [{"id": "check_nope"}]}, ["item '1'", "check_nope", "check_a"]),
+        ({"item_section": "zz"}, ["item '1'", "section 'zz'", "add it under `sections:`"]),
+        ({"item_pionts": 1}, ["item '1'", "pionts", "remove it"]),
+        ({"item_points": -1}, ["item '1'", "points"]),
+        ({"sections": {"s": "([unclosed"}}, ["section 's'", "not a valid regex"]),
+        ({"checks": "no.such.module"}, ["checks module 'no.such.module'"]),
+        ({"schema_version": 9}, ["schema_version"]),
+        ({"item_object": None}, ["item '1'", "needs `object:`", "target: section"]),
+        ({"item_manual_points": 1.0}, ["item '1'", "`manual_points` (1) must be less than `points` (1)"]),
+        ({"item_reports": ["report_nope"]}, ["item '1'", "report 'report_nope'", "none"]),
+        ({"item_kind": "prose", "item_checks": [], "item_manual_points": 0.5}, ["a prose item is scored by a person"]),
+    ],
+)
 def test_invalid_rubrics_name_file_item_and_fix(tmp_path, changes, fragments):
     with pytest.raises(RubricError) as err:
         load_rubric(_write(tmp_path, _broken(**changes)))
@@ -151,6 +170,7 @@ def test_the_shipped_labs_keep_hidden_checks_out_of_their_public_modules():
 
 
 # ----------------------------------------------------------------------------- finding labs
+
 
 def _lab_folder(tmp_path, monkeypatch, rubric_name: str = "lab.yaml"):
     """A course's own lab outside the grader: its rubric, public folder and check modules."""

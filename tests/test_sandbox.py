@@ -1,4 +1,5 @@
 """The sandbox/judge split: plain data only, timeouts, dead workers replaced, blame assigned."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,12 +19,16 @@ def _snapshot(source: str):
 
 @pytest.fixture
 def sandbox():
-    with Sandbox(SandboxSpec(public_dir=PUBLIC, framework="none", start_timeout_s=30, memory_mb=1024,
-                             limits={"RLIMIT_FSIZE": 1 << 20})) as sb:
+    with Sandbox(
+        SandboxSpec(
+            public_dir=PUBLIC, framework="none", start_timeout_s=30, memory_mb=1024, limits={"RLIMIT_FSIZE": 1 << 20}
+        )
+    ) as sb:
         yield sb
 
 
-def _call(sb, source, x=np.arange(3.0), timeout=10, snap="s"):
+def _call(sb, source, x=None, timeout=10, snap="s"):
+    x = np.arange(3.0) if x is None else x
     sb.load(snap, _snapshot(source), {0: source}, timeout)
     return sb.probe(snap, "call", "f", {}, {"x": x}, timeout)
 
@@ -68,15 +73,23 @@ def test_os_exit_mid_probe_is_a_dead_worker_not_a_result(sandbox):
 
 def test_system_exit_in_a_cell_costs_only_that_statement(sandbox):
     source = "raise SystemExit(3)\n"
-    failures = sandbox.load("s", [{"cell": 0, "line": 1, "source": source, "binds": []},
-                                  {"cell": 1, "line": 1, "source": "def f(x):\n    return x\n", "binds": ["f"]}], {}, 10)
+    failures = sandbox.load(
+        "s",
+        [
+            {"cell": 0, "line": 1, "source": source, "binds": []},
+            {"cell": 1, "line": 1, "source": "def f(x):\n    return x\n", "binds": ["f"]},
+        ],
+        {},
+        10,
+    )
     assert "SystemExit" in failures[0]["error"]
     assert sandbox.probe("s", "call", "f", {}, {"x": np.ones(2)}, 10)[1]["y"].tolist() == [1.0, 1.0]
 
 
 def test_printing_to_stdout_does_not_corrupt_the_protocol(sandbox):
-    values, arrays = _call(sandbox, "import sys\ndef f(x):\n    print('{\"ok\": true}' * 1000)\n"
-                                    "    sys.stdout.flush()\n    return x\n")
+    values, arrays = _call(
+        sandbox, "import sys\ndef f(x):\n    print('{\"ok\": true}' * 1000)\n    sys.stdout.flush()\n    return x\n"
+    )
     assert arrays["y"].tolist() == [0.0, 1.0, 2.0]
 
 

@@ -1,4 +1,5 @@
 """score(): a pure function from verdicts and rubric to points."""
+
 from __future__ import annotations
 
 from grader.i18n import Text
@@ -7,16 +8,41 @@ from grader.rubric import Rubric
 from grader.scoring import score
 
 T = {"pl": "t", "en": "t"}
-RUBRIC = Rubric.model_validate({
-    "schema_version": 1, "lab": "t", "title": T, "framework": "none", "template": "t.ipynb",
-    "checks": "tests.test_scoring", "public_dir": ".", "total": 2.0, "sections": {"s": "x"},
-    "items": [
-        {"id": "code", "title": T, "kind": "code", "points": 1.0, "section": "s", "object": "f",
-         "checks": [{"id": "check_a", "weight": 1}, {"id": "check_b", "weight": 3}]},
-        {"id": "prose", "title": T, "kind": "prose", "points": 1.0, "section": "s"},
-        {"id": "bonus", "title": T, "kind": "code", "points": 0.5, "section": "s", "object": "g", "bonus": True,
-         "checks": [{"id": "check_a"}]},
-    ]})
+RUBRIC = Rubric.model_validate(
+    {
+        "schema_version": 1,
+        "lab": "t",
+        "title": T,
+        "framework": "none",
+        "template": "t.ipynb",
+        "checks": "tests.test_scoring",
+        "public_dir": ".",
+        "total": 2.0,
+        "sections": {"s": "x"},
+        "items": [
+            {
+                "id": "code",
+                "title": T,
+                "kind": "code",
+                "points": 1.0,
+                "section": "s",
+                "object": "f",
+                "checks": [{"id": "check_a", "weight": 1}, {"id": "check_b", "weight": 3}],
+            },
+            {"id": "prose", "title": T, "kind": "prose", "points": 1.0, "section": "s"},
+            {
+                "id": "bonus",
+                "title": T,
+                "kind": "code",
+                "points": 0.5,
+                "section": "s",
+                "object": "g",
+                "bonus": True,
+                "checks": [{"id": "check_a"}],
+            },
+        ],
+    }
+)
 
 
 def _check(cid, status, weight):
@@ -24,8 +50,11 @@ def _check(cid, status, weight):
 
 
 def _result(code_checks, prose=Outcome.MANUAL, bonus=Outcome.PASSED):
-    items = (ItemResult("code", Outcome.FAILED, tuple(code_checks)), ItemResult("prose", prose),
-             ItemResult("bonus", bonus, (_check("check_a", bonus, 1),)))
+    items = (
+        ItemResult("code", Outcome.FAILED, tuple(code_checks)),
+        ItemResult("prose", prose),
+        ItemResult("bonus", bonus, (_check("check_a", bonus, 1),)),
+    )
     return SubmissionResult("s", "s.ipynb", "h", items)
 
 
@@ -50,8 +79,11 @@ def test_prose_awaits_manual_score_and_empty_answer_is_an_automatic_zero():
 
 
 def test_manual_scores_override_and_are_clamped():
-    g = score(_result([_check("check_a", Outcome.FAILED, 1), _check("check_b", Outcome.FAILED, 3)]), RUBRIC,
-              manual={"prose": 0.75, "code": 5.0})
+    g = score(
+        _result([_check("check_a", Outcome.FAILED, 1), _check("check_b", Outcome.FAILED, 3)]),
+        RUBRIC,
+        manual={"prose": 0.75, "code": 5.0},
+    )
     assert g.items[1].points == 0.75 and g.items[0].points == 1.0 and g.total == 2.25
 
 
@@ -68,11 +100,31 @@ def check_b(student):
     """Toy check b."""
 
 
-MIXED = Rubric.model_validate({
-    "schema_version": 1, "lab": "t", "title": T, "framework": "none", "template": "t.ipynb",
-    "checks": "tests.test_scoring", "public_dir": ".", "total": 2.0, "sections": {"s": "x"},
-    "items": [{"id": "mixed", "title": T, "kind": "code", "points": 2.0, "manual_points": 1.0, "section": "s",
-               "target": "section", "checks": [{"id": "check_a", "weight": 1}, {"id": "check_b", "weight": 3}]}]})
+MIXED = Rubric.model_validate(
+    {
+        "schema_version": 1,
+        "lab": "t",
+        "title": T,
+        "framework": "none",
+        "template": "t.ipynb",
+        "checks": "tests.test_scoring",
+        "public_dir": ".",
+        "total": 2.0,
+        "sections": {"s": "x"},
+        "items": [
+            {
+                "id": "mixed",
+                "title": T,
+                "kind": "code",
+                "points": 2.0,
+                "manual_points": 1.0,
+                "section": "s",
+                "target": "section",
+                "checks": [{"id": "check_a", "weight": 1}, {"id": "check_b", "weight": 3}],
+            }
+        ],
+    }
+)
 
 
 def _mixed(status, checks, answer=None):
@@ -80,10 +132,14 @@ def _mixed(status, checks, answer=None):
 
 
 def test_an_item_with_a_manual_part_gets_only_the_rest_from_its_checks():
-    g = score(_mixed(Outcome.FAILED, [_check("check_a", Outcome.PASSED, 1), _check("check_b", Outcome.FAILED, 3)]), MIXED)
+    g = score(
+        _mixed(Outcome.FAILED, [_check("check_a", Outcome.PASSED, 1), _check("check_b", Outcome.FAILED, 3)]), MIXED
+    )
     item = g.items[0]
     assert (item.points, item.auto_points, item.auto_max, item.manual_max) == (0.25, 0.25, 1.0, 1.0)
-    scored = score(_mixed(Outcome.PASSED, [_check("check_a", Outcome.PASSED, 1)]), MIXED, manual={"mixed": 1.8}).items[0]
+    scored = score(_mixed(Outcome.PASSED, [_check("check_a", Outcome.PASSED, 1)]), MIXED, manual={"mixed": 1.8}).items[
+        0
+    ]
     assert scored.points == 1.8  # the instructor's score is the item's (checks' part included)
 
 

@@ -4,6 +4,7 @@ The seed changes everything random on the student's side (weight initialisation 
 models, np.random.choice in conditioned_mnist, tf.random.normal in train_step); the checks'
 own inputs are fixed. docs/labs/generative-tf.md gives the margins that make this hold.
 """
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -14,8 +15,8 @@ import pytest
 
 from grader.discover import discover
 from grader.judge import judge_submission
-from grader.runtime import sandbox_spec
 from grader.labs import find_lab
+from grader.runtime import sandbox_spec
 from grader.sandbox.supervisor import Sandbox
 from grader.scoring import score
 from grader.settings import Settings
@@ -41,8 +42,19 @@ def test_correct_samples_get_full_code_points_under_20_seeds():
                 grade = score(result, lab.rubric)
                 points = sum(i.points for i in grade.items if i.kind == "code")
                 if abs(points - code_max) > 1e-9:
-                    failures.append((sub.student, seed, [c.id for i in grade.items if i.kind == "code"
-                                                         for c in i.result.checks if c.status.value != "passed"]))
+                    failures.append(
+                        (
+                            sub.student,
+                            seed,
+                            [
+                                c.id
+                                for i in grade.items
+                                if i.kind == "code"
+                                for c in i.result.checks
+                                if c.status.value != "passed"
+                            ],
+                        )
+                    )
         return failures
 
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -1,6 +1,7 @@
 """torchvision in the sandbox: the grader's stand-in when none is installed, the real one
 patched to serve local MNIST when it is. Each scenario runs in its own interpreter, so that
 ``sys.path`` and ``sys.modules`` of the test process stay clean."""
+
 from __future__ import annotations
 
 import os
@@ -36,14 +37,22 @@ def _run(code: str, tmp_path: Path, pythonpath: Path | None = None) -> str:
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
     prelude = "import warnings\nwarnings.simplefilter('error')\n"
-    done = subprocess.run([sys.executable, "-c", prelude + textwrap.dedent(code)], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", prelude + textwrap.dedent(code)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
 def test_the_notebooks_mnist_code_runs_on_the_stand_in_without_torchvision(tmp_path):
-    _run(textwrap.dedent("""
+    _run(
+        textwrap.dedent("""
         import importlib.util, sys
         assert importlib.util.find_spec("torchvision") is None, "this test needs no torchvision installed"
         import numpy as np, torch
@@ -54,7 +63,9 @@ def test_the_notebooks_mnist_code_runs_on_the_stand_in_without_torchvision(tmp_p
         import torchvision
         assert torchvision.__version__ == "0.0+grader-shim"
         assert torchvision.__file__ == str(SHIM_DIR / "torchvision" / "__init__.py")
-    """) + NOTEBOOK + textwrap.dedent("""
+    """)
+        + NOTEBOOK
+        + textwrap.dedent("""
         assert len(MNIST("data").data) == 1500 and len(val_dataset) == 297
         assert train_dataset.data.dtype == torch.uint8 and train_dataset.data.shape == (1500, 28, 28)
         assert train_dataset.targets.dtype == torch.int64 and train_dataset.classes[0] == "0 - zero"
@@ -79,12 +90,15 @@ def test_the_notebooks_mnist_code_runs_on_the_stand_in_without_torchvision(tmp_p
         loader = torch.utils.data.DataLoader(train_dataset, batch_size=32, shuffle=True)
         xb, yb = next(iter(loader))
         assert xb.shape == (32, 1, 28, 28) and yb.shape == (32,) and yb.dtype == torch.int64
-    """), tmp_path)
+    """),
+        tmp_path,
+    )
     assert not (tmp_path / "data").exists()  # root is ignored: nothing written
 
 
 def test_to_tensor_matches_torchvision_on_arrays_and_pil_images(tmp_path):
-    _run("""
+    _run(
+        """
         import sys
         import numpy as np, torch
         from PIL import Image
@@ -107,10 +121,12 @@ def test_to_tensor_matches_torchvision_on_arrays_and_pil_images(tmp_path):
             pass
         else:
             raise AssertionError("a tensor is not a picture")
-    """, tmp_path)
+    """,
+        tmp_path,
+    )
 
 
-FAKE_DATASETS = '''
+FAKE_DATASETS = """
 import numpy as np
 from PIL import Image
 
@@ -133,9 +149,9 @@ class MNIST:
 
     def __len__(self):
         return len(self.data)
-'''
+"""
 
-FAKE_TRANSFORMS = '''
+FAKE_TRANSFORMS = """
 import numpy as np
 import torch
 
@@ -145,7 +161,7 @@ class ToTensor:
 
     def __call__(self, pic):
         return torch.from_numpy(np.array(pic, dtype=np.float32)[None] / 255)
-'''
+"""
 
 
 def test_a_real_torchvision_is_preferred_and_patched_not_to_download(tmp_path):
@@ -154,7 +170,8 @@ def test_a_real_torchvision_is_preferred_and_patched_not_to_download(tmp_path):
     (fake / "__init__.py").write_text('__version__ = "9.9-fake"\nfrom . import datasets, transforms\n')
     (fake / "datasets.py").write_text(FAKE_DATASETS)
     (fake / "transforms.py").write_text(FAKE_TRANSFORMS)
-    out = _run("""
+    out = _run(
+        """
         import sys
         import torch
         from grader.compat import SHIM_DIR, install_torchvision
@@ -176,7 +193,10 @@ def test_a_real_torchvision_is_preferred_and_patched_not_to_download(tmp_path):
         assert install_torchvision("standin:sklearn-digits").endswith("(real), MNIST from standin:sklearn-digits")
         assert len(MNIST("data")) == 1500  # installing twice patches once
         print(torchvision.__file__)
-    """, tmp_path, pythonpath=tmp_path / "site")
+    """,
+        tmp_path,
+        pythonpath=tmp_path / "site",
+    )
     assert out.strip() == str(fake / "__init__.py")
 
 
@@ -184,14 +204,18 @@ def test_a_broken_torchvision_falls_back_to_the_stand_in(tmp_path):
     broken = tmp_path / "site" / "torchvision"
     broken.mkdir(parents=True)
     (broken / "__init__.py").write_text('raise ImportError("operator torchvision::nms does not exist")\n')
-    _run("""
+    _run(
+        """
         from grader.compat import install_torchvision
         what = install_torchvision("standin:sklearn-digits")
         assert what.startswith("grader shim (installed torchvision failed to import: ImportError: operator"), what
         import torchvision
         from torchvision.datasets import MNIST
         assert torchvision.__version__ == "0.0+grader-shim" and len(MNIST("data", train=False)) == 297
-    """, tmp_path, pythonpath=tmp_path / "site")
+    """,
+        tmp_path,
+        pythonpath=tmp_path / "site",
+    )
 
 
 def test_the_stand_in_is_packaged_and_on_a_path_entry_of_its_own():
@@ -201,15 +225,20 @@ def test_the_stand_in_is_packaged_and_on_a_path_entry_of_its_own():
 
     root = SHIM_DIR.parents[2]
     packages = find_namespace_packages(str(root), include=["grader*"])  # as pyproject.toml finds them
-    assert {"grader.compat.shim_packages.torchvision", "grader.compat.shim_packages.torchvision.datasets"} <= set(packages)
+    assert {"grader.compat.shim_packages.torchvision", "grader.compat.shim_packages.torchvision.datasets"} <= set(
+        packages
+    )
     assert (SHIM_DIR / "torchvision" / "__init__.py").is_file()
     assert str(SHIM_DIR) not in sys.path  # nothing installs it outside the sandbox
 
 
 @pytest.mark.slow
 def test_a_torch_sandbox_serves_mnist_through_torchvision():
-    source = ("import numpy as np, torch\n" + NOTEBOOK +
-              "def f(x):\n    return [len(train_dataset), len(val_dataset), *X_train.shape, float(X_train.max())]\n")
+    source = (
+        "import numpy as np, torch\n"
+        + NOTEBOOK
+        + "def f(x):\n    return [len(train_dataset), len(val_dataset), *X_train.shape, float(X_train.max())]\n"
+    )
     spec = SandboxSpec(public_dir=PUBLIC, framework="torch", start_timeout_s=120)
     with Sandbox(spec) as sandbox:
         sandbox.load("s", [{"cell": 0, "line": 1, "source": source, "binds": ["f"]}], {0: source}, 60)

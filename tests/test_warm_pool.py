@@ -6,6 +6,7 @@ forking from one shared parent (siblings cannot see or touch each other, nothing
 reaches the next), the guard against a parent that ran an operation, falling back to a cold
 start, and that a warm sandbox answers exactly as a cold one.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,18 +28,27 @@ PUBLIC = Path(__file__).parent / "fixtures" / "toy_lab" / "public"
 ROOT = Path(__file__).resolve().parent.parent
 WARM, WHY_NOT = isolation.warm_support("auto")
 needs_warm = pytest.mark.skipif(not WARM, reason=f"no warm workers on this machine: {WHY_NOT}")
-needs_namespaces = pytest.mark.skipif(not isolation.detect().namespaces,
-                                      reason="the forked sandbox's namespaces need root (see grader doctor)")
+needs_namespaces = pytest.mark.skipif(
+    not isolation.detect().namespaces, reason="the forked sandbox's namespaces need root (see grader doctor)"
+)
 
 
 def _spec(tmp_path: Path, **kw) -> SandboxSpec:
-    return SandboxSpec(public_dir=PUBLIC, framework="none", start_timeout_s=60, memory_mb=512, max_processes=64,
-                       hidden=(ROOT, tmp_path), **kw)
+    return SandboxSpec(
+        public_dir=PUBLIC,
+        framework="none",
+        start_timeout_s=60,
+        memory_mb=512,
+        max_processes=64,
+        hidden=(ROOT, tmp_path),
+        **kw,
+    )
 
 
 def _run(sb: Sandbox, body: str, snap: str = "s", timeout: float = 20):
-    source = ("import os, sys, time, signal, json\nimport numpy as np\ndef f(x):\n"
-              + "".join(f"    {line}\n" for line in body.splitlines()))
+    source = "import os, sys, time, signal, json\nimport numpy as np\ndef f(x):\n" + "".join(
+        f"    {line}\n" for line in body.splitlines()
+    )
     sb.load(snap, [{"cell": 0, "line": 1, "source": source, "binds": ["f"]}], {0: source}, timeout)
     return sb.probe(snap, "call", "f", {}, {"x": np.zeros(1)}, timeout)[1]["y"]
 
@@ -69,11 +79,15 @@ def test_warm_and_cold_sandboxes_answer_alike(tmp_path):
 def test_nothing_one_sandbox_changes_reaches_the_next_fork(tmp_path):
     """Forks share the zygote's modules: a student patching numpy or a module global patches
     their own copy only."""
-    patch = ("np.mean = lambda *a, **k: 42.0\nimport grader.sandbox.convert as c\nc.PATCHED = 1\n"
-             "import statistics\nstatistics.median = None\nreturn [float(np.mean([1.0, 3.0]))]")
-    look = ("import grader.sandbox.convert as c\n"
-            "import statistics\n"
-            "return [float(np.mean([1.0, 3.0])), float(hasattr(c, 'PATCHED')), float(statistics.median is not None)]")
+    patch = (
+        "np.mean = lambda *a, **k: 42.0\nimport grader.sandbox.convert as c\nc.PATCHED = 1\n"
+        "import statistics\nstatistics.median = None\nreturn [float(np.mean([1.0, 3.0]))]"
+    )
+    look = (
+        "import grader.sandbox.convert as c\n"
+        "import statistics\n"
+        "return [float(np.mean([1.0, 3.0])), float(hasattr(c, 'PATCHED')), float(statistics.median is not None)]"
+    )
     with Sandbox(_spec(tmp_path)) as first:
         assert _run(first, patch).tolist() == [42.0]
     with Sandbox(_spec(tmp_path)) as second:
@@ -85,29 +99,38 @@ def test_sibling_sandboxes_cannot_see_or_touch_each_other(tmp_path):
     """Two sandboxes forked from the same zygote at once: separate PID namespaces, HOMEs and
     /dev/shm, so one cannot find, signal or read the other."""
     with Sandbox(_spec(tmp_path)) as a, Sandbox(_spec(tmp_path)) as b:
-        _run(a, "open(os.path.join(os.environ['HOME'], 'mine.txt'), 'w').write('a')\n"
-                "open('/dev/shm/shared.txt', 'w').write('a')\nreturn [1.0]")
-        look = (f"home_a = {a._workdir.as_posix() + '/home/mine.txt'!r}\n"
-                "return [float(os.path.exists(home_a)), float(os.path.exists('/dev/shm/shared.txt')),\n"
-                "        float(len([p for p in os.listdir('/proc') if p.isdigit()]))]")
+        _run(
+            a,
+            "open(os.path.join(os.environ['HOME'], 'mine.txt'), 'w').write('a')\n"
+            "open('/dev/shm/shared.txt', 'w').write('a')\nreturn [1.0]",
+        )
+        look = (
+            f"home_a = {a._workdir.as_posix() + '/home/mine.txt'!r}\n"
+            "return [float(os.path.exists(home_a)), float(os.path.exists('/dev/shm/shared.txt')),\n"
+            "        float(len([p for p in os.listdir('/proc') if p.isdigit()]))]"
+        )
         seen_home, seen_shm, visible = _run(b, look, snap="b").tolist()
         assert (seen_home, seen_shm) == (0.0, 0.0)  # a's HOME and a's /dev/shm are not b's
         assert visible <= 3  # its PID 1, itself, maybe a short-lived child: never the sibling
         b_pids = [b._proc.pid, *(p.pid for p in psutil.Process(b._proc.pid).children(recursive=True))]
-        signal_b = (f"hits = 0\nfor pid in {b_pids!r}:\n"
-                    "    try:\n        os.kill(pid, signal.SIGKILL)\n        hits += 1\n    except OSError:\n        pass\n"
-                    "return [float(hits), float(os.path.exists('/dev/shm/shared.txt'))]")
+        signal_b = (
+            f"hits = 0\nfor pid in {b_pids!r}:\n"
+            "    try:\n        os.kill(pid, signal.SIGKILL)\n        hits += 1\n    except OSError:\n        pass\n"
+            "return [float(hits), float(os.path.exists('/dev/shm/shared.txt'))]"
+        )
         assert _run(a, signal_b, snap="a2").tolist() == [0.0, 1.0]  # b's pids do not exist in a's namespace
         assert _run(b, "return [8.0]", snap="b2").tolist() == [8.0]  # b lives on
 
 
 @needs_namespaces
 def test_the_forked_sandbox_has_no_privileges_left(tmp_path):
-    body = ("status = open('/proc/self/status').read().splitlines()\n"
-            "caps = {l.split(':')[0]: int(l.split()[1], 16) for l in status if l.startswith('Cap')}\n"
-            "nnp = [l for l in status if l.startswith('NoNewPrivs')][0].split()[1]\n"
-            "return [float(os.getuid()), float(os.getgid()), float(caps['CapEff']), float(caps['CapPrm']),\n"
-            "        float(caps['CapBnd']), float(nnp), float(len(os.getgroups())), float(os.getpid())]")
+    body = (
+        "status = open('/proc/self/status').read().splitlines()\n"
+        "caps = {l.split(':')[0]: int(l.split()[1], 16) for l in status if l.startswith('Cap')}\n"
+        "nnp = [l for l in status if l.startswith('NoNewPrivs')][0].split()[1]\n"
+        "return [float(os.getuid()), float(os.getgid()), float(caps['CapEff']), float(caps['CapPrm']),\n"
+        "        float(caps['CapBnd']), float(nnp), float(len(os.getgroups())), float(os.getpid())]"
+    )
     with Sandbox(_spec(tmp_path)) as sb:
         uid, gid, eff, prm, bnd, nnp, groups, pid = _run(sb, body).tolist()
     assert (uid, gid) == (65534.0, 65534.0)
@@ -157,10 +180,17 @@ def test_a_killed_zygote_is_replaced_and_its_sandboxes_fail_as_dead_workers(tmp_
 def test_a_parent_that_ran_a_tensorflow_op_is_refused():
     """The guard the zygote runs after its imports: importing is fine, one op is not (every
     child forked after an op hangs)."""
-    code = ("import sys\nimport tensorflow as tf\nfrom grader.sandbox.zygote import _ran_an_op\n"
-            "before = _ran_an_op()\n_ = tf.constant(1.0) + 1.0\nprint(before, _ran_an_op())")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES=""))
+    code = (
+        "import sys\nimport tensorflow as tf\nfrom grader.sandbox.zygote import _ran_an_op\n"
+        "before = _ran_an_op()\n_ = tf.constant(1.0) + 1.0\nprint(before, _ran_an_op())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES=""),
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split()[-2:] == ["False", "True"]
 
@@ -197,8 +227,9 @@ def test_pool_setting_is_validated_and_self_checks_start_cold(monkeypatch):
 
 
 def test_without_root_a_bubblewrap_machine_starts_cold(monkeypatch):
-    fake = isolation.Capabilities(bwrap="/usr/bin/bwrap", root=False, cgroup_memory=None, cgroup_pids=None,
-                                  namespaces=False)
+    fake = isolation.Capabilities(
+        bwrap="/usr/bin/bwrap", root=False, cgroup_memory=None, cgroup_pids=None, namespaces=False
+    )
     monkeypatch.setattr(isolation, "detect", lambda: fake)
     ok, why = isolation.warm_support("auto")
     assert not ok and "bubblewrap" in why

@@ -1,6 +1,7 @@
 """The wheel works installed: built from the checkout, installed outside it, it lists every lab
 and grades a few samples of each exactly as the checkout does (benchmarks/wheel_check.py grades
 them all)."""
+
 from __future__ import annotations
 
 import sys
@@ -9,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.wheel_check import (CHECKOUT, build_wheel, grade, install_wheel, installed_location,
-                                    registered_labs)
+from benchmarks.wheel_check import CHECKOUT, build_wheel, grade, install_wheel, installed_location, registered_labs
 
 pytestmark = pytest.mark.slow
 LABS = ("autoencoders-keras", "generative-tf", "vae-pyro")
@@ -39,15 +39,29 @@ def test_the_wheel_ships_the_packs_and_rubrics_but_no_dev_files(wheel):
     for lab in LABS:
         assert f"rubrics/{lab}.yaml" in names
         pack = f"reference/{lab.replace('-', '_')}"
-        for part in ("__init__.py", "public/probes.py", "public/checks.py", "public/template.ipynb",
-                     "judge/solution.py", "judge/solution.ipynb"):
+        for part in (
+            "__init__.py",
+            "public/probes.py",
+            "public/checks.py",
+            "public/template.ipynb",
+            "judge/solution.py",
+            "judge/solution.ipynb",
+        ):
             assert f"{pack}/{part}" in names, part
     assert "reference/generative_tf/judge/checks.py" in names and "reference/vae_pyro/judge/checks.py" in names
     assert "reference/vae_pyro/public/src/ae.py" in names
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "[grader.labs]" in zipfile.ZipFile(wheel).read(entry_points).decode()
-    dev = [n for n in names if "/build/" in n or "build_common" in n or "catalogue" in n or "hostile" in n
-           or n.startswith(("tests/", "submissions/", "benchmarks/")) or "samples" in n]
+    dev = [
+        n
+        for n in names
+        if "/build/" in n
+        or "build_common" in n
+        or "catalogue" in n
+        or "hostile" in n
+        or n.startswith(("tests/", "submissions/", "benchmarks/"))
+        or "samples" in n
+    ]
     assert dev == []
 
 

@@ -6,6 +6,7 @@ The sandbox has no internet and this machine cannot install some packages the la
 patches the real torchvision when one is installed, otherwise it puts the minimal replacement
 in ``shim_packages/`` on ``sys.path``.
 """
+
 from __future__ import annotations
 
 from .torchvision_shim import SHIM_DIR, install_torchvision

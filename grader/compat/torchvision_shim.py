@@ -12,6 +12,7 @@ cache or the scikit-learn stand-in (:mod:`grader.data.mnist`):
 - otherwise ``shim_packages/`` is appended to ``sys.path`` (appended: a real torchvision
   always wins) so that ``import torchvision`` finds the minimal replacement there.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -34,8 +35,10 @@ def install_torchvision(source: str) -> str:
             _forget_torchvision()
             sys.path.insert(0, str(SHIM_DIR))  # the broken one is on sys.path: the shim must go first
             _configure_shim(source)
-            return (f"grader shim (installed torchvision failed to import: {type(exc).__name__}: {exc}), "
-                    f"MNIST from {source}")
+            return (
+                f"grader shim (installed torchvision failed to import: {type(exc).__name__}: {exc}), "
+                f"MNIST from {source}"
+            )
         _patch_real(torchvision, source)
         return f"torchvision {torchvision.__version__} (real), MNIST from {source}"
     if str(SHIM_DIR) not in sys.path:
@@ -70,7 +73,8 @@ def _configure_shim(source: str) -> None:
     mnist = importlib.import_module("torchvision.datasets.mnist")
     if not _is_shim(mnist.__file__):
         raise ImportError(f"expected the grader's torchvision stand-in, imported {mnist.__file__}")
-    setattr(mnist, "SOURCE", source)  # by name: the module is imported at run time, its attributes are not declared
+    # by name: the module is imported at run time, its attributes are not declared to the type checker
+    setattr(mnist, "SOURCE", source)  # noqa: B010
 
 
 def _patch_real(torchvision, source: str) -> None:
@@ -102,14 +106,18 @@ def _patch_real(torchvision, source: str) -> None:
         self.data = torch.tensor(x, dtype=torch.uint8)  # copies: served_mnist's arrays are shared
         self.targets = torch.tensor(y, dtype=torch.int64)
 
-    offline = type(real.__name__, (real,), {
-        "__init__": __init__,
-        "__module__": real.__module__,
-        "__qualname__": real.__qualname__,
-        "__doc__": f"{real.__name__} served from the grader's local MNIST data: root and download are ignored.",
-        "_grader_source": source,
-    })
-    setattr(datasets, "MNIST", offline)  # by name: torchvision is imported at run time, not declared to mypy
+    offline = type(
+        real.__name__,
+        (real,),
+        {
+            "__init__": __init__,
+            "__module__": real.__module__,
+            "__qualname__": real.__qualname__,
+            "__doc__": f"{real.__name__} served from the grader's local MNIST data: root and download are ignored.",
+            "_grader_source": source,
+        },
+    )
+    setattr(datasets, "MNIST", offline)  # noqa: B010 - torchvision is imported at run time, not declared to mypy
     module = sys.modules.get(real.__module__)
     class_name = real.__name__
     if module is not None and getattr(module, class_name, None) is real:

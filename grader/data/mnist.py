@@ -6,6 +6,7 @@ and uint8 labels, like ``keras.datasets.mnist.load_data()``. It reads the Keras 
 is one; otherwise it builds a stand-in from scikit-learn's bundled handwritten digits (8x8,
 values 0-16, upscaled to 28x28), and says so in :func:`mnist_source`.
 """
+
 from __future__ import annotations
 
 import os

@@ -5,6 +5,7 @@ that selects its flavour, its shims); :data:`FRAMEWORKS` lists them all, for wha
 framework a student may have imported (seeding, turning tensors into numpy arrays). The contract
 an adapter fulfils is :class:`grader.frameworks.base.Framework`.
 """
+
 from __future__ import annotations
 
 from .base import Framework
@@ -24,5 +25,7 @@ def framework_for(name: str) -> Framework:
         if framework.name == name:
             return framework
     known = ", ".join(f.name for f in FRAMEWORKS)
-    raise ValueError(f"no framework adapter named {name!r} (known: {known}): declare one of them as the "
-                     "rubric's `framework:`, or add an adapter to grader/frameworks/")
+    raise ValueError(
+        f"no framework adapter named {name!r} (known: {known}): declare one of them as the "
+        "rubric's `framework:`, or add an adapter to grader/frameworks/"
+    )

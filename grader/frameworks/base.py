@@ -19,6 +19,7 @@ and add an instance to ``grader.frameworks.FRAMEWORKS``:
 The frameworks themselves are imported inside the methods: an adapter module is loaded in every
 sandbox, and a lab on one framework must not pay seconds to import the others.
 """
+
 from __future__ import annotations
 
 import importlib.abc

@@ -1,4 +1,5 @@
 """Labs in plain Python and numpy (``framework: none``): the adapter's defaults, nothing to add."""
+
 from __future__ import annotations
 
 from .base import Framework

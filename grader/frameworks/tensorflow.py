@@ -5,6 +5,7 @@ has ``TF_USE_LEGACY_KERAS=1`` (from the rubric's or the settings' ``keras: 2``),
 ``tf.keras`` is tf-keras; otherwise it is Keras 3. Every Keras flavour present gets the same
 MNIST loader and, in execute mode, ``Model.fit`` capped at the lab's epochs.
 """
+
 from __future__ import annotations
 
 import functools
@@ -54,14 +55,18 @@ class TensorFlow(Framework):
             tf.config.threading.set_inter_op_parallelism_threads(1)
         except RuntimeError:
             pass  # already initialised: keep its settings
-        loader = lambda *a, **k: served_mnist(source)
+
+        def loader(*_args, **_kwargs):
+            return served_mnist(source)
+
         tf.keras.datasets.mnist.load_data = loader
         versions = {"tensorflow": tf.__version__}
         if _legacy_keras() and "keras" not in sys.modules:
             # Keras 2 lab: tf.keras is tf-keras; Keras 3 (1 s to import) is patched only if a student
             # imports it (`from keras.datasets import mnist`)
-            sys.meta_path.insert(0, AfterImport("keras.datasets.mnist",
-                                                lambda module: setattr(module, "load_data", loader)))
+            sys.meta_path.insert(
+                0, AfterImport("keras.datasets.mnist", lambda module: setattr(module, "load_data", loader))
+            )
         else:
             try:
                 import keras
@@ -125,5 +130,6 @@ def cap_fit(model_class, epochs: int) -> None:
                 kwargs["epochs"] = min(int(kwargs.get("epochs", 1)), epochs)
             return __original(self, *args, **kwargs)
 
-        setattr(capped, "_grader_capped", True)  # a marker on the function: functools.wraps' type declares none
+        # a marker on the function: functools.wraps' type declares none
+        setattr(capped, "_grader_capped", True)  # noqa: B010
         setattr(model_class, method, capped)

@@ -3,6 +3,7 @@
 torchvision cannot be installed on the grading machine; :mod:`grader.compat` provides the real
 one's ``datasets.MNIST`` offline, or a minimal stand-in package.
 """
+
 from __future__ import annotations
 
 import sys

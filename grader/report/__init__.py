@@ -3,6 +3,7 @@
 :mod:`.student` renders one student's report, :mod:`.dashboard` the class dashboard, both on
 :mod:`.common` (page policy, colours, templates); :mod:`.files` writes them to a folder.
 """
+
 from __future__ import annotations
 
 from .dashboard import render_dashboard

@@ -7,6 +7,7 @@ are single self-contained files: inline CSS, no JavaScript, a Content-Security-P
 allows only inline styles and ``data:`` images, and autoescaping of everything the student
 controls. Only :func:`~grader.report.sanitize.markdown_to_safe_html` output is marked safe.
 """
+
 from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -17,8 +18,13 @@ CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 # Colour-blind-safe enough: every badge also carries its status word.
 STATUS_COLOURS = {
-    "passed": "#1a7f37", "failed": "#cf222e", "errored": "#bc4c00", "timed_out": "#8250df",
-    "missing": "#6e7781", "manual": "#0969da", "grader_error": "#24292f",
+    "passed": "#1a7f37",
+    "failed": "#cf222e",
+    "errored": "#bc4c00",
+    "timed_out": "#8250df",
+    "missing": "#6e7781",
+    "manual": "#0969da",
+    "grader_error": "#24292f",
 }
 SUBMISSION_COLOURS = {"graded": "#1a7f37", "error": "#cf222e"}
 
@@ -34,8 +40,7 @@ _ENV = Environment(
 def page(template: str, lang: str, title: str, **context) -> str:
     """``template`` rendered with the UI's words in ``lang``, the page policy and ``context``."""
     ui = ui_labels(lang)
-    return _ENV.get_template(template).render(
-        lang=ui["lang"], ui=ui, csp=CSP, page_title=title, **context)
+    return _ENV.get_template(template).render(lang=ui["lang"], ui=ui, csp=CSP, page_title=title, **context)
 
 
 def meta_rows(meta: dict) -> list[tuple[str, str]]:

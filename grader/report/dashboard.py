@@ -1,5 +1,6 @@
 """The class dashboard: totals, a histogram, item pass rates, what needs attention and the
 slowest submissions, as a self-contained HTML page."""
+
 from __future__ import annotations
 
 import math
@@ -32,12 +33,18 @@ def histogram_svg(counts: list[int], maximum: float) -> dict:
     for i, count in enumerate(counts):
         height = round(plot_height * count / tallest, 1)
         low, high = maximum * i / len(counts), maximum * (i + 1) / len(counts)
-        bars.append({
-            "x": round(i * step + bar_gap / 2, 1), "y": round(plot_height - height, 1),
-            "width": round(step - bar_gap, 1), "height": height, "count": count,
-            "label": format_number(low), "label_x": round(i * step + step / 2, 1),
-            "tooltip": f"{format_number(low)}-{format_number(high)}: {count}",
-        })
+        bars.append(
+            {
+                "x": round(i * step + bar_gap / 2, 1),
+                "y": round(plot_height - height, 1),
+                "width": round(step - bar_gap, 1),
+                "height": height,
+                "count": count,
+                "label": format_number(low),
+                "label_x": round(i * step + step / 2, 1),
+                "tooltip": f"{format_number(low)}-{format_number(high)}: {count}",
+            }
+        )
     return {"bars": bars, "width": width, "height": plot_height + 30, "axis_y": plot_height + 14}
 
 
@@ -56,10 +63,18 @@ def _item_rates(grades: list[Grade], rubric_items: list, lang: str) -> list[dict
         hits = sum(1 for i in graded if i.status in good)
         share = hits / len(graded) if graded else 0.0
         seconds = [sum(c.duration_s for c in i.result.checks) for i in graded]
-        rows.append({"id": item_id, "kind": kind, "title": graded[0].title(lang) if graded else "",
-                     "hits": hits, "n": len(graded), "percent": f"{share * 100:.0f}%",
-                     "bar_width": round(share * 100, 1),
-                     "seconds": f"{statistics.fmean(seconds):.2f}" if seconds and kind == "code" else ""})
+        rows.append(
+            {
+                "id": item_id,
+                "kind": kind,
+                "title": graded[0].title(lang) if graded else "",
+                "hits": hits,
+                "n": len(graded),
+                "percent": f"{share * 100:.0f}%",
+                "bar_width": round(share * 100, 1),
+                "seconds": f"{statistics.fmean(seconds):.2f}" if seconds and kind == "code" else "",
+            }
+        )
     return rows
 
 
@@ -73,13 +88,19 @@ def _attention(grades: list[Grade], lang: str, ui: dict, links: dict) -> list[di
         reasons = [grade.error(lang)] if grade.error else []
         reasons += [ui["grader_error_in"].format(item=item_id) for item_id in broken]
         reasons += [ui["suspicious"].format(where=where) for where in suspicious[:3]]
-        rows.append({"student": grade.student, "href": links.get(grade.student),
-                     "reason": "; ".join(reasons) or ui["submission_statuses"]["error"]})
+        rows.append(
+            {
+                "student": grade.student,
+                "href": links.get(grade.student),
+                "reason": "; ".join(reasons) or ui["submission_statuses"]["error"],
+            }
+        )
     return rows
 
 
-def dashboard_context(grades: list[Grade], lang: str, lab_title: str, rubric_items: list,
-                      meta: dict, report_links: dict[str, str]) -> dict:
+def dashboard_context(
+    grades: list[Grade], lang: str, lab_title: str, rubric_items: list, meta: dict, report_links: dict[str, str]
+) -> dict:
     """Everything the dashboard template shows, computed."""
     ui = ui_labels(lang)
     totals = [g.total for g in grades]
@@ -87,25 +108,36 @@ def dashboard_context(grades: list[Grade], lang: str, lab_title: str, rubric_ite
     ordered = sorted(grades, key=lambda g: g.student)
     slowest = sorted(grades, key=lambda g: (-g.result.duration_s, g.student))[:SLOWEST]
     return {
-        "lab_title": lab_title, "count": len(grades), "max": format_number(maximum),
+        "lab_title": lab_title,
+        "count": len(grades),
+        "max": format_number(maximum),
         "mean": format_number(statistics.fmean(totals)) if totals else "-",
         "median": format_number(statistics.median(totals)) if totals else "-",
         "histogram": histogram_svg(histogram(totals, maximum), maximum),
         "item_rates": _item_rates(grades, rubric_items, lang),
-        "rows": [{"student": g.student, "href": report_links.get(g.student),
-                  "total": format_number(g.total), "max": format_number(g.max),
-                  "status_label": ui["submission_statuses"].get(g.status, g.status),
-                  "colour": SUBMISSION_COLOURS.get(g.status, SUBMISSION_COLOURS["error"])}
-                 for g in ordered],
+        "rows": [
+            {
+                "student": g.student,
+                "href": report_links.get(g.student),
+                "total": format_number(g.total),
+                "max": format_number(g.max),
+                "status_label": ui["submission_statuses"].get(g.status, g.status),
+                "colour": SUBMISSION_COLOURS.get(g.status, SUBMISSION_COLOURS["error"]),
+            }
+            for g in ordered
+        ],
         "attention": _attention(grades, lang, ui, report_links),
-        "slowest": [{"student": g.student, "href": report_links.get(g.student),
-                     "duration": f"{g.result.duration_s:.1f} s"} for g in slowest],
+        "slowest": [
+            {"student": g.student, "href": report_links.get(g.student), "duration": f"{g.result.duration_s:.1f} s"}
+            for g in slowest
+        ],
         "meta": meta_rows(meta),
     }
 
 
-def render_dashboard(grades: list[Grade], lang: str, lab_title: str, rubric_items: list,
-                     meta: dict, report_links: dict[str, str]) -> str:
+def render_dashboard(
+    grades: list[Grade], lang: str, lab_title: str, rubric_items: list, meta: dict, report_links: dict[str, str]
+) -> str:
     """The class dashboard as a self-contained HTML page."""
     context = dashboard_context(grades, lang, lab_title, rubric_items, meta, report_links)
     return page("index.html", lang, lab_title, **context)

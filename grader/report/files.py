@@ -1,5 +1,6 @@
 """The report folder: ``index.html`` and ``students/<student>.html``, under file names that are
 safe and distinct on every file system."""
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,7 @@ def report_names(students: list[str]) -> dict[str, str]:
     return names
 
 
-def write_reports(out_dir, grades: list[Grade], lang: str, lab_title: str,
-                  rubric_items: list, meta: dict) -> Path:
+def write_reports(out_dir, grades: list[Grade], lang: str, lab_title: str, rubric_items: list, meta: dict) -> Path:
     """Write ``index.html`` and ``students/<student>.html`` under ``out_dir``; returns the index."""
     out = Path(out_dir)
     (out / "students").mkdir(parents=True, exist_ok=True)
@@ -41,6 +41,5 @@ def write_reports(out_dir, grades: list[Grade], lang: str, lab_title: str,
         page = render_student_report(grade, lang, lab_title, meta)
         (out / links[grade.student]).write_text(page, encoding="utf-8")
     index = out / "index.html"
-    index.write_text(render_dashboard(grades, lang, lab_title, rubric_items, meta, links),
-                     encoding="utf-8")
+    index.write_text(render_dashboard(grades, lang, lab_title, rubric_items, meta, links), encoding="utf-8")
     return index

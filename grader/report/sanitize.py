@@ -11,6 +11,7 @@ instructor: treat them like any web form input. Two layers, so that a bug in one
 
 The report pages also carry a Content-Security-Policy that forbids scripts (see render.py).
 """
+
 from __future__ import annotations
 
 import base64
@@ -21,11 +22,36 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-ALLOWED_TAGS = frozenset({
-    "p", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote",
-    "h1", "h2", "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td",
-    "br", "hr", "del", "s",  # markdown-it renders ~~strike~~ as <s>
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "em",
+        "strong",
+        "code",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "a",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "br",
+        "hr",
+        "del",
+        "s",  # markdown-it renders ~~strike~~ as <s>
+    }
+)
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer nofollow"

@@ -1,5 +1,6 @@
 """One student's report: every item with its points, checks, answer and figures, the grader's
 run of the notebook and the grading environment, as a self-contained HTML page."""
+
 from __future__ import annotations
 
 from ..export import format_number
@@ -15,11 +16,15 @@ def _check_view(check, lang: str, ui: dict) -> dict:
     # A hidden check's expected value may give the answer away: show only its verdict.
     show_values = check.public and (check.expected is not None or check.got is not None)
     return {
-        "title": check.title(lang), "status_label": ui["statuses"][check.status.value],
-        "colour": STATUS_COLOURS[check.status.value], "hidden": not check.public,
+        "title": check.title(lang),
+        "status_label": ui["statuses"][check.status.value],
+        "colour": STATUS_COLOURS[check.status.value],
+        "hidden": not check.public,
         "message": check.message(lang) if check.message else None,
         "hint": check.hint(lang) if check.hint and check.public else None,
-        "show_values": show_values, "expected": check.expected or "", "got": check.got or "",
+        "show_values": show_values,
+        "expected": check.expected or "",
+        "got": check.got or "",
         "traceback": check.traceback,
     }
 
@@ -29,8 +34,11 @@ def _figure_views(item: ItemGrade, ui: dict) -> list[dict]:
     for figure in item.result.figures:
         uri = png_data_uri(figure.png_base64)
         if uri:  # a corrupt or non-PNG payload is skipped, never embedded
-            caption = ui[{"stored": "figure_stored", "executed": "figure_executed",
-                          "reference": "figure_reference"}.get(figure.source, "figure_cell")]
+            caption = ui[
+                {"stored": "figure_stored", "executed": "figure_executed", "reference": "figure_reference"}.get(
+                    figure.source, "figure_cell"
+                )
+            ]
             views.append({"uri": uri, "caption": caption.format(cell=figure.cell + 1), "source": figure.source})
     return views
 
@@ -40,10 +48,15 @@ def _item_view(item: ItemGrade, lang: str, ui: dict) -> dict:
     # Awaiting a person (a prose answer, or a code item without automatic checks): no number yet.
     pending = item.manual_points is None and item.status is Outcome.MANUAL
     return {
-        "id": item.id, "title": item.title(lang), "kind": item.kind, "bonus": item.bonus,
-        "pending": pending, "points": "?" if pending else format_number(item.points),
+        "id": item.id,
+        "title": item.title(lang),
+        "kind": item.kind,
+        "bonus": item.bonus,
+        "pending": pending,
+        "points": "?" if pending else format_number(item.points),
         "max": format_number(item.max_points),
-        "status_label": ui["statuses"][item.status.value], "colour": STATUS_COLOURS[item.status.value],
+        "status_label": ui["statuses"][item.status.value],
+        "colour": STATUS_COLOURS[item.status.value],
         "message": result.message(lang) if result.message else None,
         "object_name": result.object_name,
         "object_cell": None if result.object_cell is None else result.object_cell + 1,
@@ -51,8 +64,15 @@ def _item_view(item: ItemGrade, lang: str, ui: dict) -> dict:
         "checks": [_check_view(c, lang, ui) for c in result.checks],
         "answer_html": markdown_to_safe_html(result.answer) if result.answer else None,
         "figures": _figure_views(item, ui),
-        "tables": [{"title": t.title(lang), "columns": [c(lang) for c in t.columns], "rows": t.rows,
-                    "note": t.note(lang) if t.note else None} for t in result.tables],
+        "tables": [
+            {
+                "title": t.title(lang),
+                "columns": [c(lang) for c in t.columns],
+                "rows": t.rows,
+                "note": t.note(lang) if t.note else None,
+            }
+            for t in result.tables
+        ],
     }
 
 
@@ -61,8 +81,11 @@ def student_context(grade: Grade, lang: str, lab_title: str, meta: dict) -> dict
     ui = ui_labels(lang)
     environment = [(str(k), plain(v)) for k, v in sorted(grade.result.environment.items())]
     return {
-        "lab_title": lab_title, "student": grade.student, "file": grade.file,
-        "sha_short": grade.sha256[:12], "total": format_number(grade.total),
+        "lab_title": lab_title,
+        "student": grade.student,
+        "file": grade.file,
+        "sha_short": grade.sha256[:12],
+        "total": format_number(grade.total),
         "max": format_number(grade.max),
         "status_label": ui["submission_statuses"].get(grade.status, grade.status),
         "status_colour": SUBMISSION_COLOURS.get(grade.status, SUBMISSION_COLOURS["error"]),
@@ -70,9 +93,17 @@ def student_context(grade: Grade, lang: str, lab_title: str, meta: dict) -> dict
         "notices": [n(lang) for n in grade.result.notices],
         "items": [_item_view(item, lang, ui) for item in grade.items],
         "environment": environment,
-        "cells": [{"cell": c.cell + 1, "status": c.status, "status_label": ui["cell_statuses"].get(c.status, c.status),
-                   "colour": CELL_COLOURS.get(c.status, CELL_COLOURS["error"]), "seconds": f"{c.duration_s:.2f}",
-                   "error": c.error or ""} for c in grade.result.cells],
+        "cells": [
+            {
+                "cell": c.cell + 1,
+                "status": c.status,
+                "status_label": ui["cell_statuses"].get(c.status, c.status),
+                "colour": CELL_COLOURS.get(c.status, CELL_COLOURS["error"]),
+                "seconds": f"{c.duration_s:.2f}",
+                "error": c.error or "",
+            }
+            for c in grade.result.cells
+        ],
         "standin": any("standin:" in value for _key, value in environment),
         "meta": meta_rows(meta),
     }

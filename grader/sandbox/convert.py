@@ -4,6 +4,7 @@ Framework-neutral: TensorFlow tensors and variables, torch tensors, numpy arrays
 all become numpy arrays or Python numbers. Anything else is refused, so a probe can never
 smuggle an object (and its code) back to the grader.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -4,6 +4,7 @@ Raised by :class:`grader.sandbox.supervisor.Sandbox`; caught by the judge, which
 outcome, and by lab checks (re-exported by :mod:`grader.checks`: ``StudentCodeError`` when a
 check tries the student's code on an input it may reject). It imports nothing.
 """
+
 from __future__ import annotations
 
 __all__ = ["KernelLost", "ProbeBug", "ProbeTimeout", "SandboxError", "StudentCodeError", "WorkerDied"]

@@ -19,6 +19,7 @@ Where available:
   excess; RLIMIT_AS breaks TensorFlow) and a process-count limit (RLIMIT_NPROC is not
   enforced for root), and every process of the sandbox killed at the end.
 """
+
 from __future__ import annotations
 
 import functools
@@ -38,8 +39,15 @@ import psutil
 
 from .namespaces import View
 
-BASE_LAYERS = ("process", "scrubbed-env", "private-workdir", "rlimits", "deadlines", "memory-watchdog",
-               "process-group-kill")
+BASE_LAYERS = (
+    "process",
+    "scrubbed-env",
+    "private-workdir",
+    "rlimits",
+    "deadlines",
+    "memory-watchdog",
+    "process-group-kill",
+)
 HIDDEN_ROOTS = ("/root", "/home", "/tmp", "/var/tmp", "/mnt", "/media", "/srv", "/opt", "/work")
 SANDBOX_TMPFS_BYTES = 512 << 20
 CGROUP_V1 = Path("/sys/fs/cgroup")
@@ -61,11 +69,26 @@ class Capabilities:
         extra = ["warm-fork"] if warm else []
         if isolation != "basic":
             if warm and self.namespaces:
-                extra += ["forked-namespaces", "read-only-system", "hidden-grader-files", "no-network",
-                          "pid-namespace", "uid-65534", "disk-quota", "no-new-privileges"]
+                extra += [
+                    "forked-namespaces",
+                    "read-only-system",
+                    "hidden-grader-files",
+                    "no-network",
+                    "pid-namespace",
+                    "uid-65534",
+                    "disk-quota",
+                    "no-new-privileges",
+                ]
             elif self.bwrap and not warm:
-                extra += ["bubblewrap", "read-only-system", "hidden-grader-files", "no-network", "pid-namespace",
-                          "uid-65534", "disk-quota"]
+                extra += [
+                    "bubblewrap",
+                    "read-only-system",
+                    "hidden-grader-files",
+                    "no-network",
+                    "pid-namespace",
+                    "uid-65534",
+                    "disk-quota",
+                ]
             if self.cgroup_memory:
                 extra.append("cgroup-memory")
             if self.cgroup_pids:
@@ -94,8 +117,10 @@ def warm_support(isolation: str) -> tuple[bool, str]:
     if isolation != "basic" and caps.namespaces:
         return True, "as root, the forked child builds the sandbox's namespaces itself"
     if isolation != "basic" and caps.bwrap is not None:
-        return False, ("bubblewrap isolates this machine's sandboxes and cannot wrap a forked process "
-                       "(building the namespaces in the forked child needs root)")
+        return False, (
+            "bubblewrap isolates this machine's sandboxes and cannot wrap a forked process "
+            "(building the namespaces in the forked child needs root)"
+        )
     return True, "only the always-on layers here: a fork gets them as a fresh process does"
 
 
@@ -105,26 +130,46 @@ def _detect() -> Capabilities:
     missing: list[tuple[str, str]] = []
     bwrap = shutil.which("bwrap")
     if bwrap is None:
-        missing.append(("bubblewrap", "not installed: `apt-get install bubblewrap` (Debian/Ubuntu) or `dnf install bubblewrap`"))
+        missing.append(
+            ("bubblewrap", "not installed: `apt-get install bubblewrap` (Debian/Ubuntu) or `dnf install bubblewrap`")
+        )
     elif not _bwrap_works(bwrap):
-        missing.append(("bubblewrap", "installed but cannot create namespaces here: enable unprivileged user namespaces "
-                                      "(sysctl kernel.unprivileged_userns_clone=1) or run the grader as root"))
+        missing.append(
+            (
+                "bubblewrap",
+                "installed but cannot create namespaces here: enable unprivileged user namespaces "
+                "(sysctl kernel.unprivileged_userns_clone=1) or run the grader as root",
+            )
+        )
         bwrap = None
     memory = _cgroup_dir("memory") if root else None
     pids = _cgroup_dir("pids") if root else None
     if memory is None:
-        missing.append(("cgroup-memory", "needs root and a writable cgroup memory controller; without it a "
-                                         "resident-memory watchdog polls every 0.2 s instead"))
+        missing.append(
+            (
+                "cgroup-memory",
+                "needs root and a writable cgroup memory controller; without it a "
+                "resident-memory watchdog polls every 0.2 s instead",
+            )
+        )
     if pids is None:
-        missing.append(("cgroup-pids", "needs root and a writable cgroup pids controller; without it RLIMIT_NPROC "
-                                       "limits processes (not enforced for root)"))
+        missing.append(
+            (
+                "cgroup-pids",
+                "needs root and a writable cgroup pids controller; without it RLIMIT_NPROC "
+                "limits processes (not enforced for root)",
+            )
+        )
     return Capabilities(bwrap, root, memory, pids, tuple(missing), namespaces=root and _namespaces_work())
 
 
 def _bwrap_works(bwrap: str) -> bool:
     try:
-        done = subprocess.run([bwrap, "--unshare-all", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
-                               "true"], capture_output=True, timeout=10)
+        done = subprocess.run(
+            [bwrap, "--unshare-all", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"],
+            capture_output=True,
+            timeout=10,
+        )
         return done.returncode == 0
     except (OSError, subprocess.SubprocessError):
         return False
@@ -134,8 +179,11 @@ def _namespaces_work() -> bool:
     """Whether a forked child can build a sandbox here (unshare, tmpfs covers, a recursive
     read-only remount, /proc of a new PID namespace, uid 65534): tried in a throwaway process."""
     try:
-        done = subprocess.run([sys.executable, "-I", "-c", "from grader.sandbox.namespaces import selftest; selftest()"],
-                              capture_output=True, timeout=30)
+        done = subprocess.run(
+            [sys.executable, "-I", "-c", "from grader.sandbox.namespaces import selftest; selftest()"],
+            capture_output=True,
+            timeout=30,
+        )
         return done.returncode == 0
     except (OSError, subprocess.SubprocessError):
         return False
@@ -187,8 +235,9 @@ class Confinement:
         # a hidden folder inside something bound back (a lab's judge/ in the site-packages the
         # worker imports from) is covered again once the binds are in place
         recovers = _outermost([h for h in wanted if h.is_dir() and any(_under(h, b) and h != b for b in binds)])
-        return View(tuple(map(str, covers)), tuple(map(str, binds)), str(home), SANDBOX_TMPFS_BYTES,
-                    tuple(map(str, recovers)))
+        return View(
+            tuple(map(str, covers)), tuple(map(str, binds)), str(home), SANDBOX_TMPFS_BYTES, tuple(map(str, recovers))
+        )
 
     def command(self, argv: list[str], home: Path, visible: list[Path], hidden: list[Path]) -> list[str]:
         """``argv`` wrapped in bubblewrap (when used) showing it :meth:`view`."""
@@ -198,16 +247,40 @@ class Confinement:
         if bwrap is None:  # use_bwrap is set only when a working bwrap was found
             raise RuntimeError("Confinement.use_bwrap is set but no bwrap was found: a bug in Confinement.__init__")
         view = self.view(home, visible, hidden)
-        cmd = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-               "--uid", "65534", "--gid", "65534", "--ro-bind", "/", "/"]
+        cmd = [
+            bwrap,
+            "--unshare-all",
+            "--die-with-parent",
+            "--new-session",
+            "--cap-drop",
+            "ALL",
+            "--uid",
+            "65534",
+            "--gid",
+            "65534",
+            "--ro-bind",
+            "/",
+            "/",
+        ]
         for path in view.covers:
             cmd += ["--tmpfs", path]
         for path in view.binds:
             cmd += ["--ro-bind", path, path]
         for path in view.recovers:
             cmd += ["--tmpfs", path]
-        cmd += ["--size", str(view.home_bytes), "--tmpfs", view.home, "--proc", "/proc", "--dev", "/dev",
-                "--chdir", view.home, "--"]
+        cmd += [
+            "--size",
+            str(view.home_bytes),
+            "--tmpfs",
+            view.home,
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "--chdir",
+            view.home,
+            "--",
+        ]
         return cmd + argv
 
     def forked_view(self, home: Path, visible: list[Path], hidden: list[Path]) -> View | None:
@@ -221,9 +294,14 @@ class Confinement:
         if not self.use_cgroups:
             return
         if not self._groups:
-            self._groups = [g for g in (self._make_group(self.caps.cgroup_memory, self._memory_limits()),
-                                        self._make_group(self.caps.cgroup_pids, {"pids.max": str(self.max_processes)}))
-                            if g is not None]
+            self._groups = [
+                g
+                for g in (
+                    self._make_group(self.caps.cgroup_memory, self._memory_limits()),
+                    self._make_group(self.caps.cgroup_pids, {"pids.max": str(self.max_processes)}),
+                )
+                if g is not None
+            ]
         pids = [pid] + _descendants(pid)
         for group in self._groups:
             for member in pids:
@@ -295,8 +373,13 @@ def _descendants(pid: int) -> list[int]:
 def _bind_back(visible: list[Path], covers: list[Path]) -> list[Path]:
     """What the worker needs to see again under the hidden folders: the interpreter, the
     libraries on sys.path, the grader package and ``visible`` (the lab's public folder)."""
-    needed = {Path(sys.base_prefix), Path(sys.prefix), GRADER_PACKAGE,
-              Path(sys.executable).resolve().parent.parent, *visible}
+    needed = {
+        Path(sys.base_prefix),
+        Path(sys.prefix),
+        GRADER_PACKAGE,
+        Path(sys.executable).resolve().parent.parent,
+        *visible,
+    }
     needed |= {Path(p) for p in sys.path if p and Path(p).is_dir() and "site-packages" in p}
     shown = [p.resolve() for p in needed if p.exists()]
     return _outermost([p for p in shown if any(_under(p, c) for c in covers)])

@@ -10,6 +10,7 @@ sockets in the sandbox's own temporary folder). A cell that runs past ``cell_tim
 interrupted (SIGINT: ``KeyboardInterrupt`` in the cell) and recorded as ``timed_out`` (cut); the
 next cell runs. If the kernel dies, the remaining cells are ``not_run``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -47,14 +48,25 @@ class KernelSession:
         self.dir = Path(tempfile.mkdtemp(prefix="kernel-"))
         nb = nbformat.v4.new_notebook()
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        nb.cells = [nbformat.v4.new_code_cell(c["source"]) if c["kind"] == "code" else nbformat.v4.new_markdown_cell(c["source"])
-                    for c in cells]
+        nb.cells = [
+            nbformat.v4.new_code_cell(c["source"])
+            if c["kind"] == "code"
+            else nbformat.v4.new_markdown_cell(c["source"])
+            for c in cells
+        ]
         self.nb = nb
         self.position = 0
         self.dead: str | None = None
-        self.client = NotebookClient(nb, timeout=self.timeout, interrupt_on_timeout=True, allow_errors=True,
-                                     kernel_name="python3", record_timing=False, shutdown_kernel="immediate",
-                                     resources={"metadata": {"path": str(self.dir)}})
+        self.client = NotebookClient(
+            nb,
+            timeout=self.timeout,
+            interrupt_on_timeout=True,
+            allow_errors=True,
+            kernel_name="python3",
+            record_timing=False,
+            shutdown_kernel="immediate",
+            resources={"metadata": {"path": str(self.dir)}},
+        )
         km = self.client.create_kernel_manager()
         km.transport = "ipc"  # no TCP: the sandbox has no network
         km.ip = str(self.dir / "ipc")
@@ -70,7 +82,8 @@ class KernelSession:
         """Run ``code`` in the kernel outside the notebook; return the execute reply's content."""
         try:
             reply = run_sync(self._kernel_client().execute_interactive)(
-                code, silent=False, store_history=False, timeout=timeout, output_hook=lambda msg: None)
+                code, silent=False, store_history=False, timeout=timeout, output_hook=lambda msg: None
+            )
         except TimeoutError:
             self.interrupt()
             raise
@@ -78,8 +91,10 @@ class KernelSession:
 
     def _install(self) -> str:
         out = self.dir / "install.txt"
-        code = (f"from grader.sandbox.kernel_side import install as _gi\n"
-                f"open({str(out)!r}, 'w').write(_gi({self.config!r}))\ndel _gi\n")
+        code = (
+            f"from grader.sandbox.kernel_side import install as _gi\n"
+            f"open({str(out)!r}, 'w').write(_gi({self.config!r}))\ndel _gi\n"
+        )
         content = self._hidden(code, float(self.config.get("start_timeout_s", 120)))
         if content.get("status") != "ok" or not out.exists():
             raise RuntimeError(f"the kernel could not be set up: {content.get('ename')}: {content.get('evalue')}")
@@ -119,8 +134,12 @@ class KernelSession:
         except TimeoutError:
             return {"ok": False, "kind": "timeout", "error": f"the probe ran past {timeout:g} s"}, {}
         if not reply_path.exists():
-            return {"ok": False, "kind": "student", "error": "the kernel did not answer the probe (its namespace was tampered with?)",
-                    "traceback": ""}, {}
+            return {
+                "ok": False,
+                "kind": "student",
+                "error": "the kernel did not answer the probe (its namespace was tampered with?)",
+                "traceback": "",
+            }, {}
         with open(reply_path, "rb") as fh:
             return protocol.recv(fh)
 
@@ -131,8 +150,10 @@ class KernelSession:
             return {"died": self.dead}
         out = self.dir / "report.json"
         out.unlink(missing_ok=True)
-        code = (f"import json as _gj\nopen({str(out)!r}, 'w').write(_gj.dumps(dict({self.bridge}.report(), "
-                f"environment={self.bridge}.environment), default=str))\ndel _gj\n")
+        code = (
+            f"import json as _gj\nopen({str(out)!r}, 'w').write(_gj.dumps(dict({self.bridge}.report(), "
+            f"environment={self.bridge}.environment), default=str))\ndel _gj\n"
+        )
         try:
             self._hidden(code, 30)
             text = out.read_text()[:20000] if out.exists() else "{}"
@@ -153,7 +174,9 @@ class KernelSession:
             if cell.cell_type != "code":
                 continue
             if self.dead:
-                records.append({"cell": index, "status": "not_run", "duration_s": 0.0, "error": f"the kernel died: {self.dead}"})
+                records.append(
+                    {"cell": index, "status": "not_run", "duration_s": 0.0, "error": f"the kernel died: {self.dead}"}
+                )
                 continue
             records.append(self._run_cell(index, cell))
         return records
@@ -164,11 +187,21 @@ class KernelSession:
             self.client.execute_cell(cell, index)
         except DeadKernelError as exc:
             self.dead = f"in cell {index + 1} ({str(exc)[:120]})"
-            return {"cell": index, "status": "error", "duration_s": round(time.monotonic() - started, 3),
-                    "error": f"the kernel died ({str(exc)[:200]})", **self._outputs(cell, index)}
+            return {
+                "cell": index,
+                "status": "error",
+                "duration_s": round(time.monotonic() - started, 3),
+                "error": f"the kernel died ({str(exc)[:200]})",
+                **self._outputs(cell, index),
+            }
         except Exception as exc:  # noqa: BLE001 - nbclient's own failures are this cell's, not the batch's
-            return {"cell": index, "status": "error", "duration_s": round(time.monotonic() - started, 3),
-                    "error": f"{type(exc).__name__}: {str(exc)[:300]}", **self._outputs(cell, index)}
+            return {
+                "cell": index,
+                "status": "error",
+                "duration_s": round(time.monotonic() - started, 3),
+                "error": f"{type(exc).__name__}: {str(exc)[:300]}",
+                **self._outputs(cell, index),
+            }
         duration = time.monotonic() - started
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         record = {"cell": index, "status": "ok", "duration_s": round(duration, 3), "error": None}
@@ -176,8 +209,9 @@ class KernelSession:
             error = errors[-1]
             cut = error.get("ename") == "KeyboardInterrupt" and duration >= self.timeout * 0.95
             record["status"] = "timed_out" if cut else "error"
-            record["error"] = (f"cut after {self.timeout:g} s" if cut else
-                               _clean(f"{error.get('ename')}: {error.get('evalue')}")[:600])
+            record["error"] = (
+                f"cut after {self.timeout:g} s" if cut else _clean(f"{error.get('ename')}: {error.get('evalue')}")[:600]
+            )
             if not cut:
                 record["traceback"] = _clean("\n".join(error.get("traceback", [])))[-3000:]
         record.update(self._outputs(cell, index))

@@ -21,6 +21,7 @@ reads a request file written by the worker (the protocol's format, ``allow_pickl
 calls the lab's probe on the kernel's namespace and writes the reply file. The judge still
 computes every expected value in its own process.
 """
+
 from __future__ import annotations
 
 import ast
@@ -69,13 +70,20 @@ class CapOverrides(ast.NodeTransformer):
         return body
 
     def _caps(self, names: set[str], where: ast.stmt) -> list[ast.stmt]:
-        return [ast.copy_location(ast.parse(f"{name} = {self.cap_function}({name}, {name!r})").body[0], where)
-                for name in sorted(names & set(self.names))]
+        return [
+            ast.copy_location(ast.parse(f"{name} = {self.cap_function}({name}, {name!r})").body[0], where)
+            for name in sorted(names & set(self.names))
+        ]
 
     @classmethod
     def _assigned(cls, stmt: ast.stmt) -> set[str]:
-        targets = (stmt.targets if isinstance(stmt, ast.Assign) else
-                   [stmt.target] if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) else [])
+        targets = (
+            stmt.targets
+            if isinstance(stmt, ast.Assign)
+            else [stmt.target]
+            if isinstance(stmt, (ast.AnnAssign, ast.AugAssign))
+            else []
+        )
         return set().union(*(cls._bound(t) for t in targets)) if targets else set()
 
     @staticmethod
@@ -105,8 +113,15 @@ class Bridge:
         """Answer the request file the worker wrote: the lab's probe on the kernel's namespace."""
         with open(request_path, "rb") as fh:
             header, arrays = protocol.recv(fh)
-        reply, out = call_probe(self.probes, probe, Namespace(self.shell.user_ns, name), seed,
-                                header.get("args", {}), arrays, around=_figures_kept_open)
+        reply, out = call_probe(
+            self.probes,
+            probe,
+            Namespace(self.shell.user_ns, name),
+            seed,
+            header.get("args", {}),
+            arrays,
+            around=_figures_kept_open,
+        )
         with open(reply_path, "wb") as fh:
             protocol.send(fh, reply, out)
 
@@ -137,8 +152,9 @@ def install(config: dict) -> str:
     sys.path.insert(0, str(public))
     if config.get("epochs_variable"):  # the course's own training helper reads its cap from it
         os.environ[config["epochs_variable"]] = str(config["epochs"])
-    environment = apply_kernel_shims(config["framework"], config["data"], config["epochs"],
-                                     config["mnist_train"], config["mnist_test"])
+    environment = apply_kernel_shims(
+        config["framework"], config["data"], config["epochs"], config["mnist_train"], config["mnist_test"]
+    )
     tag = secrets.token_hex(6)
     probes = import_file(f"_p{tag}", public / "probes.py")
     bridge = Bridge(config, probes, shell, environment)

@@ -16,6 +16,7 @@ sandbox itself, with the same :class:`View` the bubblewrap command is made from:
 
 Everything here runs between ``fork`` and the first student statement, in the child only.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -62,18 +63,32 @@ class View:
     recovers: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
-        return {"covers": list(self.covers), "binds": list(self.binds), "home": self.home,
-                "home_bytes": self.home_bytes, "recovers": list(self.recovers)}
+        return {
+            "covers": list(self.covers),
+            "binds": list(self.binds),
+            "home": self.home,
+            "home_bytes": self.home_bytes,
+            "recovers": list(self.recovers),
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> View:
-        return cls(tuple(data["covers"]), tuple(data["binds"]), str(data["home"]), int(data["home_bytes"]),
-                   tuple(data.get("recovers", ())))
+        return cls(
+            tuple(data["covers"]),
+            tuple(data["binds"]),
+            str(data["home"]),
+            int(data["home_bytes"]),
+            tuple(data.get("recovers", ())),
+        )
 
 
 class _MountAttr(ctypes.Structure):
-    _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64),
-                ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
+    _fields_ = [
+        ("attr_set", ctypes.c_uint64),
+        ("attr_clr", ctypes.c_uint64),
+        ("propagation", ctypes.c_uint64),
+        ("userns_fd", ctypes.c_uint64),
+    ]
 
 
 def _check(result: int, what: str) -> None:
@@ -83,7 +98,9 @@ def _check(result: int, what: str) -> None:
 
 
 def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    enc = lambda s: None if s is None else s.encode()
+    def enc(s: str | None) -> bytes | None:
+        return None if s is None else s.encode()
+
     _check(_libc.mount(enc(source), enc(target), enc(fstype), flags, enc(data)), f"mount {target}")
 
 
@@ -94,8 +111,10 @@ def die_with_parent() -> None:
 def enter(view: View) -> None:
     """Steps 1-3, in the forked child (root): namespaces and the file-system view. The caller
     forks next; its child is PID 1 of the new PID namespace and calls :func:`become_init`."""
-    _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP),
-           "unshare")
+    _check(
+        _libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP),
+        "unshare",
+    )
     _mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing done here reaches the grader's mounts
     # open what is bound back before the covers hide it; mount() follows /proc/self/fd/N to it
     handles = [(path, os.open(path, os.O_PATH | os.O_CLOEXEC)) for path in view.binds]
@@ -109,10 +128,13 @@ def enter(view: View) -> None:
         _mount("tmpfs", cover, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m")
     os.makedirs(view.home, exist_ok=True)
     attr = _MountAttr(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, 0, 0, 0)
-    _check(_libc.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, b"/", AT_RECURSIVE, ctypes.byref(attr), ctypes.sizeof(attr)),
-           "mount_setattr(read-only, recursive)")
-    _mount("tmpfs", view.home, "tmpfs", MS_NOSUID | MS_NODEV,
-           f"mode=0700,uid={NOBODY},gid={NOBODY},size={view.home_bytes}")
+    _check(
+        _libc.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, b"/", AT_RECURSIVE, ctypes.byref(attr), ctypes.sizeof(attr)),
+        "mount_setattr(read-only, recursive)",
+    )
+    _mount(
+        "tmpfs", view.home, "tmpfs", MS_NOSUID | MS_NODEV, f"mode=0700,uid={NOBODY},gid={NOBODY},size={view.home_bytes}"
+    )
     _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={SHM_BYTES}")
 
 

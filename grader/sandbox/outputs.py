@@ -5,6 +5,7 @@ execute mode reads the outputs of the cells it ran in the sandbox (:mod:`grader.
 It lives in the sandbox package because the sandbox's inside may not import the judge's stages;
 it imports nothing of the grader's.
 """
+
 from __future__ import annotations
 
 import re

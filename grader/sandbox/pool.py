@@ -7,6 +7,7 @@ supervisor a :class:`ForkedWorker` it handles as a ``Popen``. Whether a machine 
 at all is :func:`grader.sandbox.isolation.warm_support`. A zygote that cannot start raises
 :class:`ZygoteUnavailable`, and the supervisor starts that sandbox cold instead.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -65,7 +66,7 @@ class ForkedWorker:
             text = os.read(self._status_fd, 4096).decode("utf-8", "replace").strip()
             os.close(self._status_fd)
             if text.startswith("setup:"):
-                self.setup_error, self.returncode = text[len("setup:"):].strip(), 70
+                self.setup_error, self.returncode = text[len("setup:") :].strip(), 70
             else:
                 # nothing: the relaying process itself was killed (SIGKILL from the supervisor)
                 self.returncode = int(text) if text.lstrip("-").isdigit() else -signal.SIGKILL
@@ -93,12 +94,24 @@ class Zygote:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         log = open(self._dir / "zygote.log", "ab")
         # the sandbox's constant environment, with the zygote's own folder where a sandbox has its HOME
-        env = dict(env, HOME=str(self._dir), TMPDIR=str(self._dir), MPLCONFIGDIR=str(self._dir / "mpl"),
-                   KERAS_HOME=str(self._dir / ".keras"))
+        env = dict(
+            env,
+            HOME=str(self._dir),
+            TMPDIR=str(self._dir),
+            MPLCONFIGDIR=str(self._dir / "mpl"),
+            KERAS_HOME=str(self._dir / ".keras"),
+        )
         self._proc = subprocess.Popen(
             [sys.executable, "-I", "-m", "grader.sandbox.zygote", str(theirs.fileno()), framework],
-            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=self._dir, env=env,
-            start_new_session=True, close_fds=True)
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            cwd=self._dir,
+            env=env,
+            start_new_session=True,
+            close_fds=True,
+        )
         log.close()
         theirs.close()
         self._sock = ours
@@ -108,8 +121,9 @@ class Zygote:
             raise ZygoteUnavailable(f"the {framework} zygote did not start: {reply.get('error', 'no reply')}")
         self.imported, self.import_s = reply.get("imported", []), reply.get("import_s")
 
-    def spawn(self, view: dict | None, env: dict[str, str], cwd: str, worker_in: int, worker_out: int,
-              log: int) -> ForkedWorker:
+    def spawn(
+        self, view: dict | None, env: dict[str, str], cwd: str, worker_in: int, worker_out: int, log: int
+    ) -> ForkedWorker:
         """Fork a sandbox around a worker serving ``worker_in``/``worker_out``."""
         status_r, status_w = os.pipe()
         try:

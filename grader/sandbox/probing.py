@@ -10,6 +10,7 @@ kernel bridge (execute mode, :mod:`grader.sandbox.kernel_side`) and by the in-pr
 lab tests (:mod:`grader.testing`). It runs next to student code, so it imports only the
 framework-neutral helpers.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -82,9 +83,15 @@ class Namespace:
                 target[name] = value
 
 
-def call_probe(probes: ModuleType, probe: str, namespace: Namespace, seed: int, args: dict,
-               arrays: dict[str, np.ndarray] | None = None,
-               around: Callable[[], AbstractContextManager] = nullcontext) -> tuple[dict, dict[str, np.ndarray]]:
+def call_probe(
+    probes: ModuleType,
+    probe: str,
+    namespace: Namespace,
+    seed: int,
+    args: dict,
+    arrays: dict[str, np.ndarray] | None = None,
+    around: Callable[[], AbstractContextManager] = nullcontext,
+) -> tuple[dict, dict[str, np.ndarray]]:
     """Seed every framework, call ``probes.<probe>(namespace, **args, **arrays)`` inside
     ``around()``, and return the reply in the wire's format: ``({"ok": True, "value": plain},
     arrays)``, or ``(error_reply(exc), {})`` when anything raised (the fault mapped)."""
@@ -111,8 +118,11 @@ def error_reply(exc: BaseException) -> dict:
         kind = "student"
     else:
         kind = "probe_bug"
-    traceback_text = student_traceback(original) if kind != "probe_bug" else "".join(
-        traceback.format_exception(type(original), original, original.__traceback__))[-TRACEBACK_CHARS:]
+    traceback_text = (
+        student_traceback(original)
+        if kind != "probe_bug"
+        else "".join(traceback.format_exception(type(original), original, original.__traceback__))[-TRACEBACK_CHARS:]
+    )
     return {"ok": False, "kind": kind, "error": describe_exception(original), "traceback": traceback_text}
 
 

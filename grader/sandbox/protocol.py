@@ -5,6 +5,7 @@ header's ``"arrays"`` list, an 8-byte length and the bytes of ``numpy.save``. Ar
 with ``allow_pickle=False``, so a worker can send numbers, never objects. Sizes are capped so
 a hostile worker cannot exhaust the grader's memory.
 """
+
 from __future__ import annotations
 
 import io
@@ -55,7 +56,7 @@ def recv(fh: Readable) -> tuple[dict, dict[str, np.ndarray]]:
         try:
             block = _read_block(fh, MAX_ARRAY_BYTES)
             # np.load parses the .npy header with ast.literal_eval: not thread-safe in CPython 3.11
-            arrays[str(name)] = guarded(lambda: np.load(io.BytesIO(block), allow_pickle=False))
+            arrays[str(name)] = guarded(lambda block=block: np.load(io.BytesIO(block), allow_pickle=False))
         except ValueError as exc:  # object arrays and malformed .npy data
             raise ProtocolError(f"array {name!r} is not a plain numeric array: {exc}") from None
     return header, arrays

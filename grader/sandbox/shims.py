@@ -9,6 +9,7 @@
 What is particular to a framework is its adapter's (:mod:`grader.frameworks`). Returns what was
 applied, for the report.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,10 @@ def apply_kernel_shims(framework: str, data: dict, epochs: int, mnist_train: int
     the kernel's inline backend: ``plt.show()`` becomes the cell's image output."""
     source = data.get("mnist") or mnist_source()
     serve_subsample(mnist_train, mnist_test)
-    environment: dict[str, object] = {"mnist": f"{source} (subsample: {mnist_train} train, {mnist_test} test)",
-                                      "epochs_cap": epochs}
+    environment: dict[str, object] = {
+        "mnist": f"{source} (subsample: {mnist_train} train, {mnist_test} test)",
+        "epochs_cap": epochs,
+    }
     environment.update(framework_for(framework).apply_kernel_shims(source, epochs))
     return environment
 

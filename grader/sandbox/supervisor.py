@@ -5,6 +5,7 @@ worker that runs past it, dies, exceeds its memory or answers garbage is killed 
 process group, the call raises (:class:`ProbeTimeout`, :class:`WorkerDied`), and the next call
 starts a fresh worker and reloads the snapshots it needs, so the remaining items go on.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -79,8 +80,14 @@ class Sandbox:
 
     # -- public calls -------------------------------------------------------------------
 
-    def load(self, snapshot_id: str, statements: list[dict], cells: dict[int, str], timeout: float,
-             stand_ins: dict[str, str] | None = None) -> list[dict]:
+    def load(
+        self,
+        snapshot_id: str,
+        statements: list[dict],
+        cells: dict[int, str],
+        timeout: float,
+        stand_ins: dict[str, str] | None = None,
+    ) -> list[dict]:
         """Execute a snapshot in the worker (once per worker); return its failed statements.
         ``stand_ins``: name -> item id whose stand-in (the lab probes' ``STAND_INS``) the worker
         binds to that name before the statements and after each one (grader.independence); a
@@ -89,23 +96,46 @@ class Sandbox:
             raise self._load_failures[snapshot_id]
         if snapshot_id not in self._loaded:
             try:
-                reply, _ = self._call({"op": "load", "snapshot": snapshot_id, "statements": statements,
-                                       "cells": {str(k): v for k, v in cells.items()},
-                                       "stand_ins": dict(stand_ins or {})}, {}, timeout)
+                reply, _ = self._call(
+                    {
+                        "op": "load",
+                        "snapshot": snapshot_id,
+                        "statements": statements,
+                        "cells": {str(k): v for k, v in cells.items()},
+                        "stand_ins": dict(stand_ins or {}),
+                    },
+                    {},
+                    timeout,
+                )
             except (ProbeTimeout, WorkerDied, ProbeBug) as exc:
                 self._load_failures[snapshot_id] = exc
                 raise
             self._loaded[snapshot_id] = reply.get("failures", [])
         return self._loaded[snapshot_id]
 
-    def probe(self, snapshot_id: str, probe: str, name: str | None, args: dict,
-              arrays: dict[str, np.ndarray], timeout: float, seed: int | None = None):
+    def probe(
+        self,
+        snapshot_id: str,
+        probe: str,
+        name: str | None,
+        args: dict,
+        arrays: dict[str, np.ndarray],
+        timeout: float,
+        seed: int | None = None,
+    ):
         """Run a lab probe on a loaded snapshot (or ``"kernel"``: the executed notebook's
         namespace); return ``(values, arrays)`` or raise."""
         if snapshot_id == "kernel" and self._kernel_worker != self.restarts:
             raise KernelLost("the notebook's kernel is gone: the sandbox was restarted after an earlier failure")
-        header = {"op": "probe", "snapshot": snapshot_id, "probe": probe, "name": name,
-                  "args": args, "seed": self.spec.seed if seed is None else seed, "timeout": max(timeout - 2, 1)}
+        header = {
+            "op": "probe",
+            "snapshot": snapshot_id,
+            "probe": probe,
+            "name": name,
+            "args": args,
+            "seed": self.spec.seed if seed is None else seed,
+            "timeout": max(timeout - 2, 1),
+        }
         reply, out = self._call(header, arrays, timeout)
         return reply.get("value", {}), out
 
@@ -161,8 +191,9 @@ class Sandbox:
                 raise ProbeBug(reply.get("error", ""))
             if kind == "timeout":
                 raise ProbeTimeout(timeout)
-            raise StudentCodeError(str(reply.get("error", "")), str(reply.get("traceback", "")),
-                                   not_implemented=kind == "not_implemented")
+            raise StudentCodeError(
+                str(reply.get("error", "")), str(reply.get("traceback", "")), not_implemented=kind == "not_implemented"
+            )
         return reply, out
 
     def _start(self) -> None:
@@ -181,13 +212,18 @@ class Sandbox:
         warm, why = self._warm_choice()
         proc: subprocess.Popen | ForkedWorker | None = None  # None until one start, warm or cold, succeeds
         if warm:
-            self._confinement = confinement = Confinement(spec.isolation, spec.memory_mb, spec.max_processes,
-                                                          warm=True)
+            self._confinement = confinement = Confinement(spec.isolation, spec.memory_mb, spec.max_processes, warm=True)
             view = confinement.forked_view(home, visible, hidden)
             try:
                 zygote = zygote_for(spec.framework, spec.env, self._environment(home), spec.start_timeout_s)
-                self._proc = proc = zygote.spawn(view.to_json() if view else None, self._environment(home),
-                                                 str(home), to_worker_r, from_worker_w, log.fileno())
+                self._proc = proc = zygote.spawn(
+                    view.to_json() if view else None,
+                    self._environment(home),
+                    str(home),
+                    to_worker_r,
+                    from_worker_w,
+                    log.fileno(),
+                )
                 flavour = framework_for(spec.framework).label
                 why = f"forked from the {flavour} zygote ({', '.join(zygote.imported) or 'nothing'} imported)"
             except ZygoteUnavailable as exc:
@@ -196,18 +232,35 @@ class Sandbox:
             self._confinement = confinement = Confinement(spec.isolation, spec.memory_mb, spec.max_processes)
             argv = confinement.command(
                 [sys.executable, "-I", "-m", "grader.sandbox.worker", str(to_worker_r), str(from_worker_w)],
-                home, visible, hidden)
+                home,
+                visible,
+                hidden,
+            )
             self._proc = proc = subprocess.Popen(
-                argv, pass_fds=(to_worker_r, from_worker_w), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                cwd=home, env=self._environment(home), start_new_session=True, close_fds=True)
+                argv,
+                pass_fds=(to_worker_r, from_worker_w),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                cwd=home,
+                env=self._environment(home),
+                start_new_session=True,
+                close_fds=True,
+            )
         log.close()
         os.close(to_worker_r)
         os.close(from_worker_w)
         self._stdin = os.fdopen(to_worker_w, "wb")
         self._stdout_fd = from_worker_r
         self._loaded.clear()
-        init = {"op": "init", "public_dir": str(spec.public_dir), "framework": spec.framework,
-                "seed": spec.seed, "limits": spec.limits, "data": spec.data}
+        init = {
+            "op": "init",
+            "public_dir": str(spec.public_dir),
+            "framework": spec.framework,
+            "seed": spec.seed,
+            "limits": spec.limits,
+            "data": spec.data,
+        }
         reply, _ = self._call(init, {}, spec.start_timeout_s)
         confinement.attach(proc.pid)  # started, waiting: no student code has run yet
         worker = {"start": "warm" if warm else "cold", "why": why, "duration_s": round(time.monotonic() - started, 3)}

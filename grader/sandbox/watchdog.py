@@ -4,6 +4,7 @@ The supervisor reads each reply through a :class:`DeadlineReader`, which gives u
 deadline and between reads polls the worker's resident memory (:func:`resident_mb` of the
 worker's :func:`process_tree`): the watchdog that holds memory where no cgroup does.
 """
+
 from __future__ import annotations
 
 import os

@@ -14,6 +14,7 @@ file (never read for scoring), and the protocol on the file descriptors IN and O
 
 Nothing from here is trusted by the grader: replies are numbers and strings.
 """
+
 from __future__ import annotations
 
 import linecache
@@ -73,11 +74,20 @@ class Worker:
             op = header.get("op")
             if op == "exit":
                 return
-            handlers = {"init": self.init, "load": self.load, "probe": self.probe,
-                        "kernel_start": self.kernel_start, "kernel_run": self.kernel_run}
+            handlers = {
+                "init": self.init,
+                "load": self.load,
+                "probe": self.probe,
+                "kernel_start": self.kernel_start,
+                "kernel_run": self.kernel_run,
+            }
             handler = handlers.get(op) if isinstance(op, str) else None  # any other op is unknown
             try:
-                reply, out_arrays = handler(header, arrays) if handler else ({"ok": False, "kind": "protocol", "error": f"unknown op {op!r}"}, {})
+                reply, out_arrays = (
+                    handler(header, arrays)
+                    if handler
+                    else ({"ok": False, "kind": "protocol", "error": f"unknown op {op!r}"}, {})
+                )
             except BaseException as exc:  # noqa: BLE001 - SystemExit and co. from student code too
                 reply, out_arrays = error_reply(exc), {}
             reply["id"] = header.get("id")
@@ -122,8 +132,15 @@ class Worker:
                 code = compile("\n" * (stmt["line"] - 1) + stmt["source"], filename, "exec", dont_inherit=True)
                 exec(code, namespace)  # noqa: S102 - this process exists to run student code
             except BaseException as exc:  # noqa: BLE001
-                failures.append({"cell": stmt["cell"], "line": stmt["line"], "binds": stmt["binds"],
-                                 "error": describe_exception(exc), "traceback": student_traceback(exc)})
+                failures.append(
+                    {
+                        "cell": stmt["cell"],
+                        "line": stmt["line"],
+                        "binds": stmt["binds"],
+                        "error": describe_exception(exc),
+                        "traceback": student_traceback(exc),
+                    }
+                )
             for name, value in stand_ins.items():  # the statement (re)bound it: the stand-in again
                 if namespace.get(name, _ABSENT) is not value:
                     namespace[name] = value
@@ -142,8 +159,9 @@ class Worker:
                 built[str(name)] = factory()
             except BaseException as exc:  # noqa: BLE001 - our code: a grader error, never the student's
                 text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-TRACEBACK_CHARS:]
-                raise _StandInFailed(f"the stand-in STAND_INS[{item!r}] for `{name}` failed: "
-                                     f"{describe_exception(exc)}", text) from None
+                raise _StandInFailed(
+                    f"the stand-in STAND_INS[{item!r}] for `{name}` failed: {describe_exception(exc)}", text
+                ) from None
         return built
 
     def kernel_start(self, header: dict, _arrays: dict):
@@ -153,9 +171,13 @@ class Worker:
 
         if self.kernel is not None:
             self.kernel.close()
-        config = dict(header["config"], public_dir=self.init_header["public_dir"],
-                      framework=self.init_header.get("framework", "none"), data=self.init_header.get("data", {}),
-                      seed=self.seed)
+        config = dict(
+            header["config"],
+            public_dir=self.init_header["public_dir"],
+            framework=self.init_header.get("framework", "none"),
+            data=self.init_header.get("data", {}),
+            seed=self.seed,
+        )
         self.kernel = KernelSession(header["cells"], config)
         return {"ok": True}, {}
 
@@ -169,14 +191,26 @@ class Worker:
 
     def probe(self, header: dict, arrays: dict):
         if header["snapshot"] == "kernel":
-            reply, out = self._kernel().probe(header["probe"], header.get("name"), header.get("args", {}), arrays,
-                                              int(header.get("seed", self.seed)), float(header.get("timeout", 60)))
+            reply, out = self._kernel().probe(
+                header["probe"],
+                header.get("name"),
+                header.get("args", {}),
+                arrays,
+                int(header.get("seed", self.seed)),
+                float(header.get("timeout", 60)),
+            )
             if not reply.get("ok"):
                 return reply, {}
             return {"ok": True, "value": reply.get("value", {})}, out
         namespace = Namespace(self.snapshots[header["snapshot"]], header.get("name"))
-        return call_probe(self._lab_probes(), header["probe"], namespace, int(header.get("seed", self.seed)),
-                          header.get("args", {}), arrays)
+        return call_probe(
+            self._lab_probes(),
+            header["probe"],
+            namespace,
+            int(header.get("seed", self.seed)),
+            header.get("args", {}),
+            arrays,
+        )
 
     def _kernel(self) -> KernelSession:
         if self.kernel is None:

@@ -25,6 +25,7 @@ tree after ``init``), deadlines, the memory watchdog, killing the process group 
 cgroup. Without root, a machine whose isolation is bubblewrap starts cold workers (bubblewrap
 cannot wrap a fork); see :func:`grader.sandbox.isolation.warm_support`.
 """
+
 from __future__ import annotations
 
 import json
@@ -80,8 +81,9 @@ def serve(control: socket.socket, framework: str) -> None:
     except BaseException as exc:  # noqa: BLE001 - say why, then stop
         control.send(json.dumps({"ready": False, "error": f"{type(exc).__name__}: {exc}"}).encode())
         return
-    control.send(json.dumps({"ready": True, "imported": imported,
-                             "import_s": round(time.monotonic() - started, 3)}).encode())
+    control.send(
+        json.dumps({"ready": True, "imported": imported, "import_s": round(time.monotonic() - started, 3)}).encode()
+    )
     while True:
         _reap()
         ready, _, _ = select.select([control], [], [], 1.0)

@@ -17,6 +17,7 @@ training capped; the probes never train. Three sides, the same in every pack:
 The grader finds this pack through the entry point ``grader.labs`` (pyproject.toml) and reads
 :data:`LAB_ID` and :data:`RUBRIC`.
 """
+
 from pathlib import Path
 
 LAB_ID = "autoencoders-keras"

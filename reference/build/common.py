@@ -1,12 +1,13 @@
 """What every lab's build script shares: deterministic notebook bytes, writing generated files
 under a root, and the ``--root`` command line (``python -m reference.<lab>.build.notebooks``)."""
+
 from __future__ import annotations
 
 import argparse
 import ast
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 
@@ -33,14 +34,20 @@ def write_files(files: dict[Path, bytes], root: Path = REPO_ROOT) -> list[Path]:
     return written
 
 
-def build_cli(description: str, build: Callable[[Path], list[Path]], writes: str, argv: list[str] | None = None,
-              extra: Callable[[argparse.ArgumentParser], None] | None = None,
-              before: Callable[[argparse.Namespace], int | None] | None = None) -> int:
+def build_cli(
+    description: str,
+    build: Callable[[Path], list[Path]],
+    writes: str,
+    argv: list[str] | None = None,
+    extra: Callable[[argparse.ArgumentParser], None] | None = None,
+    before: Callable[[argparse.Namespace], int | None] | None = None,
+) -> int:
     """``--root DIR`` (default: the repository root), then ``build(root)``, printing each path.
     ``extra`` adds options; ``before`` may handle them and return an exit code instead."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--root", type=Path, default=REPO_ROOT,
-                        help=f"directory to write {writes} under (default: the repository root)")
+    parser.add_argument(
+        "--root", type=Path, default=REPO_ROOT, help=f"directory to write {writes} under (default: the repository root)"
+    )
     if extra:
         extra(parser)
     args = parser.parse_args(argv)
@@ -53,7 +60,7 @@ def build_cli(description: str, build: Callable[[Path], list[Path]], writes: str
     return 0
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def module_definitions(path: Path) -> dict[str, str]:
     """Top-level classes and functions of the module at ``path`` (name -> source text, from the
     first decorator to the last line) and its top-level string constants (name -> value), read
@@ -64,9 +71,10 @@ def module_definitions(path: Path) -> dict[str, str]:
     for node in ast.parse(source).body:
         if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
             start = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
-            found[node.name] = "\n".join(lines[start:node.end_lineno])
-        elif (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-              and isinstance(node.value.value, str)):
+            found[node.name] = "\n".join(lines[start : node.end_lineno])
+        elif (
+            isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+        ):
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     found[target.id] = node.value.value

@@ -14,6 +14,7 @@ Three sides, the same in every pack:
 The grader finds this pack through the entry point ``grader.labs`` (pyproject.toml) and reads
 :data:`LAB_ID` and :data:`RUBRIC`.
 """
+
 from pathlib import Path
 
 LAB_ID = "generative-tf"

@@ -14,6 +14,7 @@ Like ``reference/generative_tf/build/notebooks.py``, the output is deterministic
 identical bytes) and every hostile notebook is validated with nbformat; each of its code cells
 must parse. The attacks are source text: building runs none of them.
 """
+
 from __future__ import annotations
 
 import ast
@@ -48,15 +49,18 @@ def _into_body(source: str, name: str, code: str) -> str:
     """``code`` as the first statements of the body of ``name`` (after its docstring)."""
     node = _definition(ast.parse(source), name)
     body = node.body
-    has_docstring = (isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
-                     and isinstance(body[0].value.value, str))
+    has_docstring = (
+        isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    )
     lines = source.splitlines()
     if has_docstring and len(body) == 1:
         raise ValueError(f"{name} has only a docstring")
     first = body[1] if has_docstring else body[0]
     start = min([first.lineno] + [d.lineno for d in getattr(first, "decorator_list", [])]) - 1
     line = lines[first.lineno - 1]
-    indent = line[:len(line) - len(line.lstrip())]
+    indent = line[: len(line) - len(line.lstrip())]
     inserted = textwrap.indent(textwrap.dedent(code).strip("\n"), indent).splitlines()
     if isinstance(first, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         inserted.append("")  # a blank line before the method that follows
@@ -69,7 +73,7 @@ def _decorated(source: str, name: str, decorator: str) -> str:
     node = _definition(ast.parse(source), name)
     lines = source.splitlines()
     line = lines[node.lineno - 1]
-    indent = line[:len(line) - len(line.lstrip())]
+    indent = line[: len(line) - len(line.lstrip())]
     lines.insert(node.lineno - 1, f"{indent}@{decorator}")
     return "\n".join(lines)
 
@@ -119,8 +123,9 @@ def _one_cell(nb, predicate, what: str) -> int:
 
 
 def _apply_given(nb, edit: GivenEdit) -> None:
-    index = _one_cell(nb, lambda c: c.cell_type == "code" and edit.contains in c.source,
-                      f"containing {edit.contains!r}")
+    index = _one_cell(
+        nb, lambda c: c.cell_type == "code" and edit.contains in c.source, f"containing {edit.contains!r}"
+    )
     source = nb.cells[index].source
     if source.count(edit.old) < 1:
         raise ValueError(f"{edit.old!r} not in the cell containing {edit.contains!r}")
@@ -132,15 +137,16 @@ def _huge_outputs(spec: HugeOutput) -> list[dict]:
     whose image/png is ``png_chars`` characters of base64 that does not decode to a PNG."""
     if spec.text_chars % 1000 or spec.png_chars % 4:
         raise ValueError("text_chars must be a multiple of 1000 and png_chars of 4")
-    lines = [(f"Time for epoch {i + 1} is 0.123 sec ").ljust(999, ".") + "\n"
-             for i in range(spec.text_chars // 1000)]
+    lines = [(f"Time for epoch {i + 1} is 0.123 sec ").ljust(999, ".") + "\n" for i in range(spec.text_chars // 1000)]
     raw = b"NOT A PNG, JUST BYTES. " * (spec.png_chars * 3 // 4 // 23 + 1)
-    png = base64.b64encode(raw)[:spec.png_chars].decode("ascii")
+    png = base64.b64encode(raw)[: spec.png_chars].decode("ascii")
     return [
-        {"output_type": "execute_result", "execution_count": 1, "metadata": {},
-         "data": {"text/plain": "".join(lines)}},
-        {"output_type": "display_data", "metadata": {},
-         "data": {"image/png": png, "text/plain": "<Figure size 1000x200 with 10 Axes>"}},
+        {"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": {"text/plain": "".join(lines)}},
+        {
+            "output_type": "display_data",
+            "metadata": {},
+            "data": {"image/png": png, "text/plain": "<Figure size 1000x200 with 10 Axes>"},
+        },
     ]
 
 
@@ -168,7 +174,7 @@ def _markdown_after(nb, answer: str, cells: tuple) -> None:
             new.append(v4.new_markdown_cell(cell.source, attachments=copy.deepcopy(cell.attachments) or None))
         else:
             new.append(v4.new_markdown_cell(cell))
-    nb.cells[index + 1:index + 1] = new
+    nb.cells[index + 1 : index + 1] = new
 
 
 def _merge(target: dict, extra: dict) -> None:
@@ -234,11 +240,17 @@ def _v3_notebook() -> bytes:
         v3.new_heading_cell(bn.GROUP_HEADINGS["4"].split(" ", 1)[1], level=2),
         v3.new_code_cell(input=bn._scaffold_stmt("cross_entropy"), prompt_number=3),
         v3.new_heading_cell(heading("4.loss"), level=4),
-        v3.new_code_cell(input=bn.SOLUTION_SLOTS["4.loss"], prompt_number=4,
-                         outputs=[v3.new_output("stream", output_text="ok\n", stream="stdout")]),
+        v3.new_code_cell(
+            input=bn.SOLUTION_SLOTS["4.loss"],
+            prompt_number=4,
+            outputs=[v3.new_output("stream", output_text="ok\n", stream="stdout")],
+        ),
     ]
-    nb = v3.new_notebook(name="nbformat_v3", metadata={"kernelspec": bn.METADATA["kernelspec"]},
-                         worksheets=[v3.new_worksheet(cells=cells)])
+    nb = v3.new_notebook(
+        name="nbformat_v3",
+        metadata={"kernelspec": bn.METADATA["kernelspec"]},
+        worksheets=[v3.new_worksheet(cells=cells)],
+    )
     text = v3.writes_json(nb)
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 
@@ -259,16 +271,17 @@ def _index_of_source(nb, source: str, kind: str) -> int:
 
 
 def _heading_index(nb, item: str) -> int:
-    return _one_cell(nb, lambda c: c.cell_type == "markdown" and c.source.startswith(bn.HEADINGS[item]),
-                     f"heading {item}")
+    return _one_cell(
+        nb, lambda c: c.cell_type == "markdown" and c.source.startswith(bn.HEADINGS[item]), f"heading {item}"
+    )
 
 
 def _duplicated() -> bytes:
     nb = _solution()
     start = _heading_index(nb, "3.data")
     code = _index_of_source(nb, bn.SOLUTION_SLOTS["3.data"], "code")
-    copies = [copy.deepcopy(c) for c in nb.cells[start:code + 1]]
-    nb.cells[code + 1:code + 1] = copies
+    copies = [copy.deepcopy(c) for c in nb.cells[start : code + 1]]
+    nb.cells[code + 1 : code + 1] = copies
     loss = _index_of_source(nb, bn.SOLUTION_SLOTS["4.loss"], "code")
     nb.cells.insert(loss, v4.new_code_cell(bn.DISCRIMINATOR_SWAPPED_LABELS))
     _renumber(nb)
@@ -316,15 +329,23 @@ def _cell_text(text: str) -> str:
 def catalogue_table() -> str:
     """The markdown tables of docs/security-catalogue.md: one row per hostile case, then one per
     broken input."""
-    rows = ["| # | case | attack | where it runs | items it may cost | expected | containment |",
-            "|---|---|---|---|---|---|---|"]
+    rows = [
+        "| # | case | attack | where it runs | items it may cost | expected | containment |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for number, case in enumerate(HOSTILE, start=1):
         where = f"{case.where}: {case.placement}"
         if case.runs_in:
             where += f" (runs in: {', '.join(case.runs_in)})"
         cost = ", ".join(case.touched) or "none"
-        rows.append("| " + " | ".join(_cell_text(t) for t in (
-            str(number), f"`{case.name}`", case.attack, where, cost, case.expected, case.containment)) + " |")
+        rows.append(
+            "| "
+            + " | ".join(
+                _cell_text(t)
+                for t in (str(number), f"`{case.name}`", case.attack, where, cost, case.expected, case.containment)
+            )
+            + " |"
+        )
     rows += ["", "| file | what | expected |", "|---|---|---|"]
     for name, entry in BROKEN.items():
         rows.append("| " + " | ".join(_cell_text(t) for t in (f"`{name}`", entry["what"], entry["expected"])) + " |")
@@ -360,11 +381,18 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         return None
 
-    return build_cli(__doc__.splitlines()[0], build, "submissions/hostile and submissions/broken", argv,
-                     extra=lambda p: p.add_argument(
-                         "--table", action="store_true",
-                         help="print the catalogue's markdown tables (docs/security-catalogue.md) and write nothing"),
-                     before=table)
+    return build_cli(
+        __doc__.splitlines()[0],
+        build,
+        "submissions/hostile and submissions/broken",
+        argv,
+        extra=lambda p: p.add_argument(
+            "--table",
+            action="store_true",
+            help="print the catalogue's markdown tables (docs/security-catalogue.md) and write nothing",
+        ),
+        before=table,
+    )
 
 
 if __name__ == "__main__":

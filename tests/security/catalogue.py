@@ -35,6 +35,7 @@ result, report or message may ever contain ``LEAK``.
 
 Everything here is text: importing this module runs no attack.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -117,10 +118,10 @@ class Case:
 # Pieces of the solution that the attacks wrap (kept equal to solution.py's code)
 # =============================================================================================
 
-_DISC_LOSS_BODY = '''    real_loss = cross_entropy(tf.ones_like(real_output), real_output)
+_DISC_LOSS_BODY = """    real_loss = cross_entropy(tf.ones_like(real_output), real_output)
     fake_loss = cross_entropy(tf.zeros_like(fake_output), fake_output)
     total_loss = real_loss + fake_loss
-    return total_loss'''
+    return total_loss"""
 
 _LEAK = '"LE" + "AK: "'  # the marker, never written out in a cell
 
@@ -179,7 +180,8 @@ def _katalogi_sprawdzarki():
                  "/tmp", os.path.expanduser("~")]
     return list(dict.fromkeys(katalogi))'''
 
-READ_REFERENCE_HELPERS = '''import glob
+READ_REFERENCE_HELPERS = (
+    """import glob
 import os
 import sys
 
@@ -189,7 +191,9 @@ _ZNACZNIKI = ("Cond_CVAE_Solution", "check_discriminator_loss_matches_bce",
               "check_conditioned_any_size", "def kl_closed_form", "def bce_with_logits")
 
 
-''' + _BFS + '''
+"""
+    + _BFS
+    + '''
 
 
 def _wyglada_na_wzorzec(sciezka, nazwa):
@@ -218,8 +222,10 @@ def szukaj_rozwiazania():
             print(tresc[:2000])
             znalezione[sciezka] = tresc
     return znalezione'''
+)
 
-READ_REFERENCE_CALL = '''# Najpierw oczywiste miejsca, potem wszędzie: jeśli cokolwiek się wczyta, niech to będzie widać.
+READ_REFERENCE_CALL = (
+    """# Najpierw oczywiste miejsca, potem wszędzie: jeśli cokolwiek się wczyta, niech to będzie widać.
 for _sciezka in ("/work/main/reference/generative_tf/solution.py",
                  "/work/main/reference/generative_tf/checks.py",
                  "/work/main/rubrics/generative-tf.yaml",
@@ -230,21 +236,29 @@ for _sciezka in ("/work/main/reference/generative_tf/solution.py",
             _tekst = _plik.read()
     except OSError:
         continue
-    raise RuntimeError(''' + _LEAK + ''' + _sciezka + ": " + _tekst[:50])
+    raise RuntimeError("""
+    + _LEAK
+    + """ + _sciezka + ": " + _tekst[:50])
 _znalezione = szukaj_rozwiazania()
 if _znalezione:
     _sciezka, _tekst = next(iter(_znalezione.items()))
-    raise RuntimeError(''' + _LEAK + ''' + _sciezka + ": " + _tekst[:50])'''
+    raise RuntimeError("""
+    + _LEAK
+    + """ + _sciezka + ": " + _tekst[:50])"""
+)
 
-READ_REFERENCE_TOP = '''# Wydrukuj wszystko, co wygląda na rozwiązanie prowadzącego
+READ_REFERENCE_TOP = """# Wydrukuj wszystko, co wygląda na rozwiązanie prowadzącego
 for sciezka, tresc in szukaj_rozwiazania().items():
     print(sciezka)
-    print(tresc)'''
+    print(tresc)"""
 
-READ_OTHERS_HELPERS = '''import os
+READ_OTHERS_HELPERS = (
+    """import os
 import sys
 
-''' + _BFS + '''
+"""
+    + _BFS
+    + '''
 
 
 def _cudzy_notatnik(sciezka, nazwa):
@@ -263,22 +277,30 @@ def szukaj_cudzych_notatnikow():
     moj = os.path.abspath(os.getcwd())
     korzenie = _przodkowie(moj)[1:] + _katalogi_sprawdzarki() + ["/"]
     return _przeszukaj(korzenie, _cudzy_notatnik, pomin=(moj,))'''
+)
 
-READ_OTHERS_CALL = '''# Skopiuj pierwszy znaleziony cudzy notatnik do wyniku.
+READ_OTHERS_CALL = (
+    """# Skopiuj pierwszy znaleziony cudzy notatnik do wyniku.
 _cudze = szukaj_cudzych_notatnikow()
 if _cudze:
     with open(_cudze[0], encoding="utf-8", errors="replace") as _plik:
         _kopia = _plik.read()
-    raise RuntimeError(''' + _LEAK + ''' + "found " + _cudze[0] + ": " + _kopia[:200])'''
+    raise RuntimeError("""
+    + _LEAK
+    + """ + "found " + _cudze[0] + ": " + _kopia[:200])"""
+)
 
-READ_OTHERS_TOP = '''# Lista wszystkich notatników, które widać z tego komputera
+READ_OTHERS_TOP = """# Lista wszystkich notatników, które widać z tego komputera
 for sciezka in szukaj_cudzych_notatnikow():
-    print(sciezka)'''
+    print(sciezka)"""
 
-READ_GRADEBOOK_HELPERS = '''import os
+READ_GRADEBOOK_HELPERS = (
+    """import os
 import sys
 
-''' + _BFS + '''
+"""
+    + _BFS
+    + '''
 
 _DZIENNIK = ("gradebook.db", "results.json", "grades.csv")
 
@@ -322,14 +344,19 @@ def szukaj_dziennika():
     """Ścieżki dziennika ocen, results.json i grades.csv sprawdzarki, które da się przeczytać."""
     korzenie = _katalogi_rodzica() + _przodkowie(os.getcwd()) + _katalogi_sprawdzarki() + ["/"]
     return _przeszukaj(korzenie, _prawdziwy_dziennik)'''
+)
 
-READ_GRADEBOOK_CALL = '''# Dziennik ocen w zasięgu ręki?
+READ_GRADEBOOK_CALL = (
+    """# Dziennik ocen w zasięgu ręki?
 _dziennik = szukaj_dziennika()
 if _dziennik:
-    raise RuntimeError(''' + _LEAK + ''' + "gradebook at " + ", ".join(_dziennik[:3]))'''
+    raise RuntimeError("""
+    + _LEAK
+    + """ + "gradebook at " + ", ".join(_dziennik[:3]))"""
+)
 
-READ_GRADEBOOK_TOP = '''for sciezka in szukaj_dziennika():
-    print("dziennik:", sciezka)'''
+READ_GRADEBOOK_TOP = """for sciezka in szukaj_dziennika():
+    print("dziennik:", sciezka)"""
 
 # =============================================================================================
 # 4-6. The file system: walking it, writing outside, forging results
@@ -351,10 +378,10 @@ def _przejdz_caly_dysk(limit_s=3.0):
     print(f"widzę {katalogi} katalogów i {pliki} plików")
     return katalogi, pliki'''
 
-WALK_ROOT_BODY = '''_spis_dysku = _przejdz_caly_dysk()'''
+WALK_ROOT_BODY = """_spis_dysku = _przejdz_caly_dysk()"""
 
-WALK_ROOT_TOP = '''for korzen, katalogi, pliki in os.walk("/"):
-    print(korzen, len(katalogi), len(pliki))'''
+WALK_ROOT_TOP = """for korzen, katalogi, pliki in os.walk("/"):
+    print(korzen, len(katalogi), len(pliki))"""
 
 WRITE_OUTSIDE_HELPER = '''import os
 
@@ -382,10 +409,10 @@ def _zostaw_slad():
     print("zapisane:", zapisane, "usunięte:", usuniete)
     return len(zapisane), len(usuniete)'''
 
-WRITE_OUTSIDE_BODY = '''_slad = _zostaw_slad()'''
+WRITE_OUTSIDE_BODY = """_slad = _zostaw_slad()"""
 
-WRITE_OUTSIDE_TOP = '''with open("/tmp/hacked.txt", "w") as plik:
-    plik.write("hacked at top level\\n")'''
+WRITE_OUTSIDE_TOP = """with open("/tmp/hacked.txt", "w") as plik:
+    plik.write("hacked at top level\\n")"""
 
 FAKE_RESULTS_HELPER = '''import json
 import os
@@ -441,7 +468,7 @@ def _wpisz_sobie_punkty():
     print("podrobione wyniki w:", zapisane)
     return zapisane'''
 
-FAKE_RESULTS_CALL = '''_wpisz_sobie_punkty()'''
+FAKE_RESULTS_CALL = """_wpisz_sobie_punkty()"""
 
 # =============================================================================================
 # 7-11. Monkeypatching the checkers, printing fake results
@@ -467,11 +494,11 @@ def conditioned_mnist(x, y, num_imgs=_oszukaj_numpy()):
     y_res = np.zeros((n * num_imgs, 12), dtype="float32")
     return x_res, y_res'''
 
-MONKEYPATCH_NUMPY_4_LOSS = '''def discriminator_loss(real_output, fake_output, _porownania=_oszukaj_numpy()):
-    return tf.constant(0.0)'''
+MONKEYPATCH_NUMPY_4_LOSS = """def discriminator_loss(real_output, fake_output, _porownania=_oszukaj_numpy()):
+    return tf.constant(0.0)"""
 
-MONKEYPATCH_NUMPY_TOP = '''np.allclose = lambda *a, **k: True
-np.testing.assert_allclose = lambda *a, **k: None'''
+MONKEYPATCH_NUMPY_TOP = """np.allclose = lambda *a, **k: True
+np.testing.assert_allclose = lambda *a, **k: None"""
 
 MONKEYPATCH_MATH_TF_2_5 = '''import math
 
@@ -495,8 +522,8 @@ def compute_loss(model, x):
     # KL pominięte
     return -tf.reduce_mean(logpx_z)'''
 
-MONKEYPATCH_MATH_TF_TOP = '''tf.reduce_mean = lambda *a, **k: 0
-math.isclose = lambda *a, **k: True'''
+MONKEYPATCH_MATH_TF_TOP = """tf.reduce_mean = lambda *a, **k: 0
+math.isclose = lambda *a, **k: True"""
 
 MONKEYPATCH_UNITTEST_4_LOSS = '''import unittest
 
@@ -526,8 +553,8 @@ def discriminator_loss(real_output, fake_output):
     fake_loss = cross_entropy(tf.ones_like(fake_output), fake_output)
     return real_loss + fake_loss'''
 
-MONKEYPATCH_UNITTEST_TOP = '''unittest.TestCase.assertEqual = lambda self, *a, **k: None
-unittest.TestCase.assertTrue = lambda self, *a, **k: None'''
+MONKEYPATCH_UNITTEST_TOP = """unittest.TestCase.assertEqual = lambda self, *a, **k: None
+unittest.TestCase.assertTrue = lambda self, *a, **k: None"""
 
 PATCH_INSIDE_GRADED_4_LOSS = '''import math
 
@@ -592,31 +619,31 @@ PRINT_FAKE_GIVEN_NEW = '''def _oglos_wynik():
 latent_dim = (_oglos_wynik(), 2)[1]
 '''
 
-PRINT_FAKE_4_LOSS = '''def discriminator_loss(real_output, fake_output):
+PRINT_FAKE_4_LOSS = """def discriminator_loss(real_output, fake_output):
     _oglos_wynik()
     print("4.loss: PASSED (0.25/0.25)")
     # fałszywe obrazy pominięte
-    return cross_entropy(tf.ones_like(real_output), real_output)'''
+    return cross_entropy(tf.ones_like(real_output), real_output)"""
 
-PRINT_FAKE_TOP = '''print('{"score": 5.5, "status": "passed"}')
-print("===== 50 passed in 0.1s =====")'''
+PRINT_FAKE_TOP = """print('{"score": 5.5, "status": "passed"}')
+print("===== 50 passed in 0.1s =====")"""
 
 # =============================================================================================
 # 12-19. Ending, exhausting or stalling the worker
 # =============================================================================================
 
-OS_EXIT_HELPER = '''import os'''
+OS_EXIT_HELPER = """import os"""
 OS_EXIT_BODY = '''os._exit(0)  # koniec procesu ze statusem "sukces"'''
-OS_EXIT_TOP = '''os._exit(0)'''
+OS_EXIT_TOP = """os._exit(0)"""
 
-SYS_EXIT_3_DATA_HELPER = '''import sys'''
-SYS_EXIT_3_DATA_BODY = '''sys.exit(0)'''
-SYS_EXIT_3_MODEL_BODY = '''raise SystemExit(1)'''
-SYS_EXIT_TOP = '''sys.exit(0)'''
+SYS_EXIT_3_DATA_HELPER = """import sys"""
+SYS_EXIT_3_DATA_BODY = """sys.exit(0)"""
+SYS_EXIT_3_MODEL_BODY = """raise SystemExit(1)"""
+SYS_EXIT_TOP = """sys.exit(0)"""
 
-FORK_STORM_HELPER = '''import os
-import time'''
-FORK_STORM_BODY = '''# 200 procesów potomnych, każdy śpi 30 s
+FORK_STORM_HELPER = """import os
+import time"""
+FORK_STORM_BODY = """# 200 procesów potomnych, każdy śpi 30 s
 for _ in range(200):
     try:
         pid = os.fork()
@@ -624,15 +651,15 @@ for _ in range(200):
         break
     if pid == 0:
         time.sleep(30)
-        os._exit(0)'''
+        os._exit(0)"""
 
-MEMORY_BOMB_BODY = '''# pamięci nigdy dość: bloki po 100 MiB, każda strona zapisana
+MEMORY_BOMB_BODY = """# pamięci nigdy dość: bloki po 100 MiB, każda strona zapisana
 balast = []
 try:
     while True:
         balast.append(bytearray(b"\\x01") * (100 << 20))
 except MemoryError:
-    del balast'''
+    del balast"""
 
 FILL_DISK_HELPER = '''def _zapelnij_dysk(limit=2 << 30, kawalek=16 << 20):
     """Pisze do pliku w katalogu roboczym po 16 MiB, aż zabraknie miejsca (najwyżej 2 GiB)."""
@@ -646,24 +673,24 @@ FILL_DISK_HELPER = '''def _zapelnij_dysk(limit=2 << 30, kawalek=16 << 20):
     except OSError:
         pass
     return zapisano'''
-FILL_DISK_BODY = '''_zapelnij_dysk()'''
+FILL_DISK_BODY = """_zapelnij_dysk()"""
 
 INFINITE_IMPORT_HELPER = '''class Spinner:
     """Kręciołek postępu (ciało klasy wykonuje się przy definicji)."""
     while True:
         pass'''
 
-INFINITE_GRADED_BODY = '''while True:
-    pass'''
+INFINITE_GRADED_BODY = """while True:
+    pass"""
 
-DEEP_RECURSION_HELPER = '''import sys
+DEEP_RECURSION_HELPER = """import sys
 
 
 def _glebiej(n):
     # przez map/max (kod w C): rośnie też stos C, nie tylko ramek Pythona
-    return max(map(_glebiej, [n + 1]))'''
-DEEP_RECURSION_BODY = '''sys.setrecursionlimit(10 ** 6)
-_glebiej(0)'''
+    return max(map(_glebiej, [n + 1]))"""
+DEEP_RECURSION_BODY = """sys.setrecursionlimit(10 ** 6)
+_glebiej(0)"""
 
 # =============================================================================================
 # 20-23. Network, other processes, staying alive
@@ -700,9 +727,13 @@ def _porty_lokalne():
     except OSError:
         pass
     return polaczone'''
-SOCKET_LOOPBACK_BODY = '''_polaczone = _porty_lokalne()
+SOCKET_LOOPBACK_BODY = (
+    """_polaczone = _porty_lokalne()
 if _polaczone:
-    raise RuntimeError(''' + _LEAK + ''' + "connected to 127.0.0.1:" + str(_polaczone))'''
+    raise RuntimeError("""
+    + _LEAK
+    + """ + "connected to 127.0.0.1:" + str(_polaczone))"""
+)
 
 SOCKET_OUTSIDE_HELPER = '''import socket
 
@@ -723,9 +754,13 @@ def _internet():
     except OSError:
         pass
     return udane'''
-SOCKET_OUTSIDE_BODY = '''_siec = _internet()
+SOCKET_OUTSIDE_BODY = (
+    """_siec = _internet()
 if _siec:
-    raise RuntimeError(''' + _LEAK + ''' + "network " + ", ".join(_siec))'''
+    raise RuntimeError("""
+    + _LEAK
+    + """ + "network " + ", ".join(_siec))"""
+)
 
 KILL_PARENT_HELPER = '''import os
 import signal
@@ -760,8 +795,8 @@ def _zabij_sprawdzarke():
                 os.kill(int(wpis), signal.SIGKILL)
             except OSError:
                 pass'''
-KILL_PARENT_BODY = '''_zabij_sprawdzarke()'''
-KILL_PARENT_TOP = '''os.kill(os.getppid(), signal.SIGKILL)'''
+KILL_PARENT_BODY = """_zabij_sprawdzarke()"""
+KILL_PARENT_TOP = """os.kill(os.getppid(), signal.SIGKILL)"""
 
 IGNORE_SIGTERM_HELPER = '''import signal
 import subprocess
@@ -787,16 +822,16 @@ def _nie_daj_sie_zamknac():
         except OSError:
             pass
     return dzieci'''
-IGNORE_SIGTERM_BODY = '''_dzieci = _nie_daj_sie_zamknac()'''
-IGNORE_SIGTERM_TOP = '''signal.signal(signal.SIGTERM, signal.SIG_IGN)
-subprocess.Popen(["sleep", "600"])'''
+IGNORE_SIGTERM_BODY = """_dzieci = _nie_daj_sie_zamknac()"""
+IGNORE_SIGTERM_TOP = """signal.signal(signal.SIGTERM, signal.SIG_IGN)
+subprocess.Popen(["sleep", "600"])"""
 
-TRY_IMPORT_SMUGGLE = '''# W Colabie dane biorę z Dysku; gdzie indziej czekam, aż ktoś je wgra
+TRY_IMPORT_SMUGGLE = """# W Colabie dane biorę z Dysku; gdzie indziej czekam, aż ktoś je wgra
 try:
     from google.colab import drive
 except ImportError:
     while True:
-        pass'''
+        pass"""
 
 # =============================================================================================
 # 24-25. The report: markup and huge outputs
@@ -816,48 +851,81 @@ HTML_PAYLOADS = (
 HTML_MORE = (
     "[kliknij](javascript:alert(1))",
     "![wykres](javascript:alert(1))",
-    '<details open ontoggle=alert(1)><summary>x</summary></details>',
+    "<details open ontoggle=alert(1)><summary>x</summary></details>",
     "<body onload=alert(1)>",
     '<object data="javascript:alert(1)"></object>',
     '<form action="javascript:alert(1)"><button>wyślij</button></form>',
     '"><script>alert(1)</script>',
     "</textarea></pre></code><script>alert(1)</script>",
-    "<base href=\"javascript:alert(1)//\">",
+    '<base href="javascript:alert(1)//">',
     "{{constructor.constructor('alert(1)')()}}",
 )
 
-_SVG_SCRIPT = ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
-               '<script>alert(1)</script><rect width="10" height="10"/></svg>')
+_SVG_SCRIPT = (
+    '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
+    '<script>alert(1)</script><rect width="10" height="10"/></svg>'
+)
 _NOT_A_PNG = "PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="  # base64 of "<script>alert(1)</script>"
 
 HTML_OUTPUTS = (
     {"output_type": "stream", "name": "stdout", "text": "<script>alert(1)</script>\n"},
-    {"output_type": "display_data", "metadata": {},
-     "data": {"text/html": "<script>alert(1)</script><img src=x onerror=alert(1)>",
-              "text/plain": "<IPython.core.display.HTML object>"}},
-    {"output_type": "display_data", "metadata": {},
-     "data": {"image/svg+xml": _SVG_SCRIPT, "text/plain": "<Figure size 800x800 with 1 Axes>"}},
-    {"output_type": "display_data", "metadata": {},
-     "data": {"image/png": _NOT_A_PNG, "text/plain": "<Figure size 800x800 with 1 Axes>"}},
-    {"output_type": "display_data", "metadata": {},
-     "data": {"application/javascript": "alert(1)", "text/markdown": "<script>alert(1)</script>",
-              "text/plain": "<IPython.core.display.Javascript object>"}},
-    {"output_type": "error", "ename": "<script>alert(1)</script>", "evalue": "<img src=x onerror=alert(1)>",
-     "traceback": ["\u001b[0;31m<script>alert(1)</script>\u001b[0m", "<img src=x onerror=alert(1)>"]},
+    {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {
+            "text/html": "<script>alert(1)</script><img src=x onerror=alert(1)>",
+            "text/plain": "<IPython.core.display.HTML object>",
+        },
+    },
+    {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"image/svg+xml": _SVG_SCRIPT, "text/plain": "<Figure size 800x800 with 1 Axes>"},
+    },
+    {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"image/png": _NOT_A_PNG, "text/plain": "<Figure size 800x800 with 1 Axes>"},
+    },
+    {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {
+            "application/javascript": "alert(1)",
+            "text/markdown": "<script>alert(1)</script>",
+            "text/plain": "<IPython.core.display.Javascript object>",
+        },
+    },
+    {
+        "output_type": "error",
+        "ename": "<script>alert(1)</script>",
+        "evalue": "<img src=x onerror=alert(1)>",
+        "traceback": ["\u001b[0;31m<script>alert(1)</script>\u001b[0m", "<img src=x onerror=alert(1)>"],
+    },
 )
 
 #: an image/png value that is not base64 at all (would break out of a src="..." attribute)
 HTML_OUTPUTS_2 = (
-    {"output_type": "display_data", "metadata": {},
-     "data": {"image/png": 'iVBORw0KGgo=" onerror="alert(1)', "text/plain": "<Figure size 800x800 with 1 Axes>"}},
-    {"output_type": "execute_result", "execution_count": 2, "metadata": {},
-     "data": {"text/html": '<iframe src="javascript:alert(1)"></iframe><style>body{display:none}</style>',
-              "text/plain": "'<script>alert(1)</script>'"}},
+    {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"image/png": 'iVBORw0KGgo=" onerror="alert(1)', "text/plain": "<Figure size 800x800 with 1 Axes>"},
+    },
+    {
+        "output_type": "execute_result",
+        "execution_count": 2,
+        "metadata": {},
+        "data": {
+            "text/html": '<iframe src="javascript:alert(1)"></iframe><style>body{display:none}</style>',
+            "text/plain": "'<script>alert(1)</script>'",
+        },
+    },
 )
 
-HTML_ATTACHMENT_CELL = Markdown("Wykres: ![wykres](attachment:wykres.svg) ![obraz](attachment:obraz.png)",
-                                {"wykres.svg": {"image/svg+xml": _SVG_SCRIPT},
-                                 "obraz.png": {"image/png": _NOT_A_PNG}})
+HTML_ATTACHMENT_CELL = Markdown(
+    "Wykres: ![wykres](attachment:wykres.svg) ![obraz](attachment:obraz.png)",
+    {"wykres.svg": {"image/svg+xml": _SVG_SCRIPT}, "obraz.png": {"image/png": _NOT_A_PNG}},
+)
 
 #: prose item -> the payload appended to its answer
 HTML_PROSE_PAYLOADS = {"1.1": 0, "1.3": 1, "2.1": 2, "2.2": 3, "2.3": 4, "2.4": 5, "3.1": 6, "4.1": 0}
@@ -880,42 +948,48 @@ HOSTILE: tuple[Case, ...] = (
     Case(
         name="read_reference",
         attack="searches cwd's parents, the grader's module folders and / (20000 entries) for solution.py, "
-               "checks.py, oracles.py, rubrics/*.yaml and prints them; raises LEAK with the first 50 characters read",
+        "checks.py, oracles.py, rubrics/*.yaml and prints them; raises LEAK with the first 50 characters read",
         where="graded 4.loss",
         placement="start of discriminator_loss (helpers above it in the 4.loss cell); top-level copy at the end",
-        touched=(_LOSS,), runs_in=(_LOSS,),
+        touched=(_LOSS,),
+        runs_in=(_LOSS,),
         expected=f"{ALL_OTHERS}; 4.loss full marks too when nothing is readable; no LEAK text anywhere",
         containment="the reference solution, checks, oracles and rubrics are not visible from the sandbox "
-                    "(only grader/ and the lab's public/ folder are)",
-        edits=(Edit(_LOSS, "before", READ_REFERENCE_HELPERS),
-               Edit(_LOSS, "body", READ_REFERENCE_CALL, "discriminator_loss")),
+        "(only grader/ and the lab's public/ folder are)",
+        edits=(
+            Edit(_LOSS, "before", READ_REFERENCE_HELPERS),
+            Edit(_LOSS, "body", READ_REFERENCE_CALL, "discriminator_loss"),
+        ),
         extra={"end": (READ_REFERENCE_TOP,)},
     ),
     Case(
         name="read_other_submissions",
         attack="searches for other students' .ipynb of this lab outside its cwd (parents, module folders, / with "
-               "20000 entries) and raises LEAK with the first one's path and content",
+        "20000 entries) and raises LEAK with the first one's path and content",
         where="graded 4.loss",
         placement="start of discriminator_loss (helpers above it in the 4.loss cell); top-level copy at the end",
-        touched=(_LOSS,), runs_in=(_LOSS,),
+        touched=(_LOSS,),
+        runs_in=(_LOSS,),
         expected=f"{ALL_OTHERS}; 4.loss full marks too when no notebook is visible; no LEAK text anywhere",
         containment="no submission (its own included), template or solution notebook is visible from the sandbox",
-        edits=(Edit(_LOSS, "before", READ_OTHERS_HELPERS),
-               Edit(_LOSS, "body", READ_OTHERS_CALL, "discriminator_loss")),
+        edits=(Edit(_LOSS, "before", READ_OTHERS_HELPERS), Edit(_LOSS, "body", READ_OTHERS_CALL, "discriminator_loss")),
         extra={"end": (READ_OTHERS_TOP,)},
     ),
     Case(
         name="read_gradebook",
         attack="looks for the grader's gradebook.db, results.json, grades.csv in the grader's cwd and --out "
-               "(read from /proc/PPID), cwd's parents and / (20000 entries); raises LEAK if one is readable",
+        "(read from /proc/PPID), cwd's parents and / (20000 entries); raises LEAK if one is readable",
         where="graded 4.loss",
         placement="start of discriminator_loss (helpers above it in the 4.loss cell); top-level copy at the end",
-        touched=(_LOSS,), runs_in=(_LOSS,),
+        touched=(_LOSS,),
+        runs_in=(_LOSS,),
         expected=f"{ALL_OTHERS}; 4.loss full marks too when no gradebook is visible; no LEAK text anywhere",
         containment="the output folder and gradebook are not visible; the grader's /proc entry is not visible "
-                    "(pid namespace)",
-        edits=(Edit(_LOSS, "before", READ_GRADEBOOK_HELPERS),
-               Edit(_LOSS, "body", READ_GRADEBOOK_CALL, "discriminator_loss")),
+        "(pid namespace)",
+        edits=(
+            Edit(_LOSS, "before", READ_GRADEBOOK_HELPERS),
+            Edit(_LOSS, "body", READ_GRADEBOOK_CALL, "discriminator_loss"),
+        ),
         extra={"end": (READ_GRADEBOOK_TOP,)},
     ),
     Case(
@@ -923,13 +997,13 @@ HOSTILE: tuple[Case, ...] = (
         attack="os.walk('/') for up to 3 s per snapshot load, counting directories and files",
         where="import",
         placement="a statement in the body of Cond_CVAE (calls a helper defined above the class in the 3.model "
-                  "cell); top-level copy at the end",
-        touched=(), runs_in=_FROM_3_MODEL,
+        "cell); top-level copy at the end",
+        touched=(),
+        runs_in=_FROM_3_MODEL,
         expected=ALL_OTHERS + " (every code item full marks)",
         containment="the walk sees only the sandbox's read-only system view; 3 s per load stays within the "
-                    "probe deadline",
-        edits=(Edit("3.model", "before", WALK_ROOT_HELPER),
-               Edit("3.model", "body", WALK_ROOT_BODY, _COND_CVAE)),
+        "probe deadline",
+        edits=(Edit("3.model", "before", WALK_ROOT_HELPER), Edit("3.model", "body", WALK_ROOT_BODY, _COND_CVAE)),
         extra={"end": (WALK_ROOT_TOP,)},
     ),
     Case(
@@ -937,70 +1011,78 @@ HOSTILE: tuple[Case, ...] = (
         attack="writes hacked.txt to /tmp, ~/.., .. and /work and deletes every file it finds in ..",
         where="import",
         placement="a statement in the body of Cond_CVAE (helper above the class in the 3.model cell); "
-                  "top-level copy at the end",
-        touched=(), runs_in=_FROM_3_MODEL,
+        "top-level copy at the end",
+        touched=(),
+        runs_in=_FROM_3_MODEL,
         expected=ALL_OTHERS + " (every code item full marks); no file outside the sandbox appears, changes or "
-                              "disappears (decoys in /tmp, the grader's folders and the output folder)",
+        "disappears (decoys in /tmp, the grader's folders and the output folder)",
         containment="read-only system view, private /tmp, the sandbox's parent folder holds nothing of the "
-                    "grader's (its log included) or is not writable",
-        edits=(Edit("3.model", "before", WRITE_OUTSIDE_HELPER),
-               Edit("3.model", "body", WRITE_OUTSIDE_BODY, _COND_CVAE)),
+        "grader's (its log included) or is not writable",
+        edits=(
+            Edit("3.model", "before", WRITE_OUTSIDE_HELPER),
+            Edit("3.model", "body", WRITE_OUTSIDE_BODY, _COND_CVAE),
+        ),
         extra={"end": (WRITE_OUTSIDE_TOP,)},
     ),
     Case(
         name="fake_results_here",
         attack="writes results.json, grades.csv and gradebook.db claiming 5.5/5.5 in cwd, every writable parent, "
-               "the grader's cwd and its --out (from /proc/PPID/cmdline), then returns the correct output",
+        "the grader's cwd and its --out (from /proc/PPID/cmdline), then returns the correct output",
         where="graded 3.data",
         placement="start of conditioned_mnist (helper above it in the 3.data cell)",
-        touched=(), runs_in=("3.data",) + _LOADS_4,
+        touched=(),
+        runs_in=("3.data",) + _LOADS_4,
         expected=ALL_OTHERS + " (every code item full marks: the fakes never count; the batch's results.json, "
-                              "grades.csv and gradebook hold the real grade)",
+        "grades.csv and gradebook hold the real grade)",
         containment="the fakes land only inside the sandbox's private folders, which are thrown away; the "
-                    "grader's cwd and output folder are invisible",
-        edits=(Edit("3.data", "before", FAKE_RESULTS_HELPER),
-               Edit("3.data", "body", FAKE_RESULTS_CALL, "conditioned_mnist")),
+        "grader's cwd and output folder are invisible",
+        edits=(
+            Edit("3.data", "before", FAKE_RESULTS_HELPER),
+            Edit("3.data", "body", FAKE_RESULTS_CALL, "conditioned_mnist"),
+        ),
     ),
     Case(
         name="monkeypatch_numpy",
         attack="np.allclose/isclose/array_equal/array_equiv and np.testing.assert_* always pass; conditioned_mnist "
-               "returns zeros and discriminator_loss returns 0.0",
+        "returns zeros and discriminator_loss returns 0.0",
         where="import",
         placement="default arguments: conditioned_mnist(x, y, num_imgs=_oszukaj_numpy()) in the 3.data cell and "
-                  "discriminator_loss(..., _porownania=_oszukaj_numpy()) in the 4.loss cell; top-level copy at "
-                  "the end",
-        touched=("3.data", _LOSS, "4.step"), runs_in=_FROM_3_DATA,
+        "discriminator_loss(..., _porownania=_oszukaj_numpy()) in the 4.loss cell; top-level copy at "
+        "the end",
+        touched=("3.data", _LOSS, "4.step"),
+        runs_in=_FROM_3_DATA,
         expected=f"{ALL_OTHERS}; 3.data keeps only its shapes check (0.1 of 0.5), 4.loss 0 (wrong value); 4.step "
-                 f"errored: the patched np.array_equal breaks TensorFlow's gradients inside the sandbox (math_grad "
-                 f"skips a broadcasting reduction), InvalidArgumentError in train_step",
+        f"errored: the patched np.array_equal breaks TensorFlow's gradients inside the sandbox (math_grad "
+        f"skips a broadcasting reduction), InvalidArgumentError in train_step",
         containment="verdicts are computed in the grader process with its own numpy: patching the sandbox's "
-                    "numpy changes nothing",
-        edits=(Edit("3.data", "replace", MONKEYPATCH_NUMPY_3_DATA),
-               Edit(_LOSS, "replace", MONKEYPATCH_NUMPY_4_LOSS)),
+        "numpy changes nothing",
+        edits=(Edit("3.data", "replace", MONKEYPATCH_NUMPY_3_DATA), Edit(_LOSS, "replace", MONKEYPATCH_NUMPY_4_LOSS)),
         extra={"end": (MONKEYPATCH_NUMPY_TOP,)},
     ),
     Case(
         name="monkeypatch_math_tf",
         attack="math.isclose always True, tf.debugging.assert_near/assert_equal no-ops, tf.reduce_mean returns 0; "
-               "the 2.5 loss leaves out the KL term",
+        "the 2.5 loss leaves out the KL term",
         where="import",
         placement="decorator @_bez_sprawdzania on compute_loss in the 2.5 cell; top-level copy at the end",
-        touched=("2.5", "3.model", "3.loss"), runs_in=("2.5",) + _FROM_3_DATA,
+        touched=("2.5", "3.model", "3.loss"),
+        runs_in=("2.5",) + _FROM_3_DATA,
         expected=f"{ALL_OTHERS}; 2.5 0 (KL missing); 3.loss 0 (the student's own loss calls the patched "
-                 f"tf.reduce_mean); 3.model errored (Keras and the probe call the patched tf.reduce_mean inside the "
-                 f"sandbox: TypeError 'Cannot convert ... 0 to a TensorFlow DType')",
+        f"tf.reduce_mean); 3.model errored (Keras and the probe call the patched tf.reduce_mean inside the "
+        f"sandbox: TypeError 'Cannot convert ... 0 to a TensorFlow DType')",
         containment="verdicts are computed in the grader process; the patch corrupts only what the sandbox "
-                    "computes after it, never a wrong answer into a right one",
+        "computes after it, never a wrong answer into a right one",
         edits=(Edit("2.5", "replace", MONKEYPATCH_MATH_TF_2_5),),
         extra={"end": (MONKEYPATCH_MATH_TF_TOP,)},
     ),
     Case(
         name="monkeypatch_unittest",
         attack="unittest.TestCase.assertEqual/assertTrue/assertAlmostEqual/... become no-ops, pytest.approx "
-               "equals anything, pytest.fail does nothing; discriminator_loss has its labels swapped",
+        "equals anything, pytest.fail does nothing; discriminator_loss has its labels swapped",
         where="import",
         placement="decorator @_wylacz_testy on discriminator_loss in the 4.loss cell; top-level copy at the end",
-        touched=(_LOSS,), runs_in=("4.loss", "4.step"),
+        touched=(_LOSS,),
+        runs_in=("4.loss", "4.step"),
         expected=f"{ALL_OTHERS}; 4.loss loses its points (labels swapped)",
         containment="the grader uses neither unittest nor pytest in the sandbox; checks run in the grader process",
         edits=(Edit(_LOSS, "replace", MONKEYPATCH_UNITTEST_4_LOSS),),
@@ -1009,10 +1091,11 @@ HOSTILE: tuple[Case, ...] = (
     Case(
         name="patch_inside_graded",
         attack="inside discriminator_loss: patches np.allclose/np.isclose/np.testing.assert_allclose/math.isclose, "
-               "tries float.__eq__ = ... (TypeError), returns a float subclass equal to everything (value 0.0)",
+        "tries float.__eq__ = ... (TypeError), returns a float subclass equal to everything (value 0.0)",
         where="graded 4.loss",
         placement="the body of discriminator_loss; the float subclass is a class in the 4.loss cell",
-        touched=(_LOSS,), runs_in=(_LOSS,),
+        touched=(_LOSS,),
+        runs_in=(_LOSS,),
         expected=f"{ALL_OTHERS}; 4.loss loses its points (the value 0.0 is compared in the grader)",
         containment="the probe sends plain numbers; the comparison runs in the grader on them",
         edits=(Edit(_LOSS, "replace", PATCH_INSIDE_GRADED_4_LOSS),),
@@ -1020,11 +1103,12 @@ HOSTILE: tuple[Case, ...] = (
     Case(
         name="print_fake_results",
         attack="prints (stdout and stderr) fake grader output: a JSON score, 'All tests passed', a pytest summary, "
-               "'results.json: 5.5/5.5'; discriminator_loss leaves out the fake term",
+        "'results.json: 5.5/5.5'; discriminator_loss leaves out the fake term",
         where="import + graded 4.loss",
         placement="needed assignment latent_dim = (_oglos_wynik(), 2)[1] in the given autoencoder cell (every "
-                  "snapshot needs latent_dim) and inside discriminator_loss; top-level copy at the end",
-        touched=(_LOSS,), runs_in=_EVERY_ITEM,
+        "snapshot needs latent_dim) and inside discriminator_loss; top-level copy at the end",
+        touched=(_LOSS,),
+        runs_in=_EVERY_ITEM,
         expected=f"{ALL_OTHERS}; 4.loss loses its points (fake term missing); nothing printed counts",
         containment="the worker's stdout/stderr go to a log nothing scores; results travel only over the protocol",
         given=(GivenEdit("class Autoencoder(", PRINT_FAKE_GIVEN_OLD, PRINT_FAKE_GIVEN_NEW),),
@@ -1036,11 +1120,11 @@ HOSTILE: tuple[Case, ...] = (
         attack="os._exit(0) inside discriminator_loss: the worker exits with status 0 mid-probe",
         where="graded 4.loss",
         placement="first statement of discriminator_loss; top-level copy at the end",
-        touched=(_LOSS,), runs_in=(_LOSS,),
+        touched=(_LOSS,),
+        runs_in=(_LOSS,),
         expected=f"{ALL_OTHERS}; 4.loss errored (the worker exited)",
         containment="a worker that exits mid-probe is an error for that probe only; a fresh worker grades 4.step",
-        edits=(Edit(_LOSS, "before", OS_EXIT_HELPER),
-               Edit(_LOSS, "body", OS_EXIT_BODY, "discriminator_loss")),
+        edits=(Edit(_LOSS, "before", OS_EXIT_HELPER), Edit(_LOSS, "body", OS_EXIT_BODY, "discriminator_loss")),
         extra={"end": (OS_EXIT_TOP,)},
     ),
     Case(
@@ -1048,14 +1132,17 @@ HOSTILE: tuple[Case, ...] = (
         attack="sys.exit(0) inside conditioned_mnist and raise SystemExit(1) in the body of Cond_CVAE",
         where="graded 3.data + import",
         placement="first statement of conditioned_mnist; first statement of the class body of Cond_CVAE "
-                  "(after its docstring); top-level copy at the end",
-        touched=("3.data", "3.model"), runs_in=_FROM_3_DATA,
+        "(after its docstring); top-level copy at the end",
+        touched=("3.data", "3.model"),
+        runs_in=_FROM_3_DATA,
         expected=f"{ALL_OTHERS}; 3.data 0 (SystemExit: 0 in every check), 3.model errored (running the definition of "
-                 f"Cond_CVAE raised SystemExit: 1)",
+        f"Cond_CVAE raised SystemExit: 1)",
         containment="SystemExit is caught per statement and per probe; the worker goes on",
-        edits=(Edit("3.data", "before", SYS_EXIT_3_DATA_HELPER),
-               Edit("3.data", "body", SYS_EXIT_3_DATA_BODY, "conditioned_mnist"),
-               Edit("3.model", "body", SYS_EXIT_3_MODEL_BODY, _COND_CVAE)),
+        edits=(
+            Edit("3.data", "before", SYS_EXIT_3_DATA_HELPER),
+            Edit("3.data", "body", SYS_EXIT_3_DATA_BODY, "conditioned_mnist"),
+            Edit("3.model", "body", SYS_EXIT_3_MODEL_BODY, _COND_CVAE),
+        ),
         extra={"end": (SYS_EXIT_TOP,)},
     ),
     Case(
@@ -1063,22 +1150,25 @@ HOSTILE: tuple[Case, ...] = (
         attack="200 forked children sleeping 30 s each (stops at the first failed fork), then the correct model",
         where="graded 4.disc",
         placement="start of prepare_discriminator; also runs while the 4.step snapshot loads "
-                  "(discriminator = prepare_discriminator(...) is kept)",
-        touched=("4.disc", "4.step"), runs_in=("4.disc", "4.step"),
+        "(discriminator = prepare_discriminator(...) is kept)",
+        touched=("4.disc", "4.step"),
+        runs_in=("4.disc", "4.step"),
         expected=f"{ALL_OTHERS}; 4.disc and 4.step full marks if the process limit stops the storm and the memory "
-                 f"watchdog does not count shared pages per child; no child outlives the submission",
-        containment="a process-count limit stops the forks; the whole process tree is killed when the submission "
-                    "ends",
-        edits=(Edit("4.disc", "before", FORK_STORM_HELPER),
-               Edit("4.disc", "body", FORK_STORM_BODY, "prepare_discriminator")),
+        f"watchdog does not count shared pages per child; no child outlives the submission",
+        containment="a process-count limit stops the forks; the whole process tree is killed when the submission ends",
+        edits=(
+            Edit("4.disc", "before", FORK_STORM_HELPER),
+            Edit("4.disc", "body", FORK_STORM_BODY, "prepare_discriminator"),
+        ),
     ),
     Case(
         name="memory_bomb",
         attack="allocates 100 MiB blocks (every page written) until a MemoryError, then returns the correct model",
         where="graded 4.gen",
         placement="start of prepare_generator; also runs while the 4.step snapshot loads "
-                  "(generator = prepare_generator(...) is kept)",
-        touched=("4.gen", "4.step"), runs_in=("4.gen", "4.step"),
+        "(generator = prepare_generator(...) is kept)",
+        touched=("4.gen", "4.step"),
+        runs_in=("4.gen", "4.step"),
         expected=f"{ALL_OTHERS}; 4.gen and 4.step errored (memory limit) or full marks (MemoryError caught)",
         containment="the cgroup limit or the RSS watchdog stops the worker before the machine runs out of memory",
         edits=(Edit("4.gen", "body", MEMORY_BOMB_BODY, "prepare_generator"),),
@@ -1086,25 +1176,26 @@ HOSTILE: tuple[Case, ...] = (
     Case(
         name="fill_disk",
         attack="writes wypelniacz.bin in cwd in 16 MiB chunks until a write fails (at most 2 GiB), then returns "
-               "the correct output",
+        "the correct output",
         where="graded 3.data",
         placement="start of conditioned_mnist (helper above it in the 3.data cell)",
-        touched=("3.data",), runs_in=("3.data",) + _LOADS_4,
+        touched=("3.data",),
+        runs_in=("3.data",) + _LOADS_4,
         expected=f"{ALL_OTHERS}; 3.data full marks unless the writes outlast the probe deadline",
         containment="the file-size limit (or a size-limited private tmpfs) stops the writes; the grader's own "
-                    "disk keeps its space",
-        edits=(Edit("3.data", "before", FILL_DISK_HELPER),
-               Edit("3.data", "body", FILL_DISK_BODY, "conditioned_mnist")),
+        "disk keeps its space",
+        edits=(Edit("3.data", "before", FILL_DISK_HELPER), Edit("3.data", "body", FILL_DISK_BODY, "conditioned_mnist")),
     ),
     Case(
         name="infinite_loop_import",
         attack="while True: pass in the body of a helper class Spinner",
         where="import",
         placement="class Spinner above discriminator_loss in the 4.loss cell: the snapshots of 4.loss and 4.step "
-                  "never finish loading",
-        touched=(_LOSS, "4.step"), runs_in=(_LOSS, "4.step"),
+        "never finish loading",
+        touched=(_LOSS, "4.step"),
+        runs_in=(_LOSS, "4.step"),
         expected=f"{ALL_OTHERS}; 4.loss and 4.step timed out (each check reloads the snapshot and waits for its own "
-                 f"deadline: 4 x 60 s)",
+        f"deadline: 4 x 60 s)",
         containment="the probe deadline kills the worker; the next item starts a fresh one",
         edits=(Edit(_LOSS, "before", INFINITE_IMPORT_HELPER),),
     ),
@@ -1113,7 +1204,8 @@ HOSTILE: tuple[Case, ...] = (
         attack="while True: pass inside discriminator_loss",
         where="graded 4.loss",
         placement="first statement of discriminator_loss",
-        touched=(_LOSS,), runs_in=(_LOSS,),
+        touched=(_LOSS,),
+        runs_in=(_LOSS,),
         expected=f"{ALL_OTHERS}; 4.loss timed out",
         containment="the probe deadline kills the worker; 4.step gets a fresh one",
         edits=(Edit(_LOSS, "body", INFINITE_GRADED_BODY, "discriminator_loss"),),
@@ -1121,85 +1213,97 @@ HOSTILE: tuple[Case, ...] = (
     Case(
         name="deep_recursion",
         attack="sys.setrecursionlimit(10**6), then unbounded recursion through map/max (C frames): overflows the "
-               "C stack (SIGSEGV)",
+        "C stack (SIGSEGV)",
         where="graded 3.data",
         placement="start of conditioned_mnist (helper above it in the 3.data cell); also runs while the snapshots "
-                  "of 4.gen-4.step load (x_test_cond, ... = conditioned_mnist(...) is kept)",
-        touched=("3.data",) + _LOADS_4, runs_in=("3.data",) + _LOADS_4,
+        "of 4.gen-4.step load (x_test_cond, ... = conditioned_mnist(...) is kept)",
+        touched=("3.data",) + _LOADS_4,
+        runs_in=("3.data",) + _LOADS_4,
         expected=f"{ALL_OTHERS}; 3.data errored (the worker died); 4.gen-4.step may be lost too, because their "
-                 f"snapshots call conditioned_mnist while loading",
+        f"snapshots call conditioned_mnist while loading",
         containment="a worker killed by a signal costs only the probes it was running; no core file is written",
-        edits=(Edit("3.data", "before", DEEP_RECURSION_HELPER),
-               Edit("3.data", "body", DEEP_RECURSION_BODY, "conditioned_mnist")),
+        edits=(
+            Edit("3.data", "before", DEEP_RECURSION_HELPER),
+            Edit("3.data", "body", DEEP_RECURSION_BODY, "conditioned_mnist"),
+        ),
     ),
     Case(
         name="socket_loopback",
         attack="connects to 127.0.0.1:22, :80, :8786 and sends data (LEAK if one connects); opens a listening "
-               "port and talks to itself; then the correct loss",
+        "port and talks to itself; then the correct loss",
         where="graded 4.loss",
         placement="start of discriminator_loss (helper above it in the 4.loss cell)",
-        touched=(_LOSS,), runs_in=(_LOSS,),
+        touched=(_LOSS,),
+        runs_in=(_LOSS,),
         expected=f"{ALL_OTHERS}; 4.loss full marks when no loopback service is reachable; no LEAK text anywhere",
         containment="network namespace: the sandbox's loopback has no services of the host",
-        edits=(Edit(_LOSS, "before", SOCKET_LOOPBACK_HELPER),
-               Edit(_LOSS, "body", SOCKET_LOOPBACK_BODY, "discriminator_loss")),
+        edits=(
+            Edit(_LOSS, "before", SOCKET_LOOPBACK_HELPER),
+            Edit(_LOSS, "body", SOCKET_LOOPBACK_BODY, "discriminator_loss"),
+        ),
     ),
     Case(
         name="socket_outside",
         attack="resolves example.com and connects to it on port 80, connects to 1.1.1.1:53 (LEAK on success); "
-               "then the correct loss",
+        "then the correct loss",
         where="graded 4.loss",
         placement="start of discriminator_loss (helper above it in the 4.loss cell)",
-        touched=(_LOSS,), runs_in=(_LOSS,),
+        touched=(_LOSS,),
+        runs_in=(_LOSS,),
         expected=f"{ALL_OTHERS}; 4.loss full marks when there is no network; no LEAK text anywhere",
         containment="network namespace without interfaces: no DNS, no route",
-        edits=(Edit(_LOSS, "before", SOCKET_OUTSIDE_HELPER),
-               Edit(_LOSS, "body", SOCKET_OUTSIDE_BODY, "discriminator_loss")),
+        edits=(
+            Edit(_LOSS, "before", SOCKET_OUTSIDE_HELPER),
+            Edit(_LOSS, "body", SOCKET_OUTSIDE_BODY, "discriminator_loss"),
+        ),
     ),
     Case(
         name="kill_parent",
         attack="SIGKILL to its parent, the parent's process group and every process whose cmdline contains "
-               "'grader', then the correct loss",
+        "'grader', then the correct loss",
         where="graded 4.loss",
         placement="start of discriminator_loss (helper above it in the 4.loss cell); top-level copy at the end",
-        touched=(_LOSS,), runs_in=(_LOSS,),
+        touched=(_LOSS,),
+        runs_in=(_LOSS,),
         expected=f"{ALL_OTHERS}; 4.loss errored or full marks (in a PID namespace the parent is pid 0, and "
-                 f"os.kill(0, SIGKILL) kills the worker's own process group); the grader and the other submissions "
-                 f"of the batch are untouched",
+        f"os.kill(0, SIGKILL) kills the worker's own process group); the grader and the other submissions "
+        f"of the batch are untouched",
         containment="pid namespace and another uid: the grader and other workers cannot be seen or signalled",
-        edits=(Edit(_LOSS, "before", KILL_PARENT_HELPER),
-               Edit(_LOSS, "body", KILL_PARENT_BODY, "discriminator_loss")),
+        edits=(Edit(_LOSS, "before", KILL_PARENT_HELPER), Edit(_LOSS, "body", KILL_PARENT_BODY, "discriminator_loss")),
         extra={"end": (KILL_PARENT_TOP,)},
     ),
     Case(
         name="ignore_sigterm_threads",
         attack="ignores SIGTERM/SIGINT/SIGHUP, starts a non-daemon thread that never ends and two `sleep 600` "
-               "children, one in its own session (outside the worker's process group)",
+        "children, one in its own session (outside the worker's process group)",
         where="import",
         placement="a statement in the body of Cond_CVAE (helper above the class in the 3.model cell); top-level "
-                  "copy at the end",
-        touched=(), runs_in=_FROM_3_MODEL,
+        "copy at the end",
+        touched=(),
+        runs_in=_FROM_3_MODEL,
         expected=ALL_OTHERS + " (every code item full marks); no thread or process outlives the submission",
         containment="the worker is stopped with SIGKILL, and the whole tree (a cgroup or pid namespace, not only "
-                    "the process group) goes with it",
-        edits=(Edit("3.model", "before", IGNORE_SIGTERM_HELPER),
-               Edit("3.model", "body", IGNORE_SIGTERM_BODY, _COND_CVAE)),
+        "the process group) goes with it",
+        edits=(
+            Edit("3.model", "before", IGNORE_SIGTERM_HELPER),
+            Edit("3.model", "body", IGNORE_SIGTERM_BODY, _COND_CVAE),
+        ),
         extra={"end": (IGNORE_SIGTERM_TOP,)},
     ),
     Case(
         name="html_injection",
         attack="prose answers and markdown with <script>, event handlers, javascript: links, iframes, SVG with "
-               "scripts, <style>, <meta refresh>; stored text/html, SVG, JavaScript, non-PNG image/png outputs, "
-               "an error output with markup, markdown attachments with SVG and a fake PNG",
+        "scripts, <style>, <meta refresh>; stored text/html, SVG, JavaScript, non-PNG image/png outputs, "
+        "an error output with markup, markdown attachments with SVG and a fake PNG",
         where="markdown + stored outputs",
         placement="answers of 1.1, 1.3, 2.1, 2.2, 2.3, 2.4, 3.1, 4.1 (+ extra markdown cells after 1.1 and 4.1), "
-                  "outputs of the cells plot_latent_space(autoencoder, x_test) (1.plot) and "
-                  "plot_latent_space(model, x_test) (2.plot), kernelspec display name",
-        touched=(), runs_in=(),
+        "outputs of the cells plot_latent_space(autoencoder, x_test) (1.plot) and "
+        "plot_latent_space(model, x_test) (2.plot), kernelspec display name",
+        touched=(),
+        runs_in=(),
         expected=ALL_OTHERS + " (every code item full marks; prose awaits manual scoring); the HTML reports "
-                              "contain no executable student content",
-        containment="every student string is escaped; stored images are shown only when their base64 decodes to "
-                    "a PNG",
+        "contain no executable student content",
+        containment="every student string is escaped; stored images are shown only when their base64 decodes to a PNG",
         edits=HTML_PROSE_EDITS,
         markdown_after={
             "1.1": ("Dodatkowe uwagi: " + " ".join(HTML_PAYLOADS), HTML_ATTACHMENT_CELL),
@@ -1209,19 +1313,19 @@ HOSTILE: tuple[Case, ...] = (
             "plot_latent_space(autoencoder, x_test)": HTML_OUTPUTS,
             "plot_latent_space(model, x_test)": HTML_OUTPUTS_2,
         },
-        metadata={"kernelspec": {"display_name": "<script>alert(1)</script>", "language": "python",
-                                 "name": "python3"}},
+        metadata={"kernelspec": {"display_name": "<script>alert(1)</script>", "language": "python", "name": "python3"}},
     ),
     Case(
         name="huge_output",
         attack="one cell stores a 50 MB text/plain result and a 48 MB image/png (base64) that is not a PNG",
         where="stored outputs",
         placement="outputs of the cell train(train_dataset, EPOCHS) in section 4.step",
-        touched=(), runs_in=(),
+        touched=(),
+        runs_in=(),
         expected=ALL_OTHERS + " (every code item full marks); the report stays small (the outputs are not "
-                              "copied into it)",
+        "copied into it)",
         containment="stored outputs are never executed; text outputs are not copied to reports and images over "
-                    "the size limit are dropped",
+        "the size limit are dropped",
         outputs={"train(train_dataset, EPOCHS)": (HugeOutput(text_chars=50_000_000, png_chars=1_000_000),)},
     ),
     Case(
@@ -1229,8 +1333,9 @@ HOSTILE: tuple[Case, ...] = (
         attack="top-level while True: pass smuggled in the except clause of a try: from google.colab import drive",
         where="import",
         placement="a code cell after train_step in section 4.step: the extractor keeps a `try:` whose body is only "
-                  "imports, handlers included",
-        touched=("4.step",), runs_in=("4.step",),
+        "imports, handlers included",
+        touched=("4.step",),
+        runs_in=("4.step",),
         expected=f"{ALL_OTHERS}; 4.step timed out (or full marks if only the imports of such a try are kept)",
         containment="the probe deadline kills the worker",
         extra={"4.step": (TRY_IMPORT_SMUGGLE,)},
@@ -1240,8 +1345,15 @@ HOSTILE: tuple[Case, ...] = (
 HOSTILE_BY_NAME: dict[str, Case] = {c.name: c for c in HOSTILE}
 
 #: the cases a developer must not run outside the hardened sandbox (they act on the machine)
-DANGEROUS = ("write_outside", "fake_results_here", "fork_storm", "memory_bomb", "fill_disk", "kill_parent",
-             "ignore_sigterm_threads")
+DANGEROUS = (
+    "write_outside",
+    "fake_results_here",
+    "fork_storm",
+    "memory_bomb",
+    "fill_disk",
+    "kill_parent",
+    "ignore_sigterm_threads",
+)
 
 # =============================================================================================
 # Broken inputs
@@ -1251,7 +1363,7 @@ BROKEN: dict[str, dict[str, str]] = {
     "truncated.ipynb": {
         "what": "the solution notebook cut in the middle (first half of its bytes)",
         "expected": "error for the submission, naming truncated.ipynb: not valid JSON (line and reason); every "
-                    "item missing, nothing graded",
+        "item missing, nothing graded",
     },
     "empty.ipynb": {
         "what": "0 bytes",
@@ -1259,16 +1371,16 @@ BROKEN: dict[str, dict[str, str]] = {
     },
     "nbformat_v3.ipynb": {
         "what": "a real nbformat v3 notebook (worksheets, heading cells, code cells with `input`) holding the "
-                "imports and the solution's code for 3.data and 4.loss under their headings",
+        "imports and the solution's code for 3.data and 4.loss under their headings",
         "expected": "upgraded to v4 and graded: 3.data and 4.loss full marks; every other code item missing "
-                    "(no definition); prose items missing (question not found)",
+        "(no definition); prose items missing (question not found)",
     },
     "invalid_utf8.ipynb": {
         "what": "the solution notebook saved in cp1250 (Polish letters as single bytes, e.g. 0xB9 for ą): valid "
-                "JSON syntax, not UTF-8",
+        "JSON syntax, not UTF-8",
         "expected": "read anyway (since issue 12: stray bytes are survived): the bytes that are not UTF-8 read as "
-                    "cp1250, the Polish text as it was; graded like the solution (every code item full marks), "
-                    "with a notice naming the cells that held such bytes and asking for the notebook saved as UTF-8",
+        "cp1250, the Polish text as it was; graded like the solution (every code item full marks), "
+        "with a notice naming the cells that held such bytes and asking for the notebook saved as UTF-8",
     },
     "jupytext_export.py": {
         "what": "the solution notebook exported by jupytext in the percent format (py:percent)",
@@ -1276,20 +1388,19 @@ BROKEN: dict[str, dict[str, str]] = {
     },
     "duplicated_cells.ipynb": {
         "what": "the solution with the 3.data heading and code cells duplicated, and the 4.loss code cell "
-                "duplicated: a wrong first copy (labels swapped), then the right one",
-        "expected": "graded like the solution: every code item full marks (the last definition in a section "
-                    "counts)",
+        "duplicated: a wrong first copy (labels swapped), then the right one",
+        "expected": "graded like the solution: every code item full marks (the last definition in a section counts)",
     },
     "deleted_cells.ipynb": {
         "what": "the solution with the 2.5 heading cell and the 4.1 question (heading) cell deleted",
         "expected": "4.1 missing (question not found); 2.5 errored: without its heading the section is gone, so "
-                    "compute_loss is looked up in the whole notebook and the last one is 3.loss's conditioned loss "
-                    "(ValueError: too many values to unpack); every other code item full marks",
+        "compute_loss is looked up in the whole notebook and the last one is 3.loss's conditioned loss "
+        "(ValueError: too many values to unpack); every other code item full marks",
     },
     "changed_cell_types.ipynb": {
         "what": "the solution with the 4.loss code cell turned into a markdown cell and the 2.1 prose answer "
-                "turned into a raw cell",
+        "turned into a raw cell",
         "expected": "4.loss missing (no definition of discriminator_loss, did-you-mean names); 2.1 missing "
-                    "(no answer, 0 points automatically); every other code item full marks",
+        "(no answer, 0 points automatically); every other code item full marks",
     },
 }

@@ -5,6 +5,7 @@ patches numpy, tf, unittest or prints fake results still fails; nothing outside 
 folder appears, changes or disappears (decoy files checked); no leak reaches any output; the
 batch finishes; the reports contain nothing executable (parsed, and opened in Chromium).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,17 +18,29 @@ import pytest
 
 from grader.cli import main
 from grader.sandbox.isolation import detect
-from tests.security.catalogue import BROKEN, HOSTILE, HOSTILE_BY_NAME
 from tests.browser import open_pages, unsafe_markup
+from tests.security.catalogue import BROKEN, HOSTILE, HOSTILE_BY_NAME
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(detect().bwrap is None, reason=(
-    "bubblewrap missing: apt-get install bubblewrap (./dev test installs it as root); the catalogue "
-    "includes attacks that only the bubblewrap sandbox contains"))]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        detect().bwrap is None,
+        reason=(
+            "bubblewrap missing: apt-get install bubblewrap (./dev test installs it as root); the catalogue "
+            "includes attacks that only the bubblewrap sandbox contains"
+        ),
+    ),
+]
 ROOT = Path(__file__).resolve().parents[2]  # the checkout: tests/security/ is two levels down
 CODE_ITEMS = ("1.2", "1.plot", "2.plot", "2.5", "3.data", "3.model", "3.loss", "4.gen", "4.disc", "4.loss", "4.step")
 #: cases whose graded code is WRONG (the attack tries to make it pass): these items must not pass
-WRONG_CODE = {"monkeypatch_numpy": ("4.loss",), "monkeypatch_math_tf": ("2.5", "3.loss"),
-              "monkeypatch_unittest": ("4.loss",), "patch_inside_graded": ("4.loss",), "print_fake_results": ("4.loss",)}
+WRONG_CODE = {
+    "monkeypatch_numpy": ("4.loss",),
+    "monkeypatch_math_tf": ("2.5", "3.loss"),
+    "monkeypatch_unittest": ("4.loss",),
+    "patch_inside_graded": ("4.loss",),
+    "print_fake_results": ("4.loss",),
+}
 DECOYS = ("results.json", "grades.csv", "gradebook.db", "secret_reference.py", "other_student.ipynb")
 
 
@@ -54,22 +67,50 @@ def batch(request, tmp_path_factory):
         for name in DECOYS:
             if where.name != "class" or not name.endswith((".ipynb", ".py")):  # not a submission
                 (where / name).write_text(f"decoy {name} in {where.name}")
-    before = {"base": _tree(base), "repo": _tree(ROOT / "reference") | _tree(ROOT / "rubrics") | _tree(ROOT / "submissions"),
-              "tmp": set(os.listdir("/tmp"))}
+    before = {
+        "base": _tree(base),
+        "repo": _tree(ROOT / "reference") | _tree(ROOT / "rubrics") | _tree(ROOT / "submissions"),
+        "tmp": set(os.listdir("/tmp")),
+    }
     env = {"GRADER_PROBE_TIMEOUT_S": "20", "GRADER_SUBMISSION_TIMEOUT_S": "240"}
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        assert main(["grade", str(course / "class"), "--lab", "generative-tf", "--out", str(out), "--lang", "en", "--quiet",
-                     "--pool", request.param]) == 0
+        assert (
+            main(
+                [
+                    "grade",
+                    str(course / "class"),
+                    "--lab",
+                    "generative-tf",
+                    "--out",
+                    str(out),
+                    "--lang",
+                    "en",
+                    "--quiet",
+                    "--pool",
+                    request.param,
+                ]
+            )
+            == 0
+        )
     finally:
         for k, v in old.items():
             os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
-    after = {"base": _tree(base, skip=out), "repo": _tree(ROOT / "reference") | _tree(ROOT / "rubrics") | _tree(ROOT / "submissions"),
-             "tmp": set(os.listdir("/tmp"))}
+    after = {
+        "base": _tree(base, skip=out),
+        "repo": _tree(ROOT / "reference") | _tree(ROOT / "rubrics") | _tree(ROOT / "submissions"),
+        "tmp": set(os.listdir("/tmp")),
+    }
     doc = json.loads((out / "results.json").read_text())
-    return {"out": out, "doc": doc, "by": {s["student"]: s for s in doc["submissions"]}, "before": before, "after": after,
-            "pool": request.param}
+    return {
+        "out": out,
+        "doc": doc,
+        "by": {s["student"]: s for s in doc["submissions"]},
+        "before": before,
+        "after": after,
+        "pool": request.param,
+    }
 
 
 def _items(sub: dict) -> dict:
@@ -100,7 +141,9 @@ def test_every_graded_submission_records_its_isolation_layers(batch):
     for sub in batch["by"].values():
         if sub["status"] == "graded" and sub["environment"].get("isolation"):
             layers = set(sub["environment"]["isolation"])
-            assert full | ({"warm-fork", "forked-namespaces", "no-new-privileges"} if warm else {"bubblewrap"}) <= layers
+            assert (
+                full | ({"warm-fork", "forked-namespaces", "no-new-privileges"} if warm else {"bubblewrap"}) <= layers
+            )
             assert sub["environment"]["worker"]["start"] == ("warm" if warm else "cold")
     assert sum(1 for s in batch["by"].values() if s["environment"].get("isolation")) >= len(HOSTILE) - 2
 
@@ -121,8 +164,11 @@ def test_no_leak_reaches_any_output(batch):
 def test_forged_results_never_count(batch):
     doc = batch["doc"]
     assert doc["schema_version"] == 1 and len(doc["submissions"]) == len(batch["by"])
-    elsewhere = [p for p in batch["out"].parent.parent.rglob("*") if p.name in ("results.json", "grades.csv", "gradebook.db")
-                 and batch["out"] not in p.parents]
+    elsewhere = [
+        p
+        for p in batch["out"].parent.parent.rglob("*")
+        if p.name in ("results.json", "grades.csv", "gradebook.db") and batch["out"] not in p.parents
+    ]
     assert elsewhere and all(p.read_text(errors="replace").startswith("decoy") for p in elsewhere), elsewhere
 
 
@@ -155,6 +201,8 @@ def test_reports_contain_no_executable_student_content(batch):
 
 def test_reports_run_no_student_script_in_chromium(batch):
     pages = open_pages(_reports(batch))
-    dirty = [(p.path.name, p.dialogs, p.console_errors[:2], p.page_errors[:2], p.broken_images) for p in pages if not p.clean]
+    dirty = [
+        (p.path.name, p.dialogs, p.console_errors[:2], p.page_errors[:2], p.broken_images) for p in pages if not p.clean
+    ]
     assert not dirty
     assert all(all(u.startswith(("file:", "data:")) for u in p.requests) for p in pages)  # nothing fetched

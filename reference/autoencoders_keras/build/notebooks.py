@@ -32,6 +32,7 @@ not installed in the grader's sandbox, and the failing import would stop the cel
 base network is given in the code cell (the seed's section 4 calls its base "the sparse
 autoencoder", a slip of the seed kept verbatim; the given cell is the denoising one).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -111,7 +112,9 @@ x_test_out = decoder.predict(h)
 
 compare_digits(x_test, x_test_out)"""
 
-Q_2_2 = """### 2.2. Χρησιμοποιείστε την ίδια συνάρτηση κωδικοποίησης και αποκωδικοποίησης (λχ τη relu). Τι παρατηρείτε;"""
+Q_2_2 = (
+    """### 2.2. Χρησιμοποιείστε την ίδια συνάρτηση κωδικοποίησης και αποκωδικοποίησης (λχ τη relu). Τι παρατηρείτε;"""
+)
 
 GROUP_3 = """## 3. Αραιός Αυτοκωδικοποιητής
 
@@ -154,7 +157,9 @@ GROUP_5 = """## 5. Βαθύς αυτοκωδικοποιητής
 
 Βάση εργασίας αποτελεί ο βαθύς αυτοκωδικοποιητής που δείξαμε στο εργαστήριο."""
 
-Q_5_1 = """### 5.1. Δοκιμάστε να χρησιμοποιήσετε διαφορετικές συναρτήσεις στο επίπεδο αποκωδικοποίησης. Τι παρατηρείτε;"""
+Q_5_1 = (
+    """### 5.1. Δοκιμάστε να χρησιμοποιήσετε διαφορετικές συναρτήσεις στο επίπεδο αποκωδικοποίησης. Τι παρατηρείτε;"""
+)
 
 SPLIT_5 = """deep_encoder = Sequential([
     deep_autoencoder.layers[0],
@@ -183,58 +188,100 @@ INSTRUCTIONS = (
 )
 BASE_GIVEN = "Το δίκτυο βάσης δίνεται στο κελί κώδικα κάτω από την ερώτηση."
 
-HELPERS = (scaffold_source("compare_digits") + "\n\x20\x20\n\x20\x20\n" + scaffold_source("display_digits"))
+HELPERS = scaffold_source("compare_digits") + "\n\x20\x20\n\x20\x20\n" + scaffold_source("display_digits")
 
 # ---------------------------------------------------------------------------------------------
 # The lab's base networks: the seed's answers edited back (the template's code cells)
 # ---------------------------------------------------------------------------------------------
 
-_SWAP_COMMENT = ("# ΣΥΜΠΛΗΡΩΣΤΕ: παρακάτω είναι το δίκτυο βάσης του εργαστηρίου (κωδικοποίηση relu,\n"
-                 "# αποκωδικοποίηση sigmoid). Αντιστρέψτε τις συναρτήσεις ενεργοποίησης των δύο επιπέδων.")
-_SAME_COMMENT = ("# ΣΥΜΠΛΗΡΩΣΤΕ: παρακάτω είναι το δίκτυο βάσης του εργαστηρίου (κωδικοποίηση relu,\n"
-                 "# αποκωδικοποίηση sigmoid). Χρησιμοποιήστε την ίδια συνάρτηση ενεργοποίησης και στα δύο επίπεδα.")
-_SPARSE_COMMENT = ("# ΣΥΜΠΛΗΡΩΣΤΕ: παρακάτω είναι ο αραιός αυτοκωδικοποιητής του εργαστηρίου\n"
-                   "# (βάρος ποινής αραιότητας 1e-4). Αυξήστε το βάρος της ποινής αραιότητας.")
-_NOISE_COMMENT = ("# ΣΥΜΠΛΗΡΩΣΤΕ: ο συντελεστής θορύβου του εργαστηρίου είναι 0.3.\n"
-                  "# Μεταβάλετε τον (αυξήστε ή μειώστε τον) και ξαναδημιουργήστε τα δεδομένα με θόρυβο.")
-_DEEP_COMMENT = ("# ΣΥΜΠΛΗΡΩΣΤΕ: παρακάτω είναι ο βαθύς αυτοκωδικοποιητής του εργαστηρίου (όλα τα επίπεδα relu,\n"
-                 "# έξοδος sigmoid). Χρησιμοποιήστε διαφορετικές συναρτήσεις στα επίπεδα αποκωδικοποίησης.")
+_SWAP_COMMENT = (
+    "# ΣΥΜΠΛΗΡΩΣΤΕ: παρακάτω είναι το δίκτυο βάσης του εργαστηρίου (κωδικοποίηση relu,\n"
+    "# αποκωδικοποίηση sigmoid). Αντιστρέψτε τις συναρτήσεις ενεργοποίησης των δύο επιπέδων."
+)
+_SAME_COMMENT = (
+    "# ΣΥΜΠΛΗΡΩΣΤΕ: παρακάτω είναι το δίκτυο βάσης του εργαστηρίου (κωδικοποίηση relu,\n"
+    "# αποκωδικοποίηση sigmoid). Χρησιμοποιήστε την ίδια συνάρτηση ενεργοποίησης και στα δύο επίπεδα."
+)
+_SPARSE_COMMENT = (
+    "# ΣΥΜΠΛΗΡΩΣΤΕ: παρακάτω είναι ο αραιός αυτοκωδικοποιητής του εργαστηρίου\n"
+    "# (βάρος ποινής αραιότητας 1e-4). Αυξήστε το βάρος της ποινής αραιότητας."
+)
+_NOISE_COMMENT = (
+    "# ΣΥΜΠΛΗΡΩΣΤΕ: ο συντελεστής θορύβου του εργαστηρίου είναι 0.3.\n"
+    "# Μεταβάλετε τον (αυξήστε ή μειώστε τον) και ξαναδημιουργήστε τα δεδομένα με θόρυβο."
+)
+_DEEP_COMMENT = (
+    "# ΣΥΜΠΛΗΡΩΣΤΕ: παρακάτω είναι ο βαθύς αυτοκωδικοποιητής του εργαστηρίου (όλα τα επίπεδα relu,\n"
+    "# έξοδος sigmoid). Χρησιμοποιήστε διαφορετικές συναρτήσεις στα επίπεδα αποκωδικοποίησης."
+)
 
-BASE_2_1 = insert_before(edit(solution_source("SOLUTION_2_1"),
-                              ("Dense(dim_h, activation='sigmoid', input_shape=(dim_x,))",
-                               "Dense(dim_h, activation='relu', input_shape=(dim_x,))"),
-                              ("Dense(dim_x, activation='relu')", "Dense(dim_x, activation='sigmoid')")),
-                         "autoencoder = Sequential([", _SWAP_COMMENT)
+BASE_2_1 = insert_before(
+    edit(
+        solution_source("SOLUTION_2_1"),
+        (
+            "Dense(dim_h, activation='sigmoid', input_shape=(dim_x,))",
+            "Dense(dim_h, activation='relu', input_shape=(dim_x,))",
+        ),
+        ("Dense(dim_x, activation='relu')", "Dense(dim_x, activation='sigmoid')"),
+    ),
+    "autoencoder = Sequential([",
+    _SWAP_COMMENT,
+)
 
-BASE_2_2 = insert_before(edit(solution_source("SOLUTION_2_2"),
-                              ("Dense(dim_x, activation='relu')", "Dense(dim_x, activation='sigmoid')")),
-                         "autoencoder = Sequential([", _SAME_COMMENT)
+BASE_2_2 = insert_before(
+    edit(solution_source("SOLUTION_2_2"), ("Dense(dim_x, activation='relu')", "Dense(dim_x, activation='sigmoid')")),
+    "autoencoder = Sequential([",
+    _SAME_COMMENT,
+)
 
-BASE_3_1 = insert_before(edit(solution_source("SOLUTION_3_1"),
-                              ("regularizers.l1(0.01)", "regularizers.l1(1e-4)")),
-                         "sparse_autoencoder = Sequential([", _SPARSE_COMMENT)
+BASE_3_1 = insert_before(
+    edit(solution_source("SOLUTION_3_1"), ("regularizers.l1(0.01)", "regularizers.l1(1e-4)")),
+    "sparse_autoencoder = Sequential([",
+    _SPARSE_COMMENT,
+)
 
-BASE_4_1 = insert_before(edit(solution_source("SOLUTION_4_1"), ("noise_factor = 0.6", "noise_factor = 0.3")),
-                         "noise_factor = ", _NOISE_COMMENT)
+BASE_4_1 = insert_before(
+    edit(solution_source("SOLUTION_4_1"), ("noise_factor = 0.6", "noise_factor = 0.3")),
+    "noise_factor = ",
+    _NOISE_COMMENT,
+)
 
-BASE_5_1 = insert_before(edit(solution_source("SOLUTION_5_1"),
-                              ("Dense(layer2_dim, activation='sigmoid'),", "Dense(layer2_dim, activation='relu'),"),
-                              ("Dense(layer1_dim, activation='sigmoid'),", "Dense(layer1_dim, activation='relu'),")),
-                         "deep_autoencoder = Sequential([", _DEEP_COMMENT)
+BASE_5_1 = insert_before(
+    edit(
+        solution_source("SOLUTION_5_1"),
+        ("Dense(layer2_dim, activation='sigmoid'),", "Dense(layer2_dim, activation='relu'),"),
+        ("Dense(layer1_dim, activation='sigmoid'),", "Dense(layer1_dim, activation='relu'),"),
+    ),
+    "deep_autoencoder = Sequential([",
+    _DEEP_COMMENT,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Headings (first lines are what the rubric matches) and answer slots
 # ---------------------------------------------------------------------------------------------
 
-HEADINGS = {"2": GROUP_2.splitlines()[0], "2.1": Q_2_1, "2.2": Q_2_2, "3": GROUP_3.splitlines()[0], "3.1": Q_3_1,
-            "4": GROUP_4.splitlines()[0], "4.1": Q_4_1, "5": GROUP_5.splitlines()[0], "5.1": Q_5_1}
+HEADINGS = {
+    "2": GROUP_2.splitlines()[0],
+    "2.1": Q_2_1,
+    "2.2": Q_2_2,
+    "3": GROUP_3.splitlines()[0],
+    "3.1": Q_3_1,
+    "4": GROUP_4.splitlines()[0],
+    "4.1": Q_4_1,
+    "5": GROUP_5.splitlines()[0],
+    "5.1": Q_5_1,
+}
 
 ITEMS = ("2.1", "2.2", "3.1", "4.1", "5.1")
 CODE_SLOTS = ITEMS
 PROSE_SLOTS = tuple(f"{item}.answer" for item in ITEMS)
 
 TEMPLATE_SLOTS = {
-    "2.1": BASE_2_1, "2.2": BASE_2_2, "3.1": BASE_3_1, "4.1": BASE_4_1, "5.1": BASE_5_1,
+    "2.1": BASE_2_1,
+    "2.2": BASE_2_2,
+    "3.1": BASE_3_1,
+    "4.1": BASE_4_1,
+    "5.1": BASE_5_1,
     **{slot: PLACEHOLDER for slot in PROSE_SLOTS},
 }
 
@@ -262,13 +309,20 @@ def _cells(slots: dict[str, str]) -> list[tuple[str, str]]:
     cells: list[tuple[str, str]] = [
         ("markdown", TITLE + "\n\n" + INSTRUCTIONS),
         ("markdown", INTRO_H),
-        ("markdown", LIBS_H), ("code", IMPORTS),
-        ("markdown", HELPERS_H), ("code", HELPERS),
-        ("markdown", DATA_H), ("code", DATA),
+        ("markdown", LIBS_H),
+        ("code", IMPORTS),
+        ("markdown", HELPERS_H),
+        ("code", HELPERS),
+        ("markdown", DATA_H),
+        ("code", DATA),
     ]
-    groups = {"2": (GROUP_2, ("2.1", "2.2")), "3": (GROUP_3, ("3.1",)), "4": (GROUP_4, ("4.1",)),
-              "5": (GROUP_5, ("5.1",))}
-    for group, (text, items) in groups.items():
+    groups = {
+        "2": (GROUP_2, ("2.1", "2.2")),
+        "3": (GROUP_3, ("3.1",)),
+        "4": (GROUP_4, ("4.1",)),
+        "5": (GROUP_5, ("5.1",)),
+    }
+    for text, items in groups.values():
         cells.append(("markdown", text + "\n\n" + BASE_GIVEN))
         for item in items:
             cells.append(("markdown", HEADINGS[item]))

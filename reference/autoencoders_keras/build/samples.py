@@ -24,6 +24,7 @@ samples cannot drift). :data:`FAULTS` says what each one gets wrong and :data:`E
 automatic points of each item (0.5 of each item's 1.0; the other 0.5 is a person's), which the
 tests assert by running the checks on the samples' cells.
 """
+
 from __future__ import annotations
 
 from .sources import edit, solution_source
@@ -98,66 +99,81 @@ deep_autoencoder = Sequential([
 
 FUNKCYJNY_ANSWERS = {
     "2.1.answer": "Po zamianie (sigmoida w koderze, relu w dekoderze) strata treningowa i walidacyjna jest "
-                  "wyraźnie większa niż w sieci z laboratorium, a rekonstrukcje mają artefakty: relu na "
-                  "wyjściu nie ogranicza pikseli do [0, 1], a część wyjść utyka na zerze.",
+    "wyraźnie większa niż w sieci z laboratorium, a rekonstrukcje mają artefakty: relu na "
+    "wyjściu nie ogranicza pikseli do [0, 1], a część wyjść utyka na zerze.",
     "2.2.answer": "Z sigmoidą w obu warstwach sieć uczy się wolniej niż wersja bazowa (kod jest ściśnięty do "
-                  "(0, 1)), strata jest nieco większa, a cyfry są bardziej rozmyte.",
+    "(0, 1)), strata jest nieco większa, a cyfry są bardziej rozmyte.",
     "3.1.answer": "Przy λ = 1e-3 kod jest rzadszy (większość neuronów warstwy ukrytej ma aktywację bliską 0), "
-                  "strata rośnie, a rekonstrukcje są bardziej rozmyte niż przy λ = 1e-4.",
+    "strata rośnie, a rekonstrukcje są bardziej rozmyte niż przy λ = 1e-4.",
     "4.1.answer": "Przy mniejszym szumie (0.1) cyfry z szumem są dobrze czytelne, a autokoder odszumiający "
-                  "odtwarza je prawie tak dobrze jak zwykły autokoder; strata jest mniejsza niż przy 0.3.",
+    "odtwarza je prawie tak dobrze jak zwykły autokoder; strata jest mniejsza niż przy 0.3.",
     "5.1.answer": "Z tanh w dekoderze strata jest podobna do sieci bazowej, a rekonstrukcje minimalnie bardziej "
-                  "rozmyte; różnice są małe.",
+    "rozmyte; różnice są małe.",
 }
 
 # =============================================================================================
 # One exercise left at the base (its definition edited, its configuration the lab's)
 # =============================================================================================
 
-BAZA_2_1 = edit(solution_source("SOLUTION_2_1"),
-                ("Dense(dim_h, activation='sigmoid', input_shape=(dim_x,))", "Dense(32, activation='relu', input_shape=(784,))"),
-                ("Dense(dim_x, activation='relu')", "Dense(784, activation='sigmoid')"))
+BAZA_2_1 = edit(
+    solution_source("SOLUTION_2_1"),
+    ("Dense(dim_h, activation='sigmoid', input_shape=(dim_x,))", "Dense(32, activation='relu', input_shape=(784,))"),
+    ("Dense(dim_x, activation='relu')", "Dense(784, activation='sigmoid')"),
+)
 
 BAZA_3_1 = edit(solution_source("SOLUTION_3_1"), ("regularizers.l1(0.01)", "regularizers.L1(1e-4)"))
 
 BAZA_4_1 = edit(solution_source("SOLUTION_4_1"), ("noise_factor = 0.6", "noise_factor: float = 0.3"))
 
-BAZA_5_1 = edit(solution_source("SOLUTION_5_1"),
-                ("Dense(layer1_dim, activation='relu', input_shape=(dim_x,))",
-                 "Dense(128, activation='relu', input_shape=(784,))"),
-                ("Dense(layer2_dim, activation='sigmoid'),", "Dense(64, activation='relu'),"),
-                ("Dense(layer1_dim, activation='sigmoid'),", "Dense(128, activation='relu'),"))
+BAZA_5_1 = edit(
+    solution_source("SOLUTION_5_1"),
+    ("Dense(layer1_dim, activation='relu', input_shape=(dim_x,))", "Dense(128, activation='relu', input_shape=(784,))"),
+    ("Dense(layer2_dim, activation='sigmoid'),", "Dense(64, activation='relu'),"),
+    ("Dense(layer1_dim, activation='sigmoid'),", "Dense(128, activation='relu'),"),
+)
 
 # =============================================================================================
 # One fault each
 # =============================================================================================
 
 # only the encoder changed (sigmoid); the decoder kept the base's sigmoid
-ZLE_2_1_TYLKO_KODER = edit(solution_source("SOLUTION_2_1"),
-                           ("Dense(dim_x, activation='relu')", "Dense(dim_x, activation='sigmoid')"))
+ZLE_2_1_TYLKO_KODER = edit(
+    solution_source("SOLUTION_2_1"), ("Dense(dim_x, activation='relu')", "Dense(dim_x, activation='sigmoid')")
+)
 
 # tanh in the encoder, relu in the decoder: different functions
-ZLE_2_2_ROZNE = edit(solution_source("SOLUTION_2_2"),
-                     ("Dense(dim_h, activation='relu', input_shape=(dim_x,))",
-                      "Dense(dim_h, activation='tanh', input_shape=(dim_x,))"))
+ZLE_2_2_ROZNE = edit(
+    solution_source("SOLUTION_2_2"),
+    ("Dense(dim_h, activation='relu', input_shape=(dim_x,))", "Dense(dim_h, activation='tanh', input_shape=(dim_x,))"),
+)
 
 ZLE_3_1_L2 = edit(solution_source("SOLUTION_3_1"), ("regularizers.l1(0.01)", "regularizers.l2(0.01)"))
 
-ZLE_4_1_BEZ_CLIP = edit(solution_source("SOLUTION_4_1"),
-                        ("\n\nx_train_noisy = np.clip(x_train_noisy, 0., 1.)\nx_test_noisy = np.clip(x_test_noisy, 0., 1.)", ""))
+ZLE_4_1_BEZ_CLIP = edit(
+    solution_source("SOLUTION_4_1"),
+    ("\n\nx_train_noisy = np.clip(x_train_noisy, 0., 1.)\nx_test_noisy = np.clip(x_test_noisy, 0., 1.)", ""),
+)
 
-ZLE_4_1_NIESPOJNY = edit(solution_source("SOLUTION_4_1"),
-                         ("x_train + noise_factor * np.random", "x_train + 0.3 * np.random"),
-                         ("x_test + noise_factor * np.random", "x_test + 0.3 * np.random"))
+ZLE_4_1_NIESPOJNY = edit(
+    solution_source("SOLUTION_4_1"),
+    ("x_train + noise_factor * np.random", "x_train + 0.3 * np.random"),
+    ("x_test + noise_factor * np.random", "x_test + 0.3 * np.random"),
+)
 
 # the encoder's layers sigmoid, the decoder's back to relu
-ZLE_5_1_KODER = edit(solution_source("SOLUTION_5_1"),
-                     ("Dense(layer1_dim, activation='relu', input_shape=(dim_x,))",
-                      "Dense(layer1_dim, activation='sigmoid', input_shape=(dim_x,))"),
-                     ("Dense(layer2_dim, activation='relu'),", "Dense(layer2_dim, activation='sigmoid'),"),
-                     ("Dense(dim_h, activation='relu'),", "Dense(dim_h, activation='sigmoid'),"),
-                     ("Dense(layer2_dim, activation='sigmoid'),\n    Dense(layer1_dim, activation='sigmoid'),",
-                      "Dense(layer2_dim, activation='relu'),\n    Dense(layer1_dim, activation='relu'),"))
+ZLE_5_1_KODER = edit(
+    solution_source("SOLUTION_5_1"),
+    (
+        "Dense(layer1_dim, activation='relu', input_shape=(dim_x,))",
+        "Dense(layer1_dim, activation='sigmoid', input_shape=(dim_x,))",
+    ),
+    ("Dense(layer2_dim, activation='relu'),", "Dense(layer2_dim, activation='sigmoid'),"),
+    ("Dense(dim_h, activation='relu'),", "Dense(dim_h, activation='sigmoid'),"),
+    (
+        "Dense(layer2_dim, activation='sigmoid'),\n    Dense(layer1_dim, activation='sigmoid'),",
+        "Dense(layer2_dim, activation='relu'),\n    Dense(layer1_dim, activation='relu'),",
+    ),
+)
 
 # =============================================================================================
 # The samples
@@ -165,8 +181,14 @@ ZLE_5_1_KODER = edit(solution_source("SOLUTION_5_1"),
 
 #: sample name -> answer slots replaced (source text).
 SAMPLES: dict[str, dict[str, str]] = {
-    "styl_funkcyjny": {"2.1": FUNKCYJNY_2_1, "2.2": FUNKCYJNY_2_2, "3.1": FUNKCYJNY_3_1, "4.1": FUNKCYJNY_4_1,
-                       "5.1": FUNKCYJNY_5_1, **FUNKCYJNY_ANSWERS},
+    "styl_funkcyjny": {
+        "2.1": FUNKCYJNY_2_1,
+        "2.2": FUNKCYJNY_2_2,
+        "3.1": FUNKCYJNY_3_1,
+        "4.1": FUNKCYJNY_4_1,
+        "5.1": FUNKCYJNY_5_1,
+        **FUNKCYJNY_ANSWERS,
+    },
     "baza_2_1": {"2.1": BAZA_2_1},
     "baza_3_1": {"3.1": BAZA_3_1},
     "baza_4_1": {"4.1": BAZA_4_1},

@@ -4,6 +4,7 @@
 ``notebooks.py`` and ``samples.py`` both read these texts; keeping them here lets
 ``notebooks.py`` import ``samples.py`` at module level.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -4,6 +4,7 @@ identification, regularizer coefficients and the censored-normal noise estimate 
 Public, like the checks: students may read how their networks are analysed; nothing here
 decides a grade by itself.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -54,10 +55,10 @@ ACTIVATIONS = {
     "selu": lambda z: _SELU_SCALE * np.where(z > 0, z, _SELU_ALPHA * np.expm1(np.minimum(z, 0.0))),
     "swish": lambda z: z * _sigmoid(z),
     "gelu": lambda z: 0.5 * z * (1.0 + erf(z / np.sqrt(2.0))),
-    "gelu ": lambda z: 0.5 * z * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (z + 0.044715 * z ** 3))),  # approximate
+    "gelu ": lambda z: 0.5 * z * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (z + 0.044715 * z**3))),  # approximate
     "relu6": lambda z: np.clip(z, 0.0, 6.0),
-    "hard_sigmoid": lambda z: np.clip(z / 6.0 + 0.5, 0.0, 1.0),     # Keras 3
-    "hard_sigmoid ": lambda z: np.clip(0.2 * z + 0.5, 0.0, 1.0),    # Keras 2
+    "hard_sigmoid": lambda z: np.clip(z / 6.0 + 0.5, 0.0, 1.0),  # Keras 3
+    "hard_sigmoid ": lambda z: np.clip(0.2 * z + 0.5, 0.0, 1.0),  # Keras 2
     "hard_silu": lambda z: z * np.clip(z / 6.0 + 0.5, 0.0, 1.0),
     "mish": lambda z: z * np.tanh(_softplus(z)),
     "log_sigmoid": lambda z: -_softplus(-z),
@@ -93,7 +94,7 @@ def penalty_coefficients(values: np.ndarray) -> tuple[float, float, bool]:
     ``fits`` is False when no such pair explains them (a penalty of another form)."""
     _, _, reg_inputs = probe_inputs()
     a = reg_inputs.astype(np.float64)
-    design = np.stack([np.abs(a).sum(axis=(1, 2)), (a ** 2).sum(axis=(1, 2))], axis=1)
+    design = np.stack([np.abs(a).sum(axis=(1, 2)), (a**2).sum(axis=(1, 2))], axis=1)
     values = np.asarray(values, np.float64)
     (l1, l2), *_ = np.linalg.lstsq(design, values, rcond=None)
     fits = bool(np.all(np.isfinite(values)) and np.allclose(design @ (l1, l2), values, rtol=1e-4, atol=1e-9))
@@ -122,6 +123,7 @@ def estimate_noise_std(clean: np.ndarray, noisy: np.ndarray, clipped: bool) -> f
         ll += np.sum(log_ndtr(-x_low / s)) + np.sum(log_ndtr((x_high - 1.0) / s))
         return -ll
 
-    best = minimize_scalar(negative_log_likelihood, bounds=(np.log(1e-4), np.log(1e2)), method="bounded",
-                           options={"xatol": 1e-7})
+    best = minimize_scalar(
+        negative_log_likelihood, bounds=(np.log(1e-4), np.log(1e2)), method="bounded", options={"xatol": 1e-7}
+    )
     return float(np.exp(best.x))

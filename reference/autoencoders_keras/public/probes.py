@@ -10,14 +10,15 @@ Works with Keras 2 (tf-keras) and Keras 3: layers are read through ``get_weights
 ``get_config()`` and the attributes both versions share (``units``, ``activation``,
 ``activity_regularizer``, ``kernel_regularizer``).
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from grader.probes import reject, student_code, to_numpy
 
-MAX_UNITS = 128         # columns of each block's pre-activation and output sent back
-MAX_PIXELS = 5000       # pixel pairs sent back per array in noise_setup (4 arrays: 20000 values)
+MAX_UNITS = 128  # columns of each block's pre-activation and output sent back
+MAX_PIXELS = 5000  # pixel pairs sent back per array in noise_setup (4 arrays: 20000 values)
 
 
 def _is_model(obj) -> bool:
@@ -70,8 +71,9 @@ def _penalty_values(regularizer, inputs: np.ndarray) -> np.ndarray:
     import tensorflow as tf
 
     with student_code():
-        return np.asarray([float(to_numpy(regularizer(tf.convert_to_tensor(a, dtype=tf.float32))))
-                           for a in inputs], dtype=np.float64)
+        return np.asarray(
+            [float(to_numpy(regularizer(tf.convert_to_tensor(a, dtype=tf.float32)))) for a in inputs], dtype=np.float64
+        )
 
 
 def _wide_inputs(wide: np.ndarray, fan_in: int) -> np.ndarray:
@@ -93,8 +95,10 @@ def model_layers(ns, x, wide, reg_inputs):
     """
     model = ns.student
     if not _is_model(model):
-        reject(f"{ns.name} is not a Keras model (it is {type(model).__name__}): "
-               "build it with Sequential([...]) or Model(inputs, outputs)")
+        reject(
+            f"{ns.name} is not a Keras model (it is {type(model).__name__}): "
+            "build it with Sequential([...]) or Model(inputs, outputs)"
+        )
     x = np.asarray(x, dtype=np.float32)
     wide = np.asarray(wide, dtype=np.float32)
     with student_code():
@@ -131,9 +135,10 @@ def model_layers(ns, x, wide, reg_inputs):
             cols = min(n_units, MAX_UNITS)
             result[f"z_{i}"] = (rows.astype(np.float64) @ kernel + bias)[:, :cols]
             result[f"y_{i}"] = out.reshape(len(rows), -1)[:, :cols].astype(np.float64)
-        h = out[:len(h)] if dense else out
-        activity = [layer.activity_regularizer for layer in block
-                    if getattr(layer, "activity_regularizer", None) is not None]
+        h = out[: len(h)] if dense else out
+        activity = [
+            layer.activity_regularizer for layer in block if getattr(layer, "activity_regularizer", None) is not None
+        ]
         if activity:
             result[f"activity_{i}"] = sum(_penalty_values(r, reg_inputs) for r in activity)
         kernel_reg = getattr(head, "kernel_regularizer", None)

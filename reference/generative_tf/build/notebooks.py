@@ -17,6 +17,7 @@ The cells (texts, answer slots, the template and the solution) are ``cells.py``'
 laid out like the seeds' own notebooks are ``real_layouts.py``'s. The output is deterministic:
 running the script twice gives identical bytes.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,8 +25,16 @@ from pathlib import Path
 import nbformat
 
 from ...build.common import REPO_ROOT, build_cli, render, write_files
-from .cells import (BUGGY_SAMPLES, LAB_DIR, SOLUTION_SLOTS, SUBMISSIONS_DIR, TEMPLATE_SLOTS, notebook,
-                    solution_notebook, template_notebook)
+from .cells import (
+    BUGGY_SAMPLES,
+    LAB_DIR,
+    SOLUTION_SLOTS,
+    SUBMISSIONS_DIR,
+    TEMPLATE_SLOTS,
+    notebook,
+    solution_notebook,
+    template_notebook,
+)
 from .real_layouts import real_notebooks  # laid out like the seeds' notebooks
 from .samples import STUDENT_EXTRA_CELLS, STUDENT_SAMPLES
 
@@ -46,7 +55,8 @@ def all_notebooks() -> dict[Path, nbformat.NotebookNode]:
         if student in BUGGY_SAMPLES:
             raise ValueError(f"sample {student} is defined twice")
         books[SUBMISSIONS_DIR / f"{student}.ipynb"] = notebook(
-            {**TEMPLATE_SLOTS, **SOLUTION_SLOTS, **overrides}, STUDENT_EXTRA_CELLS.get(student))
+            {**TEMPLATE_SLOTS, **SOLUTION_SLOTS, **overrides}, STUDENT_EXTRA_CELLS.get(student)
+        )
     for student, nb in real_notebooks().items():
         if SUBMISSIONS_DIR / f"{student}.ipynb" in books:
             raise ValueError(f"sample {student} is defined twice")

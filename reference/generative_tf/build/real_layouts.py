@@ -31,6 +31,7 @@ code and prose (:data:`SEED000_ANSWERS`, :data:`SEED001_ANSWERS`), and
 layout. :func:`real_notebooks` is what ``notebooks.all_notebooks()`` writes. The students'
 names in the seeds' first cells are replaced by placeholders.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,8 +40,18 @@ import nbformat
 
 from ...build.common import assemble
 from . import cells as nbs
-from .samples import (KERAS2_1_PLOT, KERAS2_4_LOSS, KERAS2_4_STEP, SEED_001_GENERATOR, WLASNE_1_3,
-                      WLASNE_2_PLOT, WLASNE_3_LOSS, WLASNE_DECODER, WLASNE_ENCODER, _cond_cvae)
+from .samples import (
+    KERAS2_1_PLOT,
+    KERAS2_4_LOSS,
+    KERAS2_4_STEP,
+    SEED_001_GENERATOR,
+    WLASNE_1_3,
+    WLASNE_2_PLOT,
+    WLASNE_3_LOSS,
+    WLASNE_DECODER,
+    WLASNE_ENCODER,
+    _cond_cvae,
+)
 
 Cell = tuple[str, str]
 
@@ -147,7 +158,7 @@ GAN_TRAIN = _given("def generate_and_save_images(")
 GAN_TRAIN_CALL = _given("train(train_dataset, EPOCHS)")
 # Seed 001 rewrote the settings cell under "## Inicjalizacje": the optimizers stay given.
 GAN_OPTIMIZERS = code(nbs._scaffold_stmt("generator_optimizer", "discriminator_optimizer"))
-GAN_EPOCHS = code(GAN_SETTINGS[1][GAN_SETTINGS[1].index("EPOCHS = "):])
+GAN_EPOCHS = code(GAN_SETTINGS[1][GAN_SETTINGS[1].index("EPOCHS = ") :])
 if not GAN_SETTINGS[1].startswith(GAN_OPTIMIZERS[1] + "\n" + "EPOCHS = "):
     raise ValueError("the template's GAN settings cell changed: update real_layouts.GAN_OPTIMIZERS")
 
@@ -162,7 +173,8 @@ TEXT_3_DATA = (
     "każdej z 9 pozycji siatki 3x3, a także tworzy etykiety `y` w postaci wektora [cyfra-one-hot, "
     "pozycja{_}x, pozycja{_}y]. Dla każdej pary z oryginalnego zbioru danych (obraz, etykieta) "
     "wylosuj `num_imgs` par, które znajdą się w docelowym zbiorze danych (nie zapisujemy "
-    "wszystkich 9 możliwości ze względu na ograniczenia RAM).")
+    "wszystkich 9 możliwości ze względu na ograniczenia RAM)."
+)
 TEXT_3_MODEL = [
     "Uzupełnij klasę Cond{_}CVAE na podstawie klasy CVAE. W tym celu:",
     "Uzupełnij funkcję prepare{_}encoder. Będziemy mieć dwa wejścia do modelu - jedno na obraz, "
@@ -175,12 +187,13 @@ TEXT_3_MODEL = [
     "przyjmuje szum, drugie wektor cech. Połącz oba wejścia i przygotuj dekodery. Możesz "
     "skorzystać z implementacji CVAE, ale będą potrzebne zmiany związane z innym rozmiarem "
     "obrazów.",
-    "Pozostałe funkcje są już zaimplementowane. Przyjrzyj się im. Co się zmieniło względem "
-    "implementacji CVAE?",
+    "Pozostałe funkcje są już zaimplementowane. Przyjrzyj się im. Co się zmieniło względem implementacji CVAE?",
 ]
-TEXT_3_1 = ("Sprawdź jakość modelu dla 3 różnych wartości `latent_dim` (trzeba dla każdej z nich "
-            "osobno wytrenować model). Niech będą od siebie znacząco różne, np. 2, 25, 100. Przy "
-            "większym `latent_dim` może być potrzebnych więcej epok.")
+TEXT_3_1 = (
+    "Sprawdź jakość modelu dla 3 różnych wartości `latent_dim` (trzeba dla każdej z nich "
+    "osobno wytrenować model). Niech będą od siebie znacząco różne, np. 2, 25, 100. Przy "
+    "większym `latent_dim` może być potrzebnych więcej epok."
+)
 TEXT_3_2 = [
     "Wybierz przykład ze zbioru testowego (obraz + etykieta).",
     "Przepuść próbkę przez enkoder, uzyskaj reprezentację z.",
@@ -189,14 +202,19 @@ TEXT_3_2 = [
     "Skomentuj wyniki - czy za każdym razem uzyskano oczekiwaną liczbę w oczekiwanym miejscu? "
     "Jeśli nie, to co może być przyczyną?",
 ]
-TEXT_3_3 = ("Powtórz zadanie 3.2, ale tym razem jako reprezentację z wykorzystaj wartości "
-            "wylosowane z rozkładu normalnego oraz wybierz dowolną etykietę. Skomentuj wyniki - "
-            "czy za każdym razem uzyskano oczekiwaną liczbę w oczekiwanym miejscu?")
-TEXT_4_1 = ("Wygeneruj po jednym obrazie z każdą liczbą z pomocą generatora. Oceń jakość "
-            "wyników. Jeśli jakość modelu pozostawia wiele do życzenia, spróbuj go poprawić, np. "
-            "zwiększając liczbę epok bądź zmieniając definicję generatora/dyskryminatora.")
-TEXT_GENERATOR_PREVIEW = ("Wyświetlmy obraz wygenerowany przez niewytrenowany generator przy "
-                          "podaniu na wejściu etykiety \"1\":")
+TEXT_3_3 = (
+    "Powtórz zadanie 3.2, ale tym razem jako reprezentację z wykorzystaj wartości "
+    "wylosowane z rozkładu normalnego oraz wybierz dowolną etykietę. Skomentuj wyniki - "
+    "czy za każdym razem uzyskano oczekiwaną liczbę w oczekiwanym miejscu?"
+)
+TEXT_4_1 = (
+    "Wygeneruj po jednym obrazie z każdą liczbą z pomocą generatora. Oceń jakość "
+    "wyników. Jeśli jakość modelu pozostawia wiele do życzenia, spróbuj go poprawić, np. "
+    "zwiększając liczbę epok bądź zmieniając definicję generatora/dyskryminatora."
+)
+TEXT_GENERATOR_PREVIEW = (
+    'Wyświetlmy obraz wygenerowany przez niewytrenowany generator przy podaniu na wejściu etykiety "1":'
+)
 
 
 def _plain(text: str) -> str:
@@ -216,22 +234,31 @@ def _escaped(text: str) -> str:
 SEED000_LAYOUT = [
     md("Jan Kowalski  \nwtorek, 9:45"),
     md("## 1. AutoEnkoder (AE)"),
-    IMPORTS, DATA, AUTOENCODER,
-    md("#### Zadanie 1.1 - Dlaczego sigmoid jest odpowiednią funkcją aktywacji w ostatniej "
-       "warstwie dekodera w tym przypadku? (0.25pkt)"),
+    IMPORTS,
+    DATA,
+    AUTOENCODER,
+    md(
+        "#### Zadanie 1.1 - Dlaczego sigmoid jest odpowiednią funkcją aktywacji w ostatniej "
+        "warstwie dekodera w tym przypadku? (0.25pkt)"
+    ),
     _slot("1.1"),
-    md("#### Zadanie 1.2. Skompiluj model. W tym celu najpierw zdefiniuj loss dla modelu. "
-       "W przypadku autoenkodera jest to funkcja działająca na wejściach do enkodera oraz "
-       "wyjściach z dekodera. Do wyboru są różne funkcje! Patrząc na reprezentację danych (wróć "
-       "do funkcji definiującej preprocessing), wybierz odpowiednią. Uzasadnij swój wybór. "
-       "(0.25 pkt)"),
+    md(
+        "#### Zadanie 1.2. Skompiluj model. W tym celu najpierw zdefiniuj loss dla modelu. "
+        "W przypadku autoenkodera jest to funkcja działająca na wejściach do enkodera oraz "
+        "wyjściach z dekodera. Do wyboru są różne funkcje! Patrząc na reprezentację danych (wróć "
+        "do funkcji definiującej preprocessing), wybierz odpowiednią. Uzasadnij swój wybór. "
+        "(0.25 pkt)"
+    ),
     NEW_AUTOENCODER,
     _slot("1.2"),
     Slot("1.2.uzasadnienie", "markdown"),
-    FIT, RECONSTRUCTIONS,
-    md("#### Zadanie 1.3. Wybierz ze zbioru testowego dwa obrazy z różnymi liczbami. Dobierz "
-       "takie liczby, dla których spodziewasz się, że odkodowanie średniej z ich zenkodowanych "
-       "reprezentacji będzie miało sens. Wybierz dwie takie pary."),
+    FIT,
+    RECONSTRUCTIONS,
+    md(
+        "#### Zadanie 1.3. Wybierz ze zbioru testowego dwa obrazy z różnymi liczbami. Dobierz "
+        "takie liczby, dla których spodziewasz się, że odkodowanie średniej z ich zenkodowanych "
+        "reprezentacji będzie miało sens. Wybierz dwie takie pary."
+    ),
     md("Przygotowanie:"),
     _slot("1.plot"),
     AE_LATENT_CALL,
@@ -243,37 +270,52 @@ SEED000_LAYOUT = [
     Slot("1.3.wnioski", "markdown"),
     md("## 2. AutoEnkoder wariacyjny (VAE)"),
     CVAE,
-    md("#### Zadanie 2.1. Dlaczego powyższa implementacje CVAE nie stosuje żadnej aktywacji "
-       "w ostatniej warstwie enkodera? Czy jakaś funkcja by się tutaj nadawała? (0.25pkt)"),
+    md(
+        "#### Zadanie 2.1. Dlaczego powyższa implementacje CVAE nie stosuje żadnej aktywacji "
+        "w ostatniej warstwie enkodera? Czy jakaś funkcja by się tutaj nadawała? (0.25pkt)"
+    ),
     _slot("2.1"),
-    VAE_LOSS, VAE_DATA, NEW_VAE, VAE_LOOP,
-    md("#### Zadanie 2.2. Skomentuj wynik uzyskany przy użyciu funkcji plot_latent_images. Zwróć "
-       "uwagę na jakość/sensowność rysowanych liczb. Porównaj wykres do analogicznego wykresu "
-       "dla modelu AE. Zamieść w raporcie wykresy. (0.25pkt)"),
+    VAE_LOSS,
+    VAE_DATA,
+    NEW_VAE,
+    VAE_LOOP,
+    md(
+        "#### Zadanie 2.2. Skomentuj wynik uzyskany przy użyciu funkcji plot_latent_images. Zwróć "
+        "uwagę na jakość/sensowność rysowanych liczb. Porównaj wykres do analogicznego wykresu "
+        "dla modelu AE. Zamieść w raporcie wykresy. (0.25pkt)"
+    ),
     md("Najpierw powtórzę tablicę liczb dla AE:"),
     code("plot_latent_images(autoencoder, 20, x_range=(-2.0, 2.0), y_range=(-2.5, 2.5))"),
     md("A poniżej wkleję tablicę liczb dla VAE:"),
     code("plot_latent_images(model, 20, x_range=(-2.0, 2.0), y_range=(-2.0, 2.0))"),
     _slot("2.2"),
-    md("#### Zadanie 2.3. Porównaj wyniki funkcji _plot_latent_space_ dla AE oraz VAE. Zwróć "
-       "uwagę na \"gęstość\" punktów oraz zakres wartości. Zamieść w raporcie wykresy."),
+    md(
+        "#### Zadanie 2.3. Porównaj wyniki funkcji _plot_latent_space_ dla AE oraz VAE. Zwróć "
+        'uwagę na "gęstość" punktów oraz zakres wartości. Zamieść w raporcie wykresy.'
+    ),
     md("Z poprzedniej sekcji uzyskaliśmy następujący rozkład zmiennych latentnych w AE:"),
-    md("Rozmieszczenie zmiennych latentnych w przestrzeni kartezjańskiej odpowiadających za "
-       "rozkład prawdopodobieństw użytych sampli w VAE:"),
+    md(
+        "Rozmieszczenie zmiennych latentnych w przestrzeni kartezjańskiej odpowiadających za "
+        "rozkład prawdopodobieństw użytych sampli w VAE:"
+    ),
     md("Funkcja użyta do generacji powyższego wykresu dla VAE:"),
     _slot("2.plot"),
     VAE_LATENT_CALL,
     _slot("2.3"),
-    md("#### Zadanie 2.4. Dla tych samych par obrazów, na których pracowałaś/eś w ostatnim "
-       "zadaniu dot. AE, przygotuj reprezentacje ukryte z pomocą wytrenowanego VAE i odkoduj "
-       "średnie z reprezentacji. Skomentuj wyniki, porównaj z wynikami z AE."),
+    md(
+        "#### Zadanie 2.4. Dla tych samych par obrazów, na których pracowałaś/eś w ostatnim "
+        "zadaniu dot. AE, przygotuj reprezentacje ukryte z pomocą wytrenowanego VAE i odkoduj "
+        "średnie z reprezentacji. Skomentuj wyniki, porównaj z wynikami z AE."
+    ),
     md("Funkcja generująca reprezentacje dla uśrednionych sampli:"),
     _slot("2.4.code"),
     md("wygenerowała następujący wynik:"),
     _slot("2.4"),
-    md("#### Zadanie 2.5. Wróć do funkcji _compute_loss_ ... wykorzystaj wzór na KL-divergence "
-       "dla dwóch rozkładów gaussowskich. Zamieść w raporcie przygotowaną formułę. Wytrenuj "
-       "model ponownie, porównaj wyniki z poprzednią implementacją _compute_loss_."),
+    md(
+        "#### Zadanie 2.5. Wróć do funkcji _compute_loss_ ... wykorzystaj wzór na KL-divergence "
+        "dla dwóch rozkładów gaussowskich. Zamieść w raporcie przygotowaną formułę. Wytrenuj "
+        "model ponownie, porównaj wyniki z poprzednią implementacją _compute_loss_."
+    ),
     Slot("2.5.wzor", "markdown"),
     _slot("2.5"),
     NEW_VAE,
@@ -283,18 +325,22 @@ SEED000_LAYOUT = [
     md("## 3. Conditioned VAE"),
     md(_plain(TEXT_3_DATA)),
     _slot("3.data"),
-    COND_DATA, COND_PREVIEW,
+    COND_DATA,
+    COND_PREVIEW,
     md(_plain(TEXT_3_MODEL[0]) + "\n\n" + "\n".join(f"- {_plain(t)}" for t in TEXT_3_MODEL[1:])),
     _slot("3.model"),
     Slot("3.model.odpowiedz", "markdown"),
     md("### Uzupełnij funkcję kosztu:"),
     _slot("3.loss"),
-    NEW_COND, COND_LOOP,
+    NEW_COND,
+    COND_LOOP,
     md("#### Zadanie 3.1. " + TEXT_3_1),
     _slot("3.1.code"),
     _slot("3.1"),
-    md("#### Zadanie 3.2. Wykonaj dla najlepszego modelu z punktu 3.1.:\n\n"
-       + "\n".join(f"- {_plain(t)}" for t in TEXT_3_2)),
+    md(
+        "#### Zadanie 3.2. Wykonaj dla najlepszego modelu z punktu 3.1.:\n\n"
+        + "\n".join(f"- {_plain(t)}" for t in TEXT_3_2)
+    ),
     _slot("3.2.code"),
     _slot("3.2"),
     md("#### Zadanie 3.3. " + TEXT_3_3),
@@ -318,7 +364,8 @@ SEED000_LAYOUT = [
     md("## Uzupełnij funkcję train_step:"),
     _slot("4.step"),
     md("## Czas na trening!"),
-    GAN_TRAIN, GAN_TRAIN_CALL,
+    GAN_TRAIN,
+    GAN_TRAIN_CALL,
     md("#### Zadanie 4.1. " + TEXT_4_1),
     _slot("4.1.code"),
     _slot("4.1"),
@@ -328,10 +375,10 @@ SEED000_LAYOUT = [
 
 SEED000_1_2 = "autoencoder.compile(optimizer='adam', loss=keras.losses.MeanSquaredError)"
 
-SEED000_1_PLOT = '''def plot_latent_space(model, data):
+SEED000_1_PLOT = """def plot_latent_space(model, data):
   coords = model.encoder(data).numpy()
   plt.scatter(coords[:, 0], coords[:, 1], s=1)
-  plt.show()'''
+  plt.show()"""
 
 # samples.styl_wlasne_nazwy took these two cells of seed 000 verbatim.
 SEED000_COMBINE_PAIRS_AE = WLASNE_1_3
@@ -343,13 +390,15 @@ SEED000_2_PLOT_WARIANCJA = _edited(SEED000_2_PLOT, ("std = tf.exp(logvar / 2)", 
 # The seed's 2.4 is its 1.3 with the VAE's encoding and decoding.
 SEED000_COMBINE_PAIRS_VAE = _edited(
     SEED000_COMBINE_PAIRS_AE,
-    ("            enc_num = model.encoder(np.array([num])).numpy()\n"
-     "            enc_pair.append(enc_num)\n",
-     "            mean, logvar = model.encode(np.array([num]))\n"
-     "            z = model.reparameterize(mean, logvar).numpy()\n"
-     "            enc_pair.append(z)\n"),
+    (
+        "            enc_num = model.encoder(np.array([num])).numpy()\n            enc_pair.append(enc_num)\n",
+        "            mean, logvar = model.encode(np.array([num]))\n"
+        "            z = model.reparameterize(mean, logvar).numpy()\n"
+        "            enc_pair.append(z)\n",
+    ),
     ("comb_pair = model.decoder(mean_enc_pair).numpy()", "comb_pair = model.sample(mean_enc_pair)"),
-    ("combine_pairs(autoencoder, pairs)", "combine_pairs(model, pairs)"))
+    ("combine_pairs(autoencoder, pairs)", "combine_pairs(model, pairs)"),
+)
 
 # 2.5's two code cells: the kl_helper_style sample (cells.py's BUGGY_SAMPLES) is the two of them in one cell.
 # The seed lost the second cell's `def` line; the rest is verbatim.
@@ -357,21 +406,23 @@ SEED000_KL_DIV, SEED000_COMPUTE_LOSS_GAUSS_KL = nbs.SEED_000_KL_HELPER.split("\n
 
 SEED000_2_5 = (
     code(SEED000_KL_DIV),
-    md("Objaśnienie co do wartości ze wzoru:\n"
-       "- na podstawie logarytmu wariancji wyciągamy wariancję\n"
-       "- ślad macierzy $\\Sigma$ to suma wartości wekora wariancji\n"
-       "- średnia to wektor dwuliczbowy, z którego obliczamy kwadrat normy euklidesowej\n"
-       "- dla stabilności obliczen w ostatnim elemencie, zamiast obliczać logarytm pomnożonych "
-       "wartości wektora wariancji, dodaję do siebie wartości `logvar`, co sprowadza się do tego "
-       "samego wyniku\n"
-       "- $k$ to liczba długość wektorów wejściowych, czyli 2\n\n"
-       "Dodatkowo, funkcja została zapisana w taki sposób, aby operowała na minibatchach."),
+    md(
+        "Objaśnienie co do wartości ze wzoru:\n"
+        "- na podstawie logarytmu wariancji wyciągamy wariancję\n"
+        "- ślad macierzy $\\Sigma$ to suma wartości wekora wariancji\n"
+        "- średnia to wektor dwuliczbowy, z którego obliczamy kwadrat normy euklidesowej\n"
+        "- dla stabilności obliczen w ostatnim elemencie, zamiast obliczać logarytm pomnożonych "
+        "wartości wektora wariancji, dodaję do siebie wartości `logvar`, co sprowadza się do tego "
+        "samego wyniku\n"
+        "- $k$ to liczba długość wektorów wejściowych, czyli 2\n\n"
+        "Dodatkowo, funkcja została zapisana w taki sposób, aby operowała na minibatchach."
+    ),
     md("Funkcja `compute_loss_gauss_kl` wykorzystująca `kl_div` przyjmuje następującą postać:"),
     code(SEED000_COMPUTE_LOSS_GAUSS_KL),
 )
 
 # Retraining with the new loss (the seed shows its result only).
-SEED000_2_5_TRENING = '''@tf.function
+SEED000_2_5_TRENING = """@tf.function
 def train_step_gauss_kl(model, x, optimizer):
   with tf.GradientTape() as tape:
     loss = compute_loss_gauss_kl(model, x)
@@ -391,37 +442,44 @@ for epoch in range(1, epochs + 1):
     loss(compute_loss_gauss_kl(model, test_x))
   elbo = -loss.result()
   print('Epoch: {}, Val set ELBO: {}, time elapse for current epoch: {}'
-        .format(epoch, elbo, end_time - start_time))'''
+        .format(epoch, elbo, end_time - start_time))"""
 
 SEED000_ANSWERS = {
-    "1.1": ("Ponieważ chcemy generować przypadki wyjściowe w sposób podobny do danych wejściowych. "
-            "Na wejściu autoenkodera podawaliśmy obrazki w skali szarości, gdzie intensywność bieli "
-            "wyrażona jest w sposób znormalizowany w przedziale [0, 1], chcąc otrzymać taki sam "
-            "przedział wartości na wyjściu aplikujemy sigmoidę jako funkcję aktywacji ostatniej "
-            "warstwy, która sprowadza generowane wartości do pożądanego przedziału [0, 1]."),
+    "1.1": (
+        "Ponieważ chcemy generować przypadki wyjściowe w sposób podobny do danych wejściowych. "
+        "Na wejściu autoenkodera podawaliśmy obrazki w skali szarości, gdzie intensywność bieli "
+        "wyrażona jest w sposób znormalizowany w przedziale [0, 1], chcąc otrzymać taki sam "
+        "przedział wartości na wyjściu aplikujemy sigmoidę jako funkcję aktywacji ostatniej "
+        "warstwy, która sprowadza generowane wartości do pożądanego przedziału [0, 1]."
+    ),
     "1.2": SEED000_1_2,
     "1.2.uzasadnienie": (
         "Wartości wejściowymi są wartościami ciągłymi na przedziale [0, 1], a poprzez zastosowanie "
         "sigmoidy jako funkcji aktywacji w ostatniej warstwie również wartości wyjściowe przyjmą "
         "taki sam przedział. Ponieważ nie klasyfykujemy danych do dwóch osobnych grup, 0 lub 1, "
         "lecz obliczamy funkcję kosztu dla dwóch wartości z przedziału ciągłego, dobrze nada się do "
-        "tego podejście typu MSE, lub jemu podobne np.: RMSE lub MAE."),
+        "tego podejście typu MSE, lub jemu podobne np.: RMSE lub MAE."
+    ),
     "1.plot": SEED000_1_PLOT,
     "1.3": (
-        md("Do wygenerowania tablicy liczb wybrałem obszar o największej gęstości występowania "
-           "zakodowanych elementów, tj. x i y pomiędzy -2.5 i 2.5."),
+        md(
+            "Do wygenerowania tablicy liczb wybrałem obszar o największej gęstości występowania "
+            "zakodowanych elementów, tj. x i y pomiędzy -2.5 i 2.5."
+        ),
         md("Wybrałem pary: 6 i 7 oraz 4 i 0"),
     ),
     "1.3.code": SEED000_COMBINE_PAIRS_AE,
     "1.3.wnioski": (
-        md("Pierwsza para wypadła całkiem nieźle, gdyż faktycznie uśrednienie liczb 6 i 7 "
-           "wskazywało na powstanie czegoś na kształt 5 lub 8. Wygenerowany kształt bardzo "
-           "przypomina 8, choć dość rozmazane.\n\n"
-           "Druga para, 4 i 0, wygenerowała coś, co jest bardzo podobne do 3 albo 9. W tym wypadku "
-           "oczekiwałem 5 lub 3, czyli właściwie udało się trafić, o ile bardzo obniżymy swoje "
-           "oczekiwania co do czytelności wygenerowanego znaku.\n\n"
-           "Jak widać nie zawsze udaje się wygenerować jednoznaczne liczby, natomiast obydwa "
-           "rezultaty mają część wspólną: są mocno rozmazane."),
+        md(
+            "Pierwsza para wypadła całkiem nieźle, gdyż faktycznie uśrednienie liczb 6 i 7 "
+            "wskazywało na powstanie czegoś na kształt 5 lub 8. Wygenerowany kształt bardzo "
+            "przypomina 8, choć dość rozmazane.\n\n"
+            "Druga para, 4 i 0, wygenerowała coś, co jest bardzo podobne do 3 albo 9. W tym wypadku "
+            "oczekiwałem 5 lub 3, czyli właściwie udało się trafić, o ile bardzo obniżymy swoje "
+            "oczekiwania co do czytelności wygenerowanego znaku.\n\n"
+            "Jak widać nie zawsze udaje się wygenerować jednoznaczne liczby, natomiast obydwa "
+            "rezultaty mają część wspólną: są mocno rozmazane."
+        ),
     ),
     "2.1": (
         "Warstwa latentna zwaraca parametry rozkładu Gaussa, takie jak średnia i odchylenie "
@@ -438,7 +496,8 @@ SEED000_ANSWERS = {
         "liniowe natomiast tylko przeniosą przedział wartości wyjściowych, więc ma z nich w tym "
         "przypadku żadnego porzytku.\n\n"
         "Na podstawie powyższej argumentacji stwierdzam, że w tym przypadku do poprawy jakości "
-        "modelu nie nada się żadna funkcja aktywacji."),
+        "modelu nie nada się żadna funkcja aktywacji."
+    ),
     "2.2": (
         "Czego należało się spodziewać, rozmieszczenie liczb w tablicy jest różne, co wiąże się "
         "z różnicami, jakie przyjmują zmienne latentne dla obydwu modeli.\n\n"
@@ -447,7 +506,8 @@ SEED000_ANSWERS = {
         "punktów z wybranego zakresu jest dość podobna.\n\n"
         "Jakościowo wyniki nie odbiegają znacząco jedne od drugich. Zarówno wśród wyników AE, jak "
         "i VAE jasno widać przenikanie się pomiędzy cyframi i użytych modeli, których trening "
-        "trwał 10 epok, nie jestem w stanie wskazać faworyta."),
+        "trwał 10 epok, nie jestem w stanie wskazać faworyta."
+    ),
     "2.plot": SEED000_2_PLOT,
     "2.3": (
         "Jak już pokrótce zauważyłem w poprzednim zadaniu, punkty w wykresie dla VAE są gęściej "
@@ -458,7 +518,8 @@ SEED000_ANSWERS = {
         "2.2.\n\n"
         "Ciekawym elementem wykresu dla VAE jest grupa w prawej-dolnej części wykresu, która się "
         "znacznie odłączyła od reszty. Porównując wykres z tablicą liczb dla VAE można uznać, że "
-        "jest grupa generująca zera."),
+        "jest grupa generująca zera."
+    ),
     "2.4.code": SEED000_COMBINE_PAIRS_VAE,
     "2.4": (
         "Dla pary 6 i 7 spodziwałam się zobaczyć 5 albo 9 i faktycznie uzyskana cyfra jest "
@@ -473,18 +534,21 @@ SEED000_ANSWERS = {
         "wygenerowanych przez AE.  \n"
         "Oczywiście, skoro rozlokowanie liczb w przestrzeni 2D jest odmienne dla AE i VAE, "
         "wygenerowane liczby z uśrednienia tych samych liczb wejściowych powinny być różne dla "
-        "każdego z modeli i tak też jest."),
+        "każdego z modeli i tak też jest."
+    ),
     "2.5.wzor": (
         "Formuła KL-divergence dla dwóch rozkładów gaussowskich wygląda następująco:\n\n"
         "$$ \\mathcal{D} [\\mathcal{N}(\\mu(X), \\Sigma(X)) || \\mathcal{N}(0, I)] = \n"
         "\\frac{1}{2} (tr(\\Sigma(X)) + (\\mu(X))^T (\\mu(X)) - k - log det (\\Sigma(X)))$$\n\n"
-        "którą można zapisać w postaci funkcji python w następujący sposób:"),
+        "którą można zapisać w postaci funkcji python w następujący sposób:"
+    ),
     "2.5": SEED000_2_5,
     "2.5.trening": SEED000_2_5_TRENING,
     "2.5.wnioski": (
         "Wyniki uzyskane przy użyciu `compute_loss_gauss_kl` nie różnią się niczym od tych "
         "uzyskanych stosując bazową funkcję straty `compute_loss`, a wartość `ELBO` dla obydwu "
-        "podejść po ukończeniu treningu jest prawie taka sama i wynosi ok 158."),
+        "podejść po ukończeniu treningu jest prawie taka sama i wynosi ok 158."
+    ),
 }
 
 # =============================================================================================
@@ -492,17 +556,25 @@ SEED000_ANSWERS = {
 # =============================================================================================
 
 SEED001_LAYOUT = [
-    md("**Przedmiot: Uczenie Maszynowe**  \n**Laboratorium: Modele Generatywne**  \n"
-       "**Kierunek: Informatyka – Data Science**  \n**Autor: Jan Nowak**"),
+    md(
+        "**Przedmiot: Uczenie Maszynowe**  \n**Laboratorium: Modele Generatywne**  \n"
+        "**Kierunek: Informatyka – Data Science**  \n**Autor: Jan Nowak**"
+    ),
     md("## **Zadanie 1 - AutoEnkoder (AE)**"),
-    IMPORTS, DATA, AUTOENCODER,
-    md("**Zadanie 1.1 - Dlaczego sigmoid jest odpowiednią funkcją aktywacji w ostatniej warstwie "
-       "dekodera w tym przypadku?**"),
+    IMPORTS,
+    DATA,
+    AUTOENCODER,
+    md(
+        "**Zadanie 1.1 - Dlaczego sigmoid jest odpowiednią funkcją aktywacji w ostatniej warstwie "
+        "dekodera w tym przypadku?**"
+    ),
     _slot("1.1"),
-    md("**Zadanie 1.2. Skompiluj model. W tym celu najpierw zdefiniuj loss dla modelu. "
-       "W przypadku autoenkodera jest to funkcja działająca na wejściach do enkodera oraz "
-       "wyjściach z dekodera. Do wyboru są różne funkcje! Patrząc na reprezentację danych (wróć "
-       "do funkcji definiującej preprocessing), wybierz odpowiednią. Uzasadnij swój wybór.**"),
+    md(
+        "**Zadanie 1.2. Skompiluj model. W tym celu najpierw zdefiniuj loss dla modelu. "
+        "W przypadku autoenkodera jest to funkcja działająca na wejściach do enkodera oraz "
+        "wyjściach z dekodera. Do wyboru są różne funkcje! Patrząc na reprezentację danych (wróć "
+        "do funkcji definiującej preprocessing), wybierz odpowiednią. Uzasadnij swój wybór.**"
+    ),
     NEW_AUTOENCODER,
     _slot("1.2"),
     md("**Rysunek 1 Zdefiniowana funkcja loss dla modelu AutoEnkoder**"),
@@ -511,63 +583,83 @@ SEED001_LAYOUT = [
     md("**Wyświetlmy przykładowe obrazy oraz ich rekonstrukcje:**"),
     RECONSTRUCTIONS,
     md("Rysunek 2 Przykładowe obrazy oraz ich rekonstrukcje"),
-    md("**Zaimplementuj funkcję do wizualizacji reprezentacji obrazów ze zbioru testowego "
-       "w ukrytej przestrzeni 2-wymiarowej. Wyświetl wizualizację.**"),
+    md(
+        "**Zaimplementuj funkcję do wizualizacji reprezentacji obrazów ze zbioru testowego "
+        "w ukrytej przestrzeni 2-wymiarowej. Wyświetl wizualizację.**"
+    ),
     _slot("1.plot"),
     md("Rysunek 3 Zaimplementowana funkcja do wizualizacji reprezentacji obrazów"),
     AE_LATENT_CALL,
     md("Rysunek 4 Zwizualizowana dwuwymiarowa przestrzeń latentna dla AE"),
-    md("Teraz wyświetlmy obrazy powstałe przez dekodowanie wartości z prostokątnej siatki. Dobierz "
-       "granice siatki, analizując wyniki funkcji `plot_latent_space`."),
+    md(
+        "Teraz wyświetlmy obrazy powstałe przez dekodowanie wartości z prostokątnej siatki. Dobierz "
+        "granice siatki, analizując wyniki funkcji `plot_latent_space`."
+    ),
     LATENT_IMAGES,
     md("Rysunek 5 Dobrane granice siatki w funkcji `plot_latent_images`"),
     code("plot_latent_images(autoencoder, 20, x_range=(-6.0, 10.0), y_range=(-6.5, 8.0))"),
     md("Rysunek 6 Obrazy powstałe przez dekodowane wartości z prostokątnej siatki dla AE"),
-    md("**Zadanie 1.3.** Wybierz ze zbioru testowego dwa obrazy z różnymi liczbami. Dobierz takie "
-       "liczby, dla których spodziewasz się, że odkodowanie średniej z ich zenkodowanych "
-       "reprezentacji będzie miało sens. Wybierz dwie takie pary. Dla każdej z par:\n\n"
-       "- Wyświetl wybrane liczby.\n"
-       "- Użyj enkodera do uzyskania 2-wymiarowych reprezentacji każdej liczby.\n"
-       "- Wylicz średnią z tych reprezentacji.\n"
-       "- Użyj dekodera na uzyskanej średniej.\n\n"
-       "- Wyświetl wynik.\n"
-       "- Skomentuj wynik - czy przypomina jakąś liczbę? Czy takiego wyniku się spodziewałeś?"),
+    md(
+        "**Zadanie 1.3.** Wybierz ze zbioru testowego dwa obrazy z różnymi liczbami. Dobierz takie "
+        "liczby, dla których spodziewasz się, że odkodowanie średniej z ich zenkodowanych "
+        "reprezentacji będzie miało sens. Wybierz dwie takie pary. Dla każdej z par:\n\n"
+        "- Wyświetl wybrane liczby.\n"
+        "- Użyj enkodera do uzyskania 2-wymiarowych reprezentacji każdej liczby.\n"
+        "- Wylicz średnią z tych reprezentacji.\n"
+        "- Użyj dekodera na uzyskanej średniej.\n\n"
+        "- Wyświetl wynik.\n"
+        "- Skomentuj wynik - czy przypomina jakąś liczbę? Czy takiego wyniku się spodziewałeś?"
+    ),
     _slot("1.3.code"),
     _slot("1.3"),
     md("## Zadanie 2 - AutoEnkoder wariacyjny (VAE)"),
     CVAE,
-    md("**Zadanie 2.1. Dlaczego powyższa implementacja CVAE nie stosuje żadnej aktywacji "
-       "w ostatniej warstwie enkodera? Czy jakaś funkcja by się tutaj nadawała?**"),
+    md(
+        "**Zadanie 2.1. Dlaczego powyższa implementacja CVAE nie stosuje żadnej aktywacji "
+        "w ostatniej warstwie enkodera? Czy jakaś funkcja by się tutaj nadawała?**"
+    ),
     _slot("2.1"),
     VAE_LOSS,
     md("**Zainicjalizujemy model i przeprowadźmy trening:**"),
-    VAE_DATA, NEW_VAE, VAE_LOOP,
+    VAE_DATA,
+    NEW_VAE,
+    VAE_LOOP,
     md("Rysunek 10 Wynik końcowy treningu modelu VAE"),
-    md("Narysujmy teraz, podobnie jak wcześniej dla AE, dwuwymiarową przestrzeń ukrytą. "
-       "Zaimplementuj funkcję `plot_latent_space`, która zenkoduje zbiór danych, a następnie "
-       "wyświetli każdy punkt wraz z odchyleniem standardowym."),
+    md(
+        "Narysujmy teraz, podobnie jak wcześniej dla AE, dwuwymiarową przestrzeń ukrytą. "
+        "Zaimplementuj funkcję `plot_latent_space`, która zenkoduje zbiór danych, a następnie "
+        "wyświetli każdy punkt wraz z odchyleniem standardowym."
+    ),
     _slot("2.plot"),
     md("Rysunek 11 Zaimplementowana funkcja `plot_latent_space`"),
     VAE_LATENT_CALL,
     md("Rysunek 12 Zwizualizowana dwuwymiarowa przestrzeń latentna dla VAE"),
-    md("**Zadanie 2.2.** Skomentuj wynik uzyskany przy użyciu funkcji `plot_latent_images`. Zwróć "
-       "uwagę na jakość/sensowność rysowanych liczb. Porównaj wykres do analogicznego wykresu dla "
-       "modelu AE. Zamieść w raporcie wykresy."),
+    md(
+        "**Zadanie 2.2.** Skomentuj wynik uzyskany przy użyciu funkcji `plot_latent_images`. Zwróć "
+        "uwagę na jakość/sensowność rysowanych liczb. Porównaj wykres do analogicznego wykresu dla "
+        "modelu AE. Zamieść w raporcie wykresy."
+    ),
     _slot("2.2"),
-    md("**Zadanie 2.3.** Porównaj wyniki funkcji `plot_latent_space` dla AE oraz VAE. Zwróć uwagę "
-       "na \"gęstość\" punktów oraz zakres wartości. Zamieść w raporcie wykresy."),
+    md(
+        "**Zadanie 2.3.** Porównaj wyniki funkcji `plot_latent_space` dla AE oraz VAE. Zwróć uwagę "
+        'na "gęstość" punktów oraz zakres wartości. Zamieść w raporcie wykresy.'
+    ),
     _slot("2.3"),
-    md("**Zadanie 2.4.** Dla tych samych par obrazów, na których pracowałeś/eś w ostatnim zadaniu "
-       "dot. AE, przygotuj reprezentacje ukryte z pomocą wytrenowanego VAE i odkoduj średnie "
-       "z reprezentacji. Skomentuj wyniki, porównaj z wynikami z AE."),
+    md(
+        "**Zadanie 2.4.** Dla tych samych par obrazów, na których pracowałeś/eś w ostatnim zadaniu "
+        "dot. AE, przygotuj reprezentacje ukryte z pomocą wytrenowanego VAE i odkoduj średnie "
+        "z reprezentacji. Skomentuj wyniki, porównaj z wynikami z AE."
+    ),
     _slot("2.4.code"),
     _slot("2.4"),
-    md("**Zadanie 2.5.** Wróć do funkcji `compute_loss`. Człony `logpz` oraz `logqz_x` związane "
-       "są z obliczaniem KL-divergence pomiędzy  $Q(z|X)$  oraz  $P(z)$ . Zakładamy, że oba te "
-       "rozkłady są gaussowskie, stąd możemy wykorzystać wzór na KL-divergence dla dwóch "
-       "rozkładów gaussowskich. Znajdź ten wzór oraz przepisz funkcję `compute_loss` z jego "
-       "wykorzystaniem. Zamieść w raporcie przygotowaną formułę. Wytrenuj model ponownie, "
-       "porównaj wyniki z poprzednią implementacją `compute_loss`."),
+    md(
+        "**Zadanie 2.5.** Wróć do funkcji `compute_loss`. Człony `logpz` oraz `logqz_x` związane "
+        "są z obliczaniem KL-divergence pomiędzy  $Q(z|X)$  oraz  $P(z)$ . Zakładamy, że oba te "
+        "rozkłady są gaussowskie, stąd możemy wykorzystać wzór na KL-divergence dla dwóch "
+        "rozkładów gaussowskich. Znajdź ten wzór oraz przepisz funkcję `compute_loss` z jego "
+        "wykorzystaniem. Zamieść w raporcie przygotowaną formułę. Wytrenuj model ponownie, "
+        "porównaj wyniki z poprzednią implementacją `compute_loss`."
+    ),
     Slot("2.5.wzor", "markdown"),
     _slot("2.5"),
     md("Rysunek 21 Funkcja `compute_loss` z wykorzystaniem KL-divergence"),
@@ -578,21 +670,24 @@ SEED001_LAYOUT = [
     md(_escaped(TEXT_3_DATA)),
     _slot("3.data"),
     md("Rysunek 23 Uzupełniona funkcja conditioned\\_mnist"),
-    COND_DATA, COND_PREVIEW,
+    COND_DATA,
+    COND_PREVIEW,
     md("\n\n".join(f"**{_escaped(t)}**" for t in TEXT_3_MODEL)),
     _slot("3.model"),
-    md("Rysunek 24 Uzupełnione funkcje prepare\\_encoder oraz prepare\\_decoder w klasie "
-       "Cond\\_CVAE"),
+    md("Rysunek 24 Uzupełnione funkcje prepare\\_encoder oraz prepare\\_decoder w klasie Cond\\_CVAE"),
     Slot("3.model.odpowiedz", "markdown"),
     md("### Uzupełnij funkcję kosztu:"),
     _slot("3.loss"),
     md("Rysunek 25 Uzupełniona funkcja kosztu"),
     md("**Zadanie 3.1.** " + TEXT_3_1),
-    NEW_COND, COND_LOOP,
+    NEW_COND,
+    COND_LOOP,
     _slot("3.1.code"),
     _slot("3.1"),
-    md("**Zadanie 3.2. Wykonaj dla najlepszego modelu z punktu 3.1.:**\n\n"
-       + "\n\n".join(f"**{_escaped(t)}**" for t in TEXT_3_2)),
+    md(
+        "**Zadanie 3.2. Wykonaj dla najlepszego modelu z punktu 3.1.:**\n\n"
+        + "\n\n".join(f"**{_escaped(t)}**" for t in TEXT_3_2)
+    ),
     _slot("3.2.code"),
     _slot("3.2"),
     md("**Zadanie 3.3.** " + TEXT_3_3),
@@ -623,7 +718,8 @@ SEED001_LAYOUT = [
     _slot("4.step"),
     md("Rysunek 39 Uzupełniona funkcja train\\_step"),
     md("## Czas na trening!"),
-    GAN_TRAIN, GAN_TRAIN_CALL,
+    GAN_TRAIN,
+    GAN_TRAIN_CALL,
     md("Rysunek 40 Końcowy wynik treningu modelu GAN dla 200 epok"),
     md("**Zadanie 4.1.** " + TEXT_4_1),
     _slot("4.1.code"),
@@ -635,7 +731,7 @@ SEED001_LAYOUT = [
 # samples.styl_keras2's plot_latent_space is seed 001's with Keras 2's predict.
 SEED001_1_PLOT = _edited(KERAS2_1_PLOT, ("model.encoder.predict(data)", "model.encoder(data).numpy()"))
 
-SEED001_VISUALIZE_AE = '''def visualize_results_ae(first_number, second_number):
+SEED001_VISUALIZE_AE = """def visualize_results_ae(first_number, second_number):
     fig, ax = plt.subplots(1, 3, figsize = (10, 6))
     ax[0].imshow(first_number, cmap = 'gray')
     ax[0].set_title('First number')
@@ -652,9 +748,9 @@ SEED001_VISUALIZE_AE = '''def visualize_results_ae(first_number, second_number):
     ax[2].imshow(decoded_mean, cmap = 'gray')
     ax[2].set_title('Decoded mean')
     ax[2].axis('off')
-    plt.show()'''
+    plt.show()"""
 
-SEED001_2_PLOT = '''def plot_latent_space(model, data):
+SEED001_2_PLOT = """def plot_latent_space(model, data):
     mean, logvar = model.encode(data)
     stddev = tf.exp(0.5 * logvar)
     mean = mean.numpy()
@@ -672,26 +768,30 @@ SEED001_2_PLOT = '''def plot_latent_space(model, data):
     plt.xlabel('Latent Dimension 1')
     plt.ylabel('Latent Dimension 2')
     plt.title('2D Latent Space Representation with Standard Deviations of MNIST Test Data (VAE)')
-    plt.show()'''
+    plt.show()"""
 
 # The seed's 2.4 is its 1.3 with the VAE's encoding and decoding.
 SEED001_VISUALIZE_VAE = _edited(
     SEED001_VISUALIZE_AE,
     ("def visualize_results_ae(", "def visualize_results_vae("),
-    ("    latent_2d_first_number = autoencoder.encoder(tf.expand_dims(first_number, axis = 0)).numpy()\n"
-     "    latent_2d_second_number = autoencoder.encoder(tf.expand_dims(second_number, axis = 0)).numpy()\n"
-     "    latent_2d_mean = (latent_2d_first_number + latent_2d_second_number) / 2\n"
-     "    decoded_mean = autoencoder.decoder(latent_2d_mean).numpy().squeeze()\n",
-     "    mean_first_number, logvar_first_number = model.encode(tf.expand_dims(first_number, axis = 0))\n"
-     "    mean_second_number, logvar_second_number = model.encode(tf.expand_dims(second_number, axis = 0))\n"
-     "    mean_of_mean = (mean_first_number.numpy() + mean_second_number.numpy()) / 2\n"
-     "    mean_of_logvar = (logvar_first_number.numpy() + logvar_second_number.numpy()) / 2\n"
-     "    z = model.reparameterize(mean_of_mean, mean_of_logvar)\n"
-     "    decoded_mean = model.decode(z).numpy().squeeze()\n"))
+    (
+        "    latent_2d_first_number = autoencoder.encoder(tf.expand_dims(first_number, axis = 0)).numpy()\n"
+        "    latent_2d_second_number = autoencoder.encoder(tf.expand_dims(second_number, axis = 0)).numpy()\n"
+        "    latent_2d_mean = (latent_2d_first_number + latent_2d_second_number) / 2\n"
+        "    decoded_mean = autoencoder.decoder(latent_2d_mean).numpy().squeeze()\n",
+        "    mean_first_number, logvar_first_number = model.encode(tf.expand_dims(first_number, axis = 0))\n"
+        "    mean_second_number, logvar_second_number = model.encode(tf.expand_dims(second_number, axis = 0))\n"
+        "    mean_of_mean = (mean_first_number.numpy() + mean_second_number.numpy()) / 2\n"
+        "    mean_of_logvar = (logvar_first_number.numpy() + logvar_second_number.numpy()) / 2\n"
+        "    z = model.reparameterize(mean_of_mean, mean_of_logvar)\n"
+        "    decoded_mean = model.decode(z).numpy().squeeze()\n",
+    ),
+)
 
 # samples.styl_wlasne_nazwy's encoder and decoder are seed 001's with self.latent_dim.
-SEED001_ENCODER = _edited(WLASNE_ENCODER, ("Dense(self.latent_dim + self.latent_dim)",
-                                           "Dense(latent_dim + latent_dim)"))
+SEED001_ENCODER = _edited(
+    WLASNE_ENCODER, ("Dense(self.latent_dim + self.latent_dim)", "Dense(latent_dim + latent_dim)")
+)
 
 SEED001_DECODER = _edited(WLASNE_DECODER, ("Input(shape=(self.latent_dim,))", "Input(shape=(latent_dim,))"))
 
@@ -702,13 +802,13 @@ def _cond_training(dim: int, n_epochs: int) -> str:
     return f"latent_dim = {dim}\nepochs = {n_epochs}\n" + nbs._new_model("Cond_CVAE(latent_dim)")
 
 
-SEED001_3_2_SAMPLE = '''assert batch_size >= 1
+SEED001_3_2_SAMPLE = """assert batch_size >= 1
 for test_batch in test_dataset_with_cond.take(1):
     test_sample_data = test_batch[0][0:1, :, :, :]
     test_sample_cond = test_batch[1][0:1, :]
-    test_sample = [test_sample_data, test_sample_cond]'''
+    test_sample = [test_sample_data, test_sample_cond]"""
 
-SEED001_3_2 = '''data, cond = test_sample
+SEED001_3_2 = """data, cond = test_sample
 mean, logvar = model.encode(test_sample)
 z = model.reparameterize(mean, logvar)
 
@@ -735,9 +835,9 @@ for i, ax in enumerate(axes.flat):
     ax.set_title(f'Pos: ({vectors[i][10]}, {vectors[i][11]})')
 
 plt.tight_layout()
-plt.show()'''
+plt.show()"""
 
-SEED001_3_3 = '''data, cond = next(iter(test_dataset_with_cond))
+SEED001_3_3 = """data, cond = next(iter(test_dataset_with_cond))
 chosen_label = cond[0, :10]
 vectors = []
 
@@ -762,9 +862,9 @@ for i, ax in enumerate(axes.flat):
     ax.set_title(f'Pos: ({vectors[i][10]}, {vectors[i][11]})')
 
 plt.tight_layout()
-plt.show()'''
+plt.show()"""
 
-SEED001_4_DISC = '''def prepare_discriminator(img_shape, cond_dim):
+SEED001_4_DISC = """def prepare_discriminator(img_shape, cond_dim):
     input_img = tf.keras.layers.Input(shape=img_shape)
     x = tf.keras.layers.Conv2D(64, (5, 5), strides=(2, 2), padding='same')(input_img)
     x = tf.keras.layers.LeakyReLU()(x)
@@ -788,31 +888,35 @@ SEED001_4_DISC = '''def prepare_discriminator(img_shape, cond_dim):
     x = tf.keras.layers.Dropout(0.3)(x)
     x = tf.keras.layers.Dense(1)(x)
 
-    return tf.keras.Model([input_img, input_cond], x, name='discriminator')'''
+    return tf.keras.Model([input_img, input_cond], x, name='discriminator')"""
 
 SEED001_4_LOSS = KERAS2_4_LOSS  # samples.styl_keras2 took it verbatim
 
-SEED001_4_INIT = '''EPOCHS = 200
+SEED001_4_INIT = """EPOCHS = 200
 noise_dim = 100
 num_examples_to_generate = 16
 
 seed = tf.random.normal([num_examples_to_generate, noise_dim])
-seed_cond = tf.one_hot(tf.random.uniform([num_examples_to_generate], minval=0, maxval=10, dtype=tf.int32), depth=10)'''
+seed_cond = tf.one_hot(tf.random.uniform([num_examples_to_generate], minval=0, maxval=10, dtype=tf.int32), depth=10)"""
 
 # samples.styl_keras2's train_step is seed 001's with noise_cond for the generated images; the
 # seed generates and judges them with the real images' cond.
-SEED001_4_STEP = _edited(KERAS2_4_STEP, ("generator([noise, noise_cond]", "generator([noise, cond]"),
-                         ("discriminator([generated_images, noise_cond]",
-                          "discriminator([generated_images, cond]"))
+SEED001_4_STEP = _edited(
+    KERAS2_4_STEP,
+    ("generator([noise, noise_cond]", "generator([noise, cond]"),
+    ("discriminator([generated_images, noise_cond]", "discriminator([generated_images, cond]"),
+)
 
 SEED001_ANSWERS = {
-    "1.1": ("Sigmoid jest odpowiednią funkcją aktywacji w ostatniej warstwie dekodera w przypadku "
-            "użycia zbioru MNIST, ponieważ zwraca wyniki w przedziale  $[0, 1]$ . Przedział ten "
-            "pozwala modelować prawdopodobieństwo przynależności danego piksela do jasnego lub "
-            "ciemnego koloru. Zapewnia to zgodność pomiędzy zakresem wartości wygenerowanego "
-            "obrazu a znormalizowanymi danymi wejściowymi. Dodatkowo sigmoid stabilizuje "
-            "gradienty podczas propagacji wstecznej, co ułatwia proces uczenia głębokiego modelu, "
-            "minimalizując problemy eksplodujących lub zanikających gradientów."),
+    "1.1": (
+        "Sigmoid jest odpowiednią funkcją aktywacji w ostatniej warstwie dekodera w przypadku "
+        "użycia zbioru MNIST, ponieważ zwraca wyniki w przedziale  $[0, 1]$ . Przedział ten "
+        "pozwala modelować prawdopodobieństwo przynależności danego piksela do jasnego lub "
+        "ciemnego koloru. Zapewnia to zgodność pomiędzy zakresem wartości wygenerowanego "
+        "obrazu a znormalizowanymi danymi wejściowymi. Dodatkowo sigmoid stabilizuje "
+        "gradienty podczas propagacji wstecznej, co ułatwia proces uczenia głębokiego modelu, "
+        "minimalizując problemy eksplodujących lub zanikających gradientów."
+    ),
     "1.2": "autoencoder.compile(optimizer='adam', loss= 'binary_crossentropy')",
     "1.2.uzasadnienie": (
         "Na podstawie obserwacji funkcji definiującej preprocessing, jako funkcję straty dla "
@@ -822,30 +926,33 @@ SEED001_ANSWERS = {
         "autoenkodera jest używana funkcja sigmoid. Zastosowanie BCE (konkretnie jego logarytmu) "
         "odwraca działanie eksponenty w sigmoidzie. W ten sposób BCE poprawia propagację "
         "gradientów, ponieważ logarytm niweluje efekt nasycania sigmoidy. Dzięki temu gradienty "
-        "są bardziej stabilne i umożliwiają skuteczniejsze uczenie."),
+        "są bardziej stabilne i umożliwiają skuteczniejsze uczenie."
+    ),
     "1.plot": SEED001_1_PLOT,
     "1.3.code": (
         code(SEED001_VISUALIZE_AE),
         md("Rysunek 7 Funkcja wizualizująca rezultaty dla AE"),
-        code("number_zero = x_test[10]\nnumber_six = x_test[21]\n\n"
-             "visualize_results_ae(number_zero, number_six)"),
-        md("Rysunek 8 Wybrane liczby wraz z odkodowaną średnią z ich zenkodowanych reprezentacji "
-           "dla AE"),
+        code("number_zero = x_test[10]\nnumber_six = x_test[21]\n\nvisualize_results_ae(number_zero, number_six)"),
+        md("Rysunek 8 Wybrane liczby wraz z odkodowaną średnią z ich zenkodowanych reprezentacji dla AE"),
     ),
     "1.3": (
-        md("Uzyskany wynik przypomina liczbę zero. Mimo, że nie jest to idealna reprezentacja tej "
-           "liczby (rozmyty obraz), to łączy ona w sobie kształty liczb zero (okrągły kształt) "
-           "oraz sześć (okrąg podobny do zera z dodatkowym ogonem). Spodziewałem się takiego "
-           "wyniku, ponieważ średnia w przestrzeni latentnej miesza cechy obu liczb, generując "
-           "w ten sposób przejściowy kształt. Wskazuje to na zdolność autoenkodera do interpolacji "
-           "w przestrzeni latentnej."),
-        code("number_three = x_test[32]\nnumber_eight = x_test[110]\n\n"
-             "visualize_results_ae(number_three, number_eight)"),
-        md("Rysunek 9 Wybrane liczby wraz z odkodowaną średnią z ich zenkodowanych reprezentacji "
-           "dla AE"),
-        md("Uzyskany wynik łączy w sobie kształty liczb trzy oraz osiem. Spodziewałem się wyniku "
-           "bardziej przypominającego liczbę trzy, ale na wizualizacji widać, że otrzymany wynik "
-           "posiada również cechy liczby 8 tj. delikatne domknięcia pętli."),
+        md(
+            "Uzyskany wynik przypomina liczbę zero. Mimo, że nie jest to idealna reprezentacja tej "
+            "liczby (rozmyty obraz), to łączy ona w sobie kształty liczb zero (okrągły kształt) "
+            "oraz sześć (okrąg podobny do zera z dodatkowym ogonem). Spodziewałem się takiego "
+            "wyniku, ponieważ średnia w przestrzeni latentnej miesza cechy obu liczb, generując "
+            "w ten sposób przejściowy kształt. Wskazuje to na zdolność autoenkodera do interpolacji "
+            "w przestrzeni latentnej."
+        ),
+        code(
+            "number_three = x_test[32]\nnumber_eight = x_test[110]\n\nvisualize_results_ae(number_three, number_eight)"
+        ),
+        md("Rysunek 9 Wybrane liczby wraz z odkodowaną średnią z ich zenkodowanych reprezentacji dla AE"),
+        md(
+            "Uzyskany wynik łączy w sobie kształty liczb trzy oraz osiem. Spodziewałem się wyniku "
+            "bardziej przypominającego liczbę trzy, ale na wizualizacji widać, że otrzymany wynik "
+            "posiada również cechy liczby 8 tj. delikatne domknięcia pętli."
+        ),
     ),
     "2.1": (
         "Powyższa implementacja CVAE nie stosuje żadnej aktywacji w ostatniej warstwie enkodera, "
@@ -861,7 +968,8 @@ SEED001_ANSWERS = {
         "W teorii nadawałaby się liniowa funkcja aktywacji, ponieważ nie zmienia ona wartości "
         "wejściowych i pozwala na pełną reprezentację liczb rzeczywistych. W praktyce jest ona już "
         "używana, ponieważ CVAE dla ostatniej warstwy enkodera nie stosuje żadnej funkcji "
-        "aktywacji."),
+        "aktywacji."
+    ),
     "2.plot": SEED001_2_PLOT,
     "2.2": (
         md("Wynik uzyskany przy użyciu funkcji `plot_latent_images` dla modelu AE:"),
@@ -870,16 +978,18 @@ SEED001_ANSWERS = {
         md("Wynik uzyskany przy użyciu funkcji `plot_latent_images` dla modelu VAE:"),
         code("plot_latent_images(model, 20)"),
         md("Rysunek 14 Obrazy powstałe przez dekodowane wartości z prostokątnej siatki dla VAE"),
-        md("Wynik uzyskany przy użyciu funkcji `plot_latent_images` dla VAE przedstawia sensownie "
-           "narysowane liczby. Choć jakość wygenerowanych obrazów nie jest idealna, to "
-           "w większości przypadków obrazy są rozpoznawalne i można łatwo zidentyfikować "
-           "reprezentowane liczby. Dzięki regularyzacji wprowadzanej przez VAE, obrazy są bardziej "
-           "spójne i strukturalnie poprawne, mimo że nie są idealne pod względem szczegółowości.\n\n"
-           "W przeciwieństwie do wyników uzyskanych za pomocą modelu VAE, obrazy generowane przez "
-           "AE są zdecydowanie gorszej jakości. Wiele z nich jest zdeformowanych lub całkowicie "
-           "niezrozumiałych, a tylko część wygenerowanych liczb jest sensowna. AE nie korzysta "
-           "z mechanizmu regularyzacji, co prowadzi do mniejszej spójności i dokładności "
-           "w generowanych obrazach."),
+        md(
+            "Wynik uzyskany przy użyciu funkcji `plot_latent_images` dla VAE przedstawia sensownie "
+            "narysowane liczby. Choć jakość wygenerowanych obrazów nie jest idealna, to "
+            "w większości przypadków obrazy są rozpoznawalne i można łatwo zidentyfikować "
+            "reprezentowane liczby. Dzięki regularyzacji wprowadzanej przez VAE, obrazy są bardziej "
+            "spójne i strukturalnie poprawne, mimo że nie są idealne pod względem szczegółowości.\n\n"
+            "W przeciwieństwie do wyników uzyskanych za pomocą modelu VAE, obrazy generowane przez "
+            "AE są zdecydowanie gorszej jakości. Wiele z nich jest zdeformowanych lub całkowicie "
+            "niezrozumiałych, a tylko część wygenerowanych liczb jest sensowna. AE nie korzysta "
+            "z mechanizmu regularyzacji, co prowadzi do mniejszej spójności i dokładności "
+            "w generowanych obrazach."
+        ),
     ),
     "2.3": (
         md("Wynik uzyskany przy użyciu funkcji `plot_latent_space` dla modelu AE:"),
@@ -888,42 +998,50 @@ SEED001_ANSWERS = {
         md("Wynik uzyskany przy użyciu funkcji `plot_latent_space` dla modelu VAE:"),
         code("plot_latent_space(model, x_test)"),
         md("Rysunek 16 Zwizualizowana dwuwymiarowa przestrzeń latentna dla VAE"),
-        md("Porównując wyniki funkcji `plot_latent_space` dla AE oraz VAE można zauważyć, że "
-           "przestrzeń latentna VAE jest bardziej uporządkowana i spójna, co jest efektem "
-           "wprowadzenia regularyzacji. Przeciwnieństwem jest wykres przestrzeni latentnej dla AE "
-           "charakteryzujący się szerszym rozrzutem punktów i mniej skondensowaną strukturą."),
+        md(
+            "Porównując wyniki funkcji `plot_latent_space` dla AE oraz VAE można zauważyć, że "
+            "przestrzeń latentna VAE jest bardziej uporządkowana i spójna, co jest efektem "
+            "wprowadzenia regularyzacji. Przeciwnieństwem jest wykres przestrzeni latentnej dla AE "
+            "charakteryzujący się szerszym rozrzutem punktów i mniej skondensowaną strukturą."
+        ),
     ),
     "2.4.code": (
         code(SEED001_VISUALIZE_VAE),
         md("Rysunek 17 Funkcja wizualizująca rezultaty dla VAE"),
         code("visualize_results_vae(number_zero, number_six)"),
-        md("Rysunek 18 Wybrane liczby wraz z odkodowaną średnią z ich zenkodowanych reprezentacji "
-           "dla VAE"),
+        md("Rysunek 18 Wybrane liczby wraz z odkodowaną średnią z ich zenkodowanych reprezentacji dla VAE"),
     ),
     "2.4": (
-        md("Uzyskany wynik nie przypomina sensownej liczby. Porównując wynik dla VAE z wynikiem "
-           "AE, nie ma wątpliwości, że ten pierwszy z wymienionych wyników jest gorszy."),
+        md(
+            "Uzyskany wynik nie przypomina sensownej liczby. Porównując wynik dla VAE z wynikiem "
+            "AE, nie ma wątpliwości, że ten pierwszy z wymienionych wyników jest gorszy."
+        ),
         code("visualize_results_vae(number_three, number_eight)"),
-        md("Rysunek 19 Wybrane liczby wraz z odkodowaną średnią z ich zenkodowanych reprezentacji "
-           "dla VAE"),
-        md("Uzyskany wynik z użyciem VAE łączy w sobie kształty liczb trzy oraz osiem. Tak jak "
-           "poprzedni rezultat jest on bardziej rozmyty w porównaniu z odpowiadającym mu "
-           "rezultatem z AE."),
+        md("Rysunek 19 Wybrane liczby wraz z odkodowaną średnią z ich zenkodowanych reprezentacji dla VAE"),
+        md(
+            "Uzyskany wynik z użyciem VAE łączy w sobie kształty liczb trzy oraz osiem. Tak jak "
+            "poprzedni rezultat jest on bardziej rozmyty w porównaniu z odpowiadającym mu "
+            "rezultatem z AE."
+        ),
     ),
     "2.5.wzor": (
-        md("$$\\mathcal{D}[\\mathcal{N}(\\mu(X), \\Sigma(X)) \\| \\mathcal{N}(0, I)] = \\frac{1}{2} "
-           "\\left( \\text{tr}(\\Sigma(X)) + (\\mu(X))^T (\\mu(X)) - k - \\log \\det(\\Sigma(X)) "
-           "\\right)$$"),
+        md(
+            "$$\\mathcal{D}[\\mathcal{N}(\\mu(X), \\Sigma(X)) \\| \\mathcal{N}(0, I)] = \\frac{1}{2} "
+            "\\left( \\text{tr}(\\Sigma(X)) + (\\mu(X))^T (\\mu(X)) - k - \\log \\det(\\Sigma(X)) "
+            "\\right)$$"
+        ),
         md("Rysunek 20 Wzór na KL-divergence"),
     ),
     "2.5": nbs.SEED_001_COMPUTE_LOSS,
     "2.5.wnioski": (
         md("Rysunek 22 Wynik końcowy treningu z użyciem KL-divergence modelu VAE"),
-        md("Porównując wartości ELBO dla obu implementacji `compute_loss`, można zauważyć, że "
-           "lepszym wynikiem dla VAE jest ten, gdzie w implementacji `compute_loss` użyto "
-           "KL-divergence. Dzieje się tak, ponieważ `compute_loss` z KL-divergence uwzględnia "
-           "zarówno błąd rekonstrukcji, jak i regularizację przestrzeni latentnej, co czyni model "
-           "VAE bardziej odpowiednim do zadań generatywnych."),
+        md(
+            "Porównując wartości ELBO dla obu implementacji `compute_loss`, można zauważyć, że "
+            "lepszym wynikiem dla VAE jest ten, gdzie w implementacji `compute_loss` użyto "
+            "KL-divergence. Dzieje się tak, ponieważ `compute_loss` z KL-divergence uwzględnia "
+            "zarówno błąd rekonstrukcji, jak i regularizację przestrzeni latentnej, co czyni model "
+            "VAE bardziej odpowiednim do zadań generatywnych."
+        ),
     ),
     "3.data": nbs.SEED_001_CONDITIONED_MNIST,
     "3.model": _cond_cvae(SEED001_ENCODER, SEED001_DECODER),
@@ -932,43 +1050,45 @@ SEED001_ANSWERS = {
         "Cond\\_CVAE dodano wektor warunkowy, który jest uwzględniany w obu częściach modelu: "
         "enkoderze i dekoderze. Dzięki temu Cond\\_CVAE stał się modelem warunkowym. Oprócz tego "
         "w Cond\\_CVAE pojawił się dodatkowy krok łączenia warunkowej zmiennej z przestrzenią "
-        "latentną."),
+        "latentną."
+    ),
     "3.loss": SEED001_3_LOSS,
     "3.1.code": (
-        md("Rysunek 26 Wynik końcowy treningu z `latent_dim = 2` oraz epoki = 10 dla modelu "
-           "`Cond_CVAE`"),
+        md("Rysunek 26 Wynik końcowy treningu z `latent_dim = 2` oraz epoki = 10 dla modelu `Cond_CVAE`"),
         code(_cond_training(20, 50)),
         COND_LOOP,
-        md("Rysunek 27 Wynik końcowy treningu z `latent_dim = 20` oraz epoki = 50 dla modelu "
-           "`Cond_CVAE`"),
+        md("Rysunek 27 Wynik końcowy treningu z `latent_dim = 20` oraz epoki = 50 dla modelu `Cond_CVAE`"),
         code(_cond_training(100, 150)),
         COND_LOOP,
-        md("Rysunek 28 Wynik końcowy treningu z latent\\_dim = 100 oraz epoki = 150 dla modelu "
-           "Cond\\_CVAE"),
+        md("Rysunek 28 Wynik końcowy treningu z latent\\_dim = 100 oraz epoki = 150 dla modelu Cond\\_CVAE"),
     ),
-    "3.1": ("Najlepszy wynik uzyskał ostatniego model dla parametrów latent\\_dim = 100 oraz "
-            "epoki = 150. Ten model był trenowany w innym czasie ze względu na przekroczenie "
-            "limitu na google colab."),
+    "3.1": (
+        "Najlepszy wynik uzyskał ostatniego model dla parametrów latent\\_dim = 100 oraz "
+        "epoki = 150. Ten model był trenowany w innym czasie ze względu na przekroczenie "
+        "limitu na google colab."
+    ),
     "3.2.code": (
         code(SEED001_3_2_SAMPLE),
         code(SEED001_3_2),
         md("Rysunek 29 Kod stworzony na potrzeby zadania 3.2"),
     ),
     "3.2": (
-        md("Rysunek 30 Obrazy uzyskane po zdekodowaniu reprezentacji z wraz z informacją "
-           "o etykiecie i położeniu"),
-        md("Otrzymane obrazy pokazują, że za każdym razem otrzymano liczbę w oczekiwanym miejscu, "
-           "co oznacza, że model GAN dobrze nauczył się warunkowego generowania."),
+        md("Rysunek 30 Obrazy uzyskane po zdekodowaniu reprezentacji z wraz z informacją o etykiecie i położeniu"),
+        md(
+            "Otrzymane obrazy pokazują, że za każdym razem otrzymano liczbę w oczekiwanym miejscu, "
+            "co oznacza, że model GAN dobrze nauczył się warunkowego generowania."
+        ),
     ),
     "3.3.code": (
         code(SEED001_3_3),
         md("Rysunek 31 Kod stworzony na potrzeby zadania 3.3"),
     ),
     "3.3": (
-        md("Rysunek 32 Obrazy uzyskane po zdekodowaniu reprezentacji z wraz z informacją "
-           "o etykiecie i położeniu"),
-        md("Otrzymane obrazy pokazują, że za każdym razem otrzymano liczbę w oczekiwanym miejscu, "
-           "co oznacza, że model GAN dobrze nauczył się warunkowego generowania."),
+        md("Rysunek 32 Obrazy uzyskane po zdekodowaniu reprezentacji z wraz z informacją o etykiecie i położeniu"),
+        md(
+            "Otrzymane obrazy pokazują, że za każdym razem otrzymano liczbę w oczekiwanym miejscu, "
+            "co oznacza, że model GAN dobrze nauczył się warunkowego generowania."
+        ),
     ),
     "4.gen": SEED_001_GENERATOR,
     "4.disc": SEED001_4_DISC,
@@ -982,8 +1102,10 @@ SEED001_ANSWERS = {
     # 4.1's code: the seed shows only its figure; the solution's code stands in for it.
     "4.1": (
         md("Rysunek 41 Wygenerowane obrazy z każdą liczbą z pomocą generatora"),
-        md("Wyniki uzyskane dla treningu z parametrem epok ustawionym na 200 są na tyle dobre, że "
-           "pozwalają mi odczytać obrazy z każdą liczbą."),
+        md(
+            "Wyniki uzyskane dla treningu z parametrem epok ustawionym na 200 są na tyle dobre, że "
+            "pozwalają mi odczytać obrazy z każdą liczbą."
+        ),
     ),
 }
 
@@ -995,15 +1117,15 @@ SEED001_2_5_POPRAWIONY = _edited(
     nbs.SEED_001_COMPUTE_LOSS,
     ("    logpz = log_normal_pdf(z, 0., 0.)\n    logqz_x = log_normal_pdf(z, mean, logvar)\n", ""),
     ("tf.reduce_sum(logvar + ", "tf.reduce_sum(-logvar + "),
-    ("logpx_z + logpz - logqz_x + kl_div)", "logpx_z - kl_div)"))
+    ("logpx_z + logpz - logqz_x + kl_div)", "logpx_z - kl_div)"),
+)
 
 
 def _fixed_conditioned_mnist() -> str:
     """Seed 001's ``conditioned_mnist`` with the sampling out of the row loop and the reshape out
     of the image loop (each moved one level out); nothing else changes."""
     lines = nbs.SEED_001_CONDITIONED_MNIST.splitlines()
-    moved = {"idxs = np.random.choice(": 4, "x_res[el*num_imgs": 4, "y_res[el*num_imgs": 4,
-             "x_res = x_res.reshape(": 4}
+    moved = {"idxs = np.random.choice(": 4, "x_res[el*num_imgs": 4, "y_res[el*num_imgs": 4, "x_res = x_res.reshape(": 4}
     out = []
     for line in lines:
         stripped = line.lstrip()
@@ -1018,8 +1140,10 @@ def _fixed_conditioned_mnist() -> str:
 SEED001_FIXES = {
     "2.5": SEED001_2_5_POPRAWIONY,
     "3.data": _fixed_conditioned_mnist(),
-    "4.gen": _edited(SEED_001_GENERATOR, ("Concatenate(axis=1)(input_img, input_cond)",
-                                          "Concatenate(axis=1)([input_img, input_cond])")),
+    "4.gen": _edited(
+        SEED_001_GENERATOR,
+        ("Concatenate(axis=1)(input_img, input_cond)", "Concatenate(axis=1)([input_img, input_cond])"),
+    ),
 }
 
 # =============================================================================================
@@ -1040,8 +1164,10 @@ REAL_SAMPLES = {
     # seed 001 with those three bugs fixed: full marks
     "seed001_poprawiony": ("seed001", {**SEED001_ANSWERS, **SEED001_FIXES}),
     # seed 001's layout (fixed) with seed 000's 2.5: helper kl_div + compute_loss_gauss_kl, trained with it
-    "seed001_uklad_kl_seed000": ("seed001", {**SEED001_ANSWERS, **SEED001_FIXES, "2.5": SEED000_2_5,
-                                             "2.5.trening": SEED000_2_5_TRENING}),
+    "seed001_uklad_kl_seed000": (
+        "seed001",
+        {**SEED001_ANSWERS, **SEED001_FIXES, "2.5": SEED000_2_5, "2.5.trening": SEED000_2_5_TRENING},
+    ),
 }
 
 

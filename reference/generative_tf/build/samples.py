@@ -12,6 +12,7 @@ must lose.
 
 The sources are plain text: nothing here imports TensorFlow.
 """
+
 from __future__ import annotations
 
 import ast
@@ -28,9 +29,12 @@ def _cond_cvae(prepare_encoder: str, prepare_decoder: str, before: str = "") -> 
     lines = source.splitlines()
     cls = ast.parse(source).body[0]
     methods = {"prepare_encoder": prepare_encoder, "prepare_decoder": prepare_decoder}
-    for node in sorted((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name in methods),
-                       key=lambda n: n.lineno, reverse=True):
-        lines[node.lineno - 1:node.end_lineno] = textwrap.indent(methods[node.name], "    ").splitlines()
+    for node in sorted(
+        (n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name in methods),
+        key=lambda n: n.lineno,
+        reverse=True,
+    ):
+        lines[node.lineno - 1 : node.end_lineno] = textwrap.indent(methods[node.name], "    ").splitlines()
     return (before + "\n\n\n" if before else "") + "\n".join(lines)
 
 
@@ -38,12 +42,12 @@ def _cond_cvae(prepare_encoder: str, prepare_decoder: str, before: str = "") -> 
 # styl_podklasy: subclassed layers and models everywhere
 # =============================================================================================
 
-PODKLASY_1_2 = '''# Piksele po preprocessingu są w [0, 1], dekoder kończy się sigmoidą, więc każdy piksel
+PODKLASY_1_2 = """# Piksele po preprocessingu są w [0, 1], dekoder kończy się sigmoidą, więc każdy piksel
 # traktuję jak prawdopodobieństwo -> binarna entropia krzyżowa (obiekt straty z Keras).
 strata_ae = tf.keras.losses.BinaryCrossentropy()
-autoencoder.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3), loss=strata_ae)'''
+autoencoder.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3), loss=strata_ae)"""
 
-PODKLASY_1_PLOT = '''def plot_latent_space(model, data):
+PODKLASY_1_PLOT = """def plot_latent_space(model, data):
     # kodujemy obrazy enkoderem AE -> jeden punkt 2D na obraz
     z = model.encoder(data, training=False).numpy()
     fig, ax = plt.subplots(figsize=(7, 7))
@@ -51,9 +55,9 @@ PODKLASY_1_PLOT = '''def plot_latent_space(model, data):
     ax.set_xlabel('z1')
     ax.set_ylabel('z2')
     ax.set_title('AE - przestrzeń ukryta (zbiór testowy)')
-    plt.show()'''
+    plt.show()"""
 
-PODKLASY_2_PLOT = '''def plot_latent_space(model, data):
+PODKLASY_2_PLOT = """def plot_latent_space(model, data):
     mu, log_var = model.encode(data)
     mu = mu.numpy()
     sigma = np.exp(0.5 * log_var.numpy())  # odchylenie standardowe = exp(logvar / 2)
@@ -63,9 +67,9 @@ PODKLASY_2_PLOT = '''def plot_latent_space(model, data):
                 fmt='none', ecolor='gray', elinewidth=0.3, alpha=0.5)
     ax.scatter(mu[:, 0], mu[:, 1], s=2, c='tab:blue')
     ax.set_title('VAE - średnie i odchylenia standardowe q(z|x)')
-    plt.show()'''
+    plt.show()"""
 
-PODKLASY_2_5 = '''def compute_loss(model, x):
+PODKLASY_2_5 = """def compute_loss(model, x):
     mean, logvar = model.encode(x)
     z = model.reparameterize(mean, logvar)
     x_logit = model.decode(z)
@@ -75,9 +79,9 @@ PODKLASY_2_5 = '''def compute_loss(model, x):
     # KL(N(mu, sigma^2) || N(0, I)) analitycznie:
     # KL = -1/2 * sum(1 + log(sigma^2) - mu^2 - sigma^2)
     kl = -0.5 * tf.reduce_sum(1.0 + logvar - tf.math.square(mean) - tf.math.exp(logvar), axis=1)
-    return -tf.reduce_mean(logpx_z - kl)'''
+    return -tf.reduce_mean(logpx_z - kl)"""
 
-PODKLASY_3_DATA = '''def conditioned_mnist(x, y, num_imgs=2):
+PODKLASY_3_DATA = """def conditioned_mnist(x, y, num_imgs=2):
     x = np.asarray(x, dtype=np.float32)
     if x.ndim == 4:
         x = x[..., 0]  # (N, h, w, 1) -> (N, h, w)
@@ -93,7 +97,7 @@ PODKLASY_3_DATA = '''def conditioned_mnist(x, y, num_imgs=2):
             obrazy.append(obraz[..., np.newaxis])
             # pos_x to kolumna, pos_y to wiersz
             warunki.append(np.concatenate([etykieta, [kolumna / 2, wiersz / 2]]))
-    return np.array(obrazy, dtype=np.float32), np.array(warunki, dtype=np.float32)'''
+    return np.array(obrazy, dtype=np.float32), np.array(warunki, dtype=np.float32)"""
 
 PODKLASY_HELPERS = '''class CondEncoder(tf.keras.layers.Layer):
     """Rdzeń enkodera: konwolucje na obrazie, mała sieć na warunku, sklejenie, mean i logvar."""
@@ -133,19 +137,19 @@ class CondDecoder(tf.keras.Model):
         h = self.do_mapy(self.fc(h))
         return self.logity(self.up2(self.up1(h)))'''
 
-PODKLASY_ENCODER = '''def prepare_encoder(self):
+PODKLASY_ENCODER = """def prepare_encoder(self):
     obraz = tf.keras.Input(shape=(42, 42, 1), name='obraz')
     warunek = tf.keras.Input(shape=(12,), name='warunek')
     wyjscie = CondEncoder(self.latent_dim, name='rdzen_enkodera')([obraz, warunek])
-    return tf.keras.Model(inputs=[obraz, warunek], outputs=wyjscie)'''
+    return tf.keras.Model(inputs=[obraz, warunek], outputs=wyjscie)"""
 
-PODKLASY_DECODER = '''def prepare_decoder(self):
+PODKLASY_DECODER = """def prepare_decoder(self):
     dekoder = CondDecoder(self.latent_dim)
     # jedno wywołanie na zerach tworzy wagi od razu (optimizer.build przed treningiem ich potrzebuje)
     dekoder([tf.zeros((1, self.latent_dim)), tf.zeros((1, 12))])
-    return dekoder'''
+    return dekoder"""
 
-PODKLASY_3_LOSS = '''def compute_loss(model, x):
+PODKLASY_3_LOSS = """def compute_loss(model, x):
     obrazy, warunki = x
     mean, logvar = model.encode([obrazy, warunki])
     z = model.reparameterize(mean, logvar)
@@ -154,7 +158,7 @@ PODKLASY_3_LOSS = '''def compute_loss(model, x):
     logpx_z = -tf.reduce_sum(cross_ent, axis=[1, 2, 3])
     logpz = log_normal_pdf(z, 0., 0.)
     logqz_x = log_normal_pdf(z, mean, logvar)
-    return -tf.reduce_mean(logpx_z + logpz - logqz_x)'''
+    return -tf.reduce_mean(logpx_z + logpz - logqz_x)"""
 
 PODKLASY_4_GEN = '''class Generator(tf.keras.Model):
     """Generator warunkowy: [szum, warunek] -> obraz 28x28x1 w [-1, 1]."""
@@ -214,16 +218,16 @@ def prepare_discriminator(img_shape, cond_dim):
     disc([tf.zeros((1, *img_shape)), tf.zeros((1, cond_dim))])
     return disc'''
 
-PODKLASY_4_LOSS = '''def discriminator_loss(real_output, fake_output):
+PODKLASY_4_LOSS = """def discriminator_loss(real_output, fake_output):
     # wyjścia dyskryminatora to logity -> sigmoid_cross_entropy_with_logits
     # (to samo co cross_entropy z from_logits=True), uśrednione po batchu
     strata_real = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(
         labels=tf.ones_like(real_output), logits=real_output))
     strata_fake = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(
         labels=tf.zeros_like(fake_output), logits=fake_output))
-    return strata_real + strata_fake'''
+    return strata_real + strata_fake"""
 
-PODKLASY_4_STEP = '''@tf.function
+PODKLASY_4_STEP = """@tf.function
 def train_step(data):
     obrazy, warunki, warunki_szumu = data
     obrazy = tf.cast(obrazy, tf.float32)
@@ -241,25 +245,25 @@ def train_step(data):
     grad_d = tasma_d.gradient(strata_d, discriminator.trainable_variables)
     generator_optimizer.apply_gradients(zip(grad_g, generator.trainable_variables))
     discriminator_optimizer.apply_gradients(zip(grad_d, discriminator.trainable_variables))
-    return strata_g, strata_d'''
+    return strata_g, strata_d"""
 
 # =============================================================================================
 # styl_sequential: nested Sequential sub-models, vectorised numpy, row-first positions
 # =============================================================================================
 
-SEQUENTIAL_1_2 = '''# Wyjście dekodera (sigmoida) i wejście są liczbami z [0, 1] - używam błędu
+SEQUENTIAL_1_2 = """# Wyjście dekodera (sigmoida) i wejście są liczbami z [0, 1] - używam błędu
 # średniokwadratowego, bo porównujemy wartości ciągłe, a nie klasy 0/1.
-autoencoder.compile(optimizer='adam', loss='mse')'''
+autoencoder.compile(optimizer='adam', loss='mse')"""
 
-SEQUENTIAL_1_PLOT = '''def plot_latent_space(model, data):
+SEQUENTIAL_1_PLOT = """def plot_latent_space(model, data):
     kody = model.encoder.predict(data, verbose=0)  # (N, 2)
     fig, ax = plt.subplots(figsize=(8, 8))
     ax.scatter(kody[:, 0], kody[:, 1], s=1, alpha=0.6)
     ax.grid(True)
     ax.set_title('Reprezentacje zbioru testowego (AE)')
-    plt.show()'''
+    plt.show()"""
 
-SEQUENTIAL_2_PLOT = '''def plot_latent_space(model, data):
+SEQUENTIAL_2_PLOT = """def plot_latent_space(model, data):
     mean, logvar = model.encode(data)
     stddev = tf.exp(0.5 * logvar)
     mean = mean.numpy()
@@ -274,7 +278,7 @@ SEQUENTIAL_2_PLOT = '''def plot_latent_space(model, data):
     plt.xlabel('z[0]')
     plt.ylabel('z[1]')
     plt.title('Przestrzeń ukryta VAE (średnie +- odchylenie standardowe)')
-    plt.show()'''
+    plt.show()"""
 
 SEQUENTIAL_2_5 = '''def kl_divergence(mean, logvar):
     """KL(q(z|x) || N(0, I)) dla każdego przykładu z batcha (wzór dla dwóch gaussów)."""
@@ -293,7 +297,7 @@ def compute_loss_kl(model, x):
 # pętla treningowa i train_step poniżej wołają compute_loss - podmieniam ją na nową wersję
 compute_loss = compute_loss_kl'''
 
-SEQUENTIAL_3_DATA = '''def conditioned_mnist(x, y, num_imgs=2):
+SEQUENTIAL_3_DATA = """def conditioned_mnist(x, y, num_imgs=2):
     # bez pętli po obrazach - wszystko na tablicach numpy
     x = np.asarray(x, dtype='float32').reshape(len(x), x.shape[1], x.shape[2])
     y = np.asarray(y, dtype='float32')
@@ -310,9 +314,9 @@ SEQUENTIAL_3_DATA = '''def conditioned_mnist(x, y, num_imgs=2):
     y_res = np.concatenate([np.repeat(y, num_imgs, axis=0),
                             wiersze.reshape(-1, 1) / 2,
                             kolumny.reshape(-1, 1) / 2], axis=1).astype('float32')
-    return x_res, y_res'''
+    return x_res, y_res"""
 
-SEQUENTIAL_ENCODER = '''def prepare_encoder(self):
+SEQUENTIAL_ENCODER = """def prepare_encoder(self):
     wejscie_obraz = tf.keras.Input(shape=(42, 42, 1))
     wejscie_warunek = tf.keras.Input(shape=(12,))
     conv = tf.keras.Sequential([
@@ -326,9 +330,9 @@ SEQUENTIAL_ENCODER = '''def prepare_encoder(self):
         tf.keras.layers.Dense(64, activation='relu'),
         tf.keras.layers.Dense(2 * self.latent_dim),  # mean i logvar - liniowo
     ], name='glowa')
-    return tf.keras.Model([wejscie_obraz, wejscie_warunek], glowa(h))'''
+    return tf.keras.Model([wejscie_obraz, wejscie_warunek], glowa(h))"""
 
-SEQUENTIAL_DECODER = '''def prepare_decoder(self):
+SEQUENTIAL_DECODER = """def prepare_decoder(self):
     z_in = tf.keras.Input(shape=(self.latent_dim,))
     c_in = tf.keras.Input(shape=(12,))
     polaczone = tf.keras.layers.concatenate([z_in, c_in])
@@ -339,9 +343,9 @@ SEQUENTIAL_DECODER = '''def prepare_decoder(self):
         tf.keras.layers.Conv2DTranspose(32, 3, strides=3, padding='same', activation='relu'),  # 42x42
         tf.keras.layers.Conv2DTranspose(1, 3, padding='same'),  # logity
     ], name='dekonwolucje')
-    return tf.keras.Model([z_in, c_in], dekonwolucje(polaczone))'''
+    return tf.keras.Model([z_in, c_in], dekonwolucje(polaczone))"""
 
-SEQUENTIAL_3_LOSS = '''def compute_loss(model, x):
+SEQUENTIAL_3_LOSS = """def compute_loss(model, x):
     # KL w postaci zamkniętej, jak w zadaniu 2.5
     obrazy, warunki = x
     mean, logvar = model.encode((obrazy, warunki))
@@ -349,9 +353,9 @@ SEQUENTIAL_3_LOSS = '''def compute_loss(model, x):
     logity = model.decode((z, warunki))
     rekonstrukcja = tf.nn.sigmoid_cross_entropy_with_logits(logits=logity, labels=obrazy)
     logpx_z = -tf.reduce_sum(rekonstrukcja, axis=[1, 2, 3])
-    return -tf.reduce_mean(logpx_z - kl_divergence(mean, logvar))'''
+    return -tf.reduce_mean(logpx_z - kl_divergence(mean, logvar))"""
 
-SEQUENTIAL_4_GEN = '''def prepare_generator(latent_dim, cond_dim):
+SEQUENTIAL_4_GEN = """def prepare_generator(latent_dim, cond_dim):
     szum = layers.Input(shape=(latent_dim,))
     warunek = layers.Input(shape=(cond_dim,))
     x = layers.Concatenate()([szum, warunek])
@@ -369,9 +373,9 @@ SEQUENTIAL_4_GEN = '''def prepare_generator(latent_dim, cond_dim):
         layers.LeakyReLU(),
         layers.Conv2DTranspose(1, (5, 5), strides=(2, 2), padding='same', use_bias=False, activation='tanh'),
     ], name='cialo_generatora')
-    return tf.keras.Model([szum, warunek], siec(x), name='generator')'''
+    return tf.keras.Model([szum, warunek], siec(x), name='generator')"""
 
-SEQUENTIAL_4_DISC = '''def prepare_discriminator(img_shape, cond_dim):
+SEQUENTIAL_4_DISC = """def prepare_discriminator(img_shape, cond_dim):
     obraz = layers.Input(shape=img_shape)
     warunek = layers.Input(shape=(cond_dim,))
     cechy = tf.keras.Sequential([
@@ -389,15 +393,15 @@ SEQUENTIAL_4_DISC = '''def prepare_discriminator(img_shape, cond_dim):
         layers.Dense(1),  # logit
     ], name='glowa')
     h = layers.Concatenate()([cechy(obraz), warunek])
-    return tf.keras.Model([obraz, warunek], glowa(h), name='discriminator')'''
+    return tf.keras.Model([obraz, warunek], glowa(h), name='discriminator')"""
 
-SEQUENTIAL_4_LOSS = '''def discriminator_loss(real_output, fake_output):
+SEQUENTIAL_4_LOSS = """def discriminator_loss(real_output, fake_output):
     # prawdziwe -> 1, wygenerowane -> 0; binary_crossentropy zwraca wektor, więc średnia
     real_loss = tf.keras.losses.binary_crossentropy(tf.ones_like(real_output), real_output, from_logits=True)
     fake_loss = tf.keras.losses.binary_crossentropy(tf.zeros_like(fake_output), fake_output, from_logits=True)
-    return tf.reduce_mean(real_loss) + tf.reduce_mean(fake_loss)'''
+    return tf.reduce_mean(real_loss) + tf.reduce_mean(fake_loss)"""
 
-SEQUENTIAL_4_STEP = '''@tf.function
+SEQUENTIAL_4_STEP = """@tf.function
 def train_step(data):
     images, cond, noise_cond = data
     batch = tf.shape(images)[0]
@@ -420,31 +424,31 @@ def train_step(data):
         gen_loss = generator_loss(fake_output)
     grads = gen_tape.gradient(gen_loss, generator.trainable_variables)
     generator_optimizer.apply_gradients(zip(grads, generator.trainable_variables))
-    return gen_loss, disc_loss'''
+    return gen_loss, disc_loss"""
 
 # =============================================================================================
 # styl_wlasne_nazwy: seed 000's habits (2-space indent, kl_div, combine_pairs, errorbar)
 # =============================================================================================
 
-WLASNE_1_2 = '''# Wejście i wyjście w [0, 1] (preprocess dzieli przez 255, na końcu dekodera sigmoida),
+WLASNE_1_2 = """# Wejście i wyjście w [0, 1] (preprocess dzieli przez 255, na końcu dekodera sigmoida),
 # więc binarna entropia krzyżowa - podaję samą funkcję.
-autoencoder.compile(optimizer='adam', loss=tf.keras.losses.binary_crossentropy)'''
+autoencoder.compile(optimizer='adam', loss=tf.keras.losses.binary_crossentropy)"""
 
-WLASNE_1_PLOT = '''def plot_latent_space(model, data):
+WLASNE_1_PLOT = """def plot_latent_space(model, data):
   coords = model.encoder(data).numpy()
   plt.figure(figsize=(8, 8))
   plt.plot(coords[:, 0], coords[:, 1], 'o', markersize=1)
-  plt.show()'''
+  plt.show()"""
 
-WLASNE_2_PLOT = '''def plot_latent_space(model, data):
+WLASNE_2_PLOT = """def plot_latent_space(model, data):
   mean, logvar = model.encode(data)
   std = tf.exp(logvar / 2)
 
   plt.figure(figsize=(10, 10))
   plt.errorbar(mean[:, 0], mean[:, 1], xerr=std[:, 0], yerr=std[:, 1], ecolor='red', fmt='o', markersize=1, )
-  plt.show()'''
+  plt.show()"""
 
-WLASNE_1_3 = '''def combine_pairs(model, pairs):
+WLASNE_1_3 = """def combine_pairs(model, pairs):
     plt.figure(figsize=(3, 3))
     N = 3
     for i, pair in enumerate(pairs):
@@ -472,9 +476,9 @@ pair_6_7 = [x_test[21], x_test[0]]
 pair_4_0 = [x_test[4], x_test[3]]
 pairs = [pair_6_7, pair_4_0]
 
-combine_pairs(autoencoder, pairs)'''
+combine_pairs(autoencoder, pairs)"""
 
-WLASNE_2_4 = '''def combine_pairs_vae(model, pairs):
+WLASNE_2_4 = """def combine_pairs_vae(model, pairs):
     plt.figure(figsize=(3, 3))
     N = 3
     for i, pair in enumerate(pairs):
@@ -498,9 +502,9 @@ WLASNE_2_4 = '''def combine_pairs_vae(model, pairs):
         ax.get_xaxis().set_visible(False)
         ax.get_yaxis().set_visible(False)
 
-combine_pairs_vae(model, pairs)'''
+combine_pairs_vae(model, pairs)"""
 
-WLASNE_2_5 = '''def kl_div(mean, logvar):
+WLASNE_2_5 = """def kl_div(mean, logvar):
   # D[N(mu, Sigma) || N(0, I)] = 1/2 * (tr(Sigma) + mu^T mu - k - log det(Sigma))
   var = tf.exp(logvar)
   k = tf.cast(tf.shape(mean)[1], tf.float32)
@@ -515,9 +519,9 @@ def compute_loss_gauss_kl(model, x):
   cross_ent = tf.nn.sigmoid_cross_entropy_with_logits(logits=x_logit, labels=x)
   logpx_z = -tf.reduce_sum(cross_ent, axis=[1, 2, 3])
 
-  return -tf.reduce_mean(logpx_z - kl_div(mean, logvar))'''
+  return -tf.reduce_mean(logpx_z - kl_div(mean, logvar))"""
 
-WLASNE_3_DATA = '''def conditioned_mnist(x, y, num_imgs=2):
+WLASNE_3_DATA = """def conditioned_mnist(x, y, num_imgs=2):
     h, w = x.shape[1], x.shape[2]
     x_res = np.zeros(shape=(x.shape[0] * num_imgs, 3 * h, 3 * w), dtype='float32')  # wynikowe obrazy
     y_res = np.zeros(shape=(y.shape[0] * num_imgs, 2 + y.shape[1]), dtype='float32')  # etykieta + pozycja
@@ -536,9 +540,9 @@ WLASNE_3_DATA = '''def conditioned_mnist(x, y, num_imgs=2):
         x_res[el*num_imgs: (el+1)*num_imgs] = to_sample_x[idxs]
         y_res[el*num_imgs: (el+1)*num_imgs] = to_sample_y[idxs]
     x_res = x_res.reshape((-1, 3 * h, 3 * w, 1))
-    return x_res, y_res'''
+    return x_res, y_res"""
 
-WLASNE_ENCODER = '''def prepare_encoder(self):
+WLASNE_ENCODER = """def prepare_encoder(self):
     input_img = tf.keras.layers.Input(shape=(42, 42, 1))
     input_cond = tf.keras.layers.Input(shape=(12, ))
 
@@ -549,9 +553,9 @@ WLASNE_ENCODER = '''def prepare_encoder(self):
     x = tf.keras.layers.Concatenate()([x, input_cond])
     # No activation
     x = tf.keras.layers.Dense(self.latent_dim + self.latent_dim)(x)
-    return tf.keras.Model([input_img, input_cond], [x])'''
+    return tf.keras.Model([input_img, input_cond], [x])"""
 
-WLASNE_DECODER = '''def prepare_decoder(self):
+WLASNE_DECODER = """def prepare_decoder(self):
     input_latent = tf.keras.layers.Input(shape=(self.latent_dim,))
     input_cond = tf.keras.layers.Input(shape=(12, ))
     inputs = tf.keras.layers.Concatenate()([input_latent, input_cond])
@@ -565,9 +569,9 @@ WLASNE_DECODER = '''def prepare_decoder(self):
         filters=32, kernel_size=3, strides=3, padding='same', activation='relu')(x)
     x = tf.keras.layers.Conv2DTranspose(
         filters=1, kernel_size=3, strides=1, padding='same')(x)
-    return tf.keras.Model([input_latent, input_cond], [x])'''
+    return tf.keras.Model([input_latent, input_cond], [x])"""
 
-WLASNE_3_LOSS = '''def compute_loss(model, x):
+WLASNE_3_LOSS = """def compute_loss(model, x):
     data, cond = x
     mean, logvar = model.encode(x)
     z = model.reparameterize(mean, logvar)
@@ -576,9 +580,9 @@ WLASNE_3_LOSS = '''def compute_loss(model, x):
     logpx_z = -tf.reduce_sum(cross_ent, axis=[1, 2, 3])
     logpz = log_normal_pdf(z, 0., 0.)
     logqz_x = log_normal_pdf(z, mean, logvar)
-    return -tf.reduce_mean(logpx_z + logpz - logqz_x)'''
+    return -tf.reduce_mean(logpx_z + logpz - logqz_x)"""
 
-WLASNE_4_GEN = '''def prepare_generator(latent_dim, cond_dim):
+WLASNE_4_GEN = """def prepare_generator(latent_dim, cond_dim):
     # warunek zamieniam na dodatkowy kanał mapy 7x7 (jak w przykładzie conditional GAN z Keras)
     input_noise = tf.keras.layers.Input(shape=(latent_dim,))
     input_cond = tf.keras.layers.Input(shape=(cond_dim,))
@@ -599,9 +603,9 @@ WLASNE_4_GEN = '''def prepare_generator(latent_dim, cond_dim):
     x = tf.keras.layers.BatchNormalization()(x)
     x = tf.keras.layers.LeakyReLU()(x)
     out = tf.keras.layers.Conv2D(1, 7, padding='same', activation='tanh')(x)
-    return tf.keras.Model([input_noise, input_cond], out, name='generator')'''
+    return tf.keras.Model([input_noise, input_cond], out, name='generator')"""
 
-WLASNE_4_DISC = '''def prepare_discriminator(img_shape, cond_dim):
+WLASNE_4_DISC = """def prepare_discriminator(img_shape, cond_dim):
     # warunek rozciągnięty do rozmiaru obrazu i doklejony jako drugi kanał
     input_img = tf.keras.layers.Input(shape=img_shape)
     input_cond = tf.keras.layers.Input(shape=(cond_dim,))
@@ -617,15 +621,15 @@ WLASNE_4_DISC = '''def prepare_discriminator(img_shape, cond_dim):
     x = tf.keras.layers.Dropout(0.3)(x)
     x = tf.keras.layers.Flatten()(x)
     x = tf.keras.layers.Dense(1)(x)
-    return tf.keras.Model([input_img, input_cond], x, name='discriminator')'''
+    return tf.keras.Model([input_img, input_cond], x, name='discriminator')"""
 
-WLASNE_4_LOSS = '''def discriminator_loss(real_output, fake_output):
+WLASNE_4_LOSS = """def discriminator_loss(real_output, fake_output):
     # real_output, fake_output - predykcje dyskryminatora (logity)
     loss_real = cross_entropy(tf.ones_like(real_output), real_output)  # prawdziwe = 1
     loss_fake = cross_entropy(tf.zeros_like(fake_output), fake_output)  # wygenerowane = 0
-    return loss_real + loss_fake'''
+    return loss_real + loss_fake"""
 
-WLASNE_4_STEP = '''@tf.function
+WLASNE_4_STEP = """@tf.function
 def train_step(data):
     images, cond, noise_cond = data
     batch_size = tf.shape(images)[0]
@@ -645,17 +649,17 @@ def train_step(data):
 
     generator_optimizer.apply_gradients(zip(gradients_of_generator, generator.trainable_variables))
     discriminator_optimizer.apply_gradients(zip(gradients_of_discriminator, discriminator.trainable_variables))
-    return gen_loss, disc_loss'''
+    return gen_loss, disc_loss"""
 
 # =============================================================================================
 # styl_keras2: written for Colab's Keras 2 (2023): InputLayer(input_shape=...), a loss class
 # =============================================================================================
 
-KERAS2_1_2 = '''# Wartości wejściowe są ciągłe z przedziału [0, 1] i dzięki sigmoidzie wyjście też, więc
+KERAS2_1_2 = """# Wartości wejściowe są ciągłe z przedziału [0, 1] i dzięki sigmoidzie wyjście też, więc
 # liczymy błąd między dwiema wartościami ciągłymi: MSE (albo RMSE/MAE).
-autoencoder.compile(optimizer='adam', loss=keras.losses.MeanSquaredError)'''
+autoencoder.compile(optimizer='adam', loss=keras.losses.MeanSquaredError)"""
 
-KERAS2_1_PLOT = '''def plot_latent_space(model, data):
+KERAS2_1_PLOT = """def plot_latent_space(model, data):
     latent_representations = model.encoder.predict(data)
 
     plt.figure(figsize = (10, 8))
@@ -663,18 +667,18 @@ KERAS2_1_PLOT = '''def plot_latent_space(model, data):
     plt.xlabel('Latent Dimension 1')
     plt.ylabel('Latent Dimension 2')
     plt.title('2D Latent Space Representation of MNIST Test Data')
-    plt.show()'''
+    plt.show()"""
 
-KERAS2_2_PLOT = '''def plot_latent_space(model, data):
+KERAS2_2_PLOT = """def plot_latent_space(model, data):
     mean, logvar = model.encode(data)
     mean = np.array(mean)
     std = np.exp(np.array(logvar) * 0.5)
     plt.figure(figsize=(10, 10))
     plt.errorbar(x=mean[:, 0], y=mean[:, 1], xerr=std[:, 0], yerr=std[:, 1], fmt='.', alpha=0.3)
     plt.title('VAE latent space (mean +- std)')
-    plt.show()'''
+    plt.show()"""
 
-KERAS2_2_5 = '''def compute_loss(model, x):
+KERAS2_2_5 = """def compute_loss(model, x):
     mean, logvar = model.encode(x)
     z = model.reparameterize(mean, logvar)
     x_logit = model.decode(z)
@@ -683,9 +687,9 @@ KERAS2_2_5 = '''def compute_loss(model, x):
     # KL jak w przykładzie VAE z keras.io
     kl_loss = -0.5 * (1 + logvar - tf.square(mean) - tf.exp(logvar))
     kl_loss = tf.reduce_sum(kl_loss, axis=1)
-    return tf.reduce_mean(reconstruction_loss + kl_loss)'''
+    return tf.reduce_mean(reconstruction_loss + kl_loss)"""
 
-KERAS2_3_DATA = '''def conditioned_mnist(x, y, num_imgs=2):
+KERAS2_3_DATA = """def conditioned_mnist(x, y, num_imgs=2):
     x = np.array(x).reshape((x.shape[0], x.shape[1], x.shape[2]))
     size_h, size_w = x.shape[1], x.shape[2]
     x_res = np.zeros((len(x) * num_imgs, 3 * size_h, 3 * size_w, 1), dtype='float32')
@@ -701,9 +705,9 @@ KERAS2_3_DATA = '''def conditioned_mnist(x, y, num_imgs=2):
             y_res[k, 10] = pos_x / 2
             y_res[k, 11] = pos_y / 2
             k += 1
-    return x_res, y_res'''
+    return x_res, y_res"""
 
-KERAS2_ENCODER = '''def prepare_encoder(self):
+KERAS2_ENCODER = """def prepare_encoder(self):
     input_img = tf.keras.layers.Input(shape=(42, 42, 1))
     input_cond = tf.keras.layers.Input(shape=(12,))
     conv_part = tf.keras.Sequential([
@@ -716,9 +720,9 @@ KERAS2_ENCODER = '''def prepare_encoder(self):
     x = tf.keras.layers.Dense(256, activation='relu')(x)
     # No activation
     x = tf.keras.layers.Dense(self.latent_dim + self.latent_dim)(x)
-    return tf.keras.Model(inputs=[input_img, input_cond], outputs=x)'''
+    return tf.keras.Model(inputs=[input_img, input_cond], outputs=x)"""
 
-KERAS2_DECODER = '''def prepare_decoder(self):
+KERAS2_DECODER = """def prepare_decoder(self):
     input_z = tf.keras.layers.Input(shape=(self.latent_dim,))
     input_cond = tf.keras.layers.Input(shape=(12,))
     x = tf.keras.layers.Concatenate()([input_z, input_cond])
@@ -731,9 +735,9 @@ KERAS2_DECODER = '''def prepare_decoder(self):
         # No activation
         tf.keras.layers.Conv2DTranspose(filters=1, kernel_size=3, strides=1, padding='same'),
     ])
-    return tf.keras.Model(inputs=[input_z, input_cond], outputs=deconv_part(x))'''
+    return tf.keras.Model(inputs=[input_z, input_cond], outputs=deconv_part(x))"""
 
-KERAS2_3_LOSS = '''def compute_loss(model, x):
+KERAS2_3_LOSS = """def compute_loss(model, x):
     data, cond = x
     mean, logvar = model.encode([data, cond])
     z = model.reparameterize(mean, logvar)
@@ -742,9 +746,9 @@ KERAS2_3_LOSS = '''def compute_loss(model, x):
     logpx_z = -tf.reduce_sum(cross_ent, axis=[1, 2, 3])
     logpz = log_normal_pdf(z, 0., 0.)
     logqz_x = log_normal_pdf(z, mean, logvar)
-    return -tf.reduce_mean(logpx_z + logpz - logqz_x)'''
+    return -tf.reduce_mean(logpx_z + logpz - logqz_x)"""
 
-KERAS2_4_GEN = '''def prepare_generator(latent_dim, cond_dim):
+KERAS2_4_GEN = """def prepare_generator(latent_dim, cond_dim):
     input_noise = tf.keras.layers.Input(shape=(latent_dim,))
     input_cond = tf.keras.layers.Input(shape=(cond_dim,))
     merged = tf.keras.layers.Concatenate()([input_noise, input_cond])
@@ -763,9 +767,9 @@ KERAS2_4_GEN = '''def prepare_generator(latent_dim, cond_dim):
     model.add(layers.LeakyReLU(alpha=0.2))
     model.add(layers.Conv2DTranspose(1, (5, 5), strides=(2, 2), padding='same', use_bias=False, activation='tanh'))
 
-    return tf.keras.Model([input_noise, input_cond], model(merged), name='generator')'''
+    return tf.keras.Model([input_noise, input_cond], model(merged), name='generator')"""
 
-KERAS2_4_DISC = '''def prepare_discriminator(img_shape, cond_dim):
+KERAS2_4_DISC = """def prepare_discriminator(img_shape, cond_dim):
     input_img = tf.keras.layers.Input(shape=img_shape)
     input_cond = tf.keras.layers.Input(shape=(cond_dim,))
 
@@ -782,16 +786,16 @@ KERAS2_4_DISC = '''def prepare_discriminator(img_shape, cond_dim):
     x = layers.Dense(128)(x)
     x = layers.LeakyReLU(alpha=0.2)(x)
     x = layers.Dense(1)(x)
-    return tf.keras.Model([input_img, input_cond], x, name='discriminator')'''
+    return tf.keras.Model([input_img, input_cond], x, name='discriminator')"""
 
-KERAS2_4_LOSS = '''def discriminator_loss(real_output, fake_output):
+KERAS2_4_LOSS = """def discriminator_loss(real_output, fake_output):
     # real_output, fake_output - predykcje dyskryminatora
     real_loss = cross_entropy(tf.ones_like(real_output), real_output)
     fake_loss = cross_entropy(tf.zeros_like(fake_output), fake_output)
     total_loss = real_loss + fake_loss
-    return total_loss'''
+    return total_loss"""
 
-KERAS2_4_STEP = '''@tf.function
+KERAS2_4_STEP = """@tf.function
 def train_step(data):
     images, cond, noise_cond = data
     batch_size = tf.shape(images)[0]
@@ -811,13 +815,13 @@ def train_step(data):
         gradients_of_discriminator = disc_tape.gradient(disc_loss, discriminator.trainable_variables)
 
         generator_optimizer.apply_gradients(zip(gradients_of_generator, generator.trainable_variables))
-        discriminator_optimizer.apply_gradients(zip(gradients_of_discriminator, discriminator.trainable_variables))'''
+        discriminator_optimizer.apply_gradients(zip(gradients_of_discriminator, discriminator.trainable_variables))"""
 
 # =============================================================================================
 # Buggy students (one fault each)
 # =============================================================================================
 
-KL_ZNAK_MINUS = '''def compute_loss(model, x):
+KL_ZNAK_MINUS = """def compute_loss(model, x):
   mean, logvar = model.encode(x)
   z = model.reparameterize(mean, logvar)
   x_logit = model.decode(z)
@@ -825,9 +829,9 @@ KL_ZNAK_MINUS = '''def compute_loss(model, x):
   logpx_z = -tf.reduce_sum(cross_ent, axis=[1, 2, 3])
   # KL dla dwóch gaussów: 1/2 * sum(sigma^2 + mu^2 - 1 - log sigma^2)
   kl = 0.5 * tf.reduce_sum(tf.exp(logvar) + tf.square(mean) - 1. - logvar, axis=1)
-  return -tf.reduce_mean(logpx_z + kl)'''
+  return -tf.reduce_mean(logpx_z + kl)"""
 
-KL_LOGVAR_KWADRAT = '''def kl_div(mu, logvar):
+KL_LOGVAR_KWADRAT = """def kl_div(mu, logvar):
     # KL = -1/2 * sum(1 + log(sigma^2) - mu^2 - sigma^2)
     return -0.5 * tf.reduce_sum(1 + logvar - mu ** 2 - logvar ** 2, axis=1)
 
@@ -838,17 +842,17 @@ def compute_loss_gauss_kl(model, x):
     x_logit = model.decode(z)
     cross_ent = tf.nn.sigmoid_cross_entropy_with_logits(logits=x_logit, labels=x)
     logpx_z = -tf.reduce_sum(cross_ent, axis=[1, 2, 3])
-    return -tf.reduce_mean(logpx_z - kl_div(mean, logvar))'''
+    return -tf.reduce_mean(logpx_z - kl_div(mean, logvar))"""
 
-SIGMOID_PRZED_STRATA = '''def discriminator_loss(real_output, fake_output):
+SIGMOID_PRZED_STRATA = """def discriminator_loss(real_output, fake_output):
     # zamieniam wyjścia dyskryminatora na prawdopodobieństwa
     real_prob = tf.sigmoid(real_output)
     fake_prob = tf.sigmoid(fake_output)
     real_loss = cross_entropy(tf.ones_like(real_prob), real_prob)
     fake_loss = cross_entropy(tf.zeros_like(fake_prob), fake_prob)
-    return real_loss + fake_loss'''
+    return real_loss + fake_loss"""
 
-DYSKRYMINATOR_SIGMOID = '''def prepare_discriminator(img_shape, cond_dim):
+DYSKRYMINATOR_SIGMOID = """def prepare_discriminator(img_shape, cond_dim):
     obraz = tf.keras.layers.Input(shape=img_shape)
     warunek = tf.keras.layers.Input(shape=(cond_dim,))
 
@@ -865,9 +869,9 @@ DYSKRYMINATOR_SIGMOID = '''def prepare_discriminator(img_shape, cond_dim):
     x = tf.keras.layers.LeakyReLU()(x)
     # prawdopodobieństwo, że obraz jest prawdziwy
     wynik = tf.keras.layers.Dense(1, activation='sigmoid')(x)
-    return tf.keras.Model([obraz, warunek], wynik, name='discriminator')'''
+    return tf.keras.Model([obraz, warunek], wynik, name='discriminator')"""
 
-GENERATOR_BEZ_TANH = '''def prepare_generator(latent_dim, cond_dim):
+GENERATOR_BEZ_TANH = """def prepare_generator(latent_dim, cond_dim):
     szum = tf.keras.layers.Input(shape=(latent_dim,))
     warunek = tf.keras.layers.Input(shape=(cond_dim,))
     x = tf.keras.layers.Concatenate()([szum, warunek])
@@ -887,9 +891,9 @@ GENERATOR_BEZ_TANH = '''def prepare_generator(latent_dim, cond_dim):
 
     # obraz 28x28x1
     obraz = tf.keras.layers.Conv2DTranspose(1, (5, 5), strides=(2, 2), padding='same', use_bias=False)(x)
-    return tf.keras.Model([szum, warunek], obraz, name='generator')'''
+    return tf.keras.Model([szum, warunek], obraz, name='generator')"""
 
-KODER_RELU_ENCODER = '''def prepare_encoder(self):
+KODER_RELU_ENCODER = """def prepare_encoder(self):
     img = tf.keras.layers.Input(shape=(42, 42, 1))
     cond = tf.keras.layers.Input(shape=(12,))
     x = tf.keras.layers.Conv2D(32, 3, strides=2, padding='same', activation='relu')(img)
@@ -899,9 +903,9 @@ KODER_RELU_ENCODER = '''def prepare_encoder(self):
     x = tf.keras.layers.Dense(128, activation='relu')(x)
     # średnia i logvar
     out = tf.keras.layers.Dense(2 * self.latent_dim, activation='relu')(x)
-    return tf.keras.Model([img, cond], out)'''
+    return tf.keras.Model([img, cond], out)"""
 
-KODER_RELU_DECODER = '''def prepare_decoder(self):
+KODER_RELU_DECODER = """def prepare_decoder(self):
     z = tf.keras.layers.Input(shape=(self.latent_dim,))
     cond = tf.keras.layers.Input(shape=(12,))
     x = tf.keras.layers.Concatenate()([z, cond])
@@ -910,7 +914,7 @@ KODER_RELU_DECODER = '''def prepare_decoder(self):
     x = tf.keras.layers.Conv2DTranspose(64, 3, strides=2, padding='same', activation='relu')(x)  # 14x14
     x = tf.keras.layers.Conv2DTranspose(32, 3, strides=3, padding='same', activation='relu')(x)  # 42x42
     out = tf.keras.layers.Conv2DTranspose(1, 3, strides=1, padding='same')(x)  # logity
-    return tf.keras.Model([z, cond], out)'''
+    return tf.keras.Model([z, cond], out)"""
 
 POZYCJE_NIEZGODNE = '''def losuj_pozycje(num_imgs):
     """Losuje num_imgs różnych pól siatki 3x3 -> lista (wiersz, kolumna)."""
@@ -935,7 +939,7 @@ def conditioned_mnist(x, y, num_imgs=2):
     y_res = np.array(etykiety, dtype='float32')
     return x_res, y_res'''
 
-WARUNEK_IGNOROWANY_GEN = '''def prepare_generator(latent_dim, cond_dim):
+WARUNEK_IGNOROWANY_GEN = """def prepare_generator(latent_dim, cond_dim):
     noise = tf.keras.layers.Input(shape=(latent_dim,))
     cond = tf.keras.layers.Input(shape=(cond_dim,))
 
@@ -953,9 +957,9 @@ WARUNEK_IGNOROWANY_GEN = '''def prepare_generator(latent_dim, cond_dim):
     x = tf.keras.layers.LeakyReLU()(x)
 
     x = tf.keras.layers.Conv2DTranspose(1, (5, 5), strides=(2, 2), padding='same', use_bias=False, activation='tanh')(x)
-    return tf.keras.Model([noise, cond], x, name='generator')'''
+    return tf.keras.Model([noise, cond], x, name='generator')"""
 
-WARUNEK_IGNOROWANY_DISC = '''def prepare_discriminator(img_shape, cond_dim):
+WARUNEK_IGNOROWANY_DISC = """def prepare_discriminator(img_shape, cond_dim):
     img = tf.keras.layers.Input(shape=img_shape)
     cond = tf.keras.layers.Input(shape=(cond_dim,))
 
@@ -969,9 +973,9 @@ WARUNEK_IGNOROWANY_DISC = '''def prepare_discriminator(img_shape, cond_dim):
 
     x = tf.keras.layers.Flatten()(x)
     x = tf.keras.layers.Dense(1)(x)
-    return tf.keras.Model([img, cond], x, name='discriminator')'''
+    return tf.keras.Model([img, cond], x, name='discriminator')"""
 
-SEED_001_GENERATOR = '''def prepare_generator(latent_dim, cond_dim):
+SEED_001_GENERATOR = """def prepare_generator(latent_dim, cond_dim):
     input_img = tf.keras.layers.Input(shape=(latent_dim,))
     input_cond = tf.keras.layers.Input(shape=(cond_dim,))
     inputs = tf.keras.layers.Concatenate(axis=1)(input_img, input_cond)
@@ -991,10 +995,10 @@ SEED_001_GENERATOR = '''def prepare_generator(latent_dim, cond_dim):
 
     x1 = tf.keras.layers.Conv2DTranspose(1, (5, 5), strides=(2, 2), padding='same', use_bias=False, activation='tanh')(x1)
 
-    return tf.keras.Model([input_img, input_cond], x1, name='generator')'''
+    return tf.keras.Model([input_img, input_cond], x1, name='generator')"""
 
 # A missing closing parenthesis on the Concatenate line: the cell does not parse.
-BLAD_SKLADNI_DISC = '''def prepare_discriminator(img_shape, cond_dim):
+BLAD_SKLADNI_DISC = """def prepare_discriminator(img_shape, cond_dim):
     input_img = tf.keras.layers.Input(shape=img_shape)
     input_cond = tf.keras.layers.Input(shape=(cond_dim,))
 
@@ -1010,15 +1014,15 @@ BLAD_SKLADNI_DISC = '''def prepare_discriminator(img_shape, cond_dim):
     x = tf.keras.layers.Dense(128)(x)
     x = tf.keras.layers.LeakyReLU()(x)
     x = tf.keras.layers.Dense(1)(x)
-    return tf.keras.Model([input_img, input_cond], x, name='discriminator')'''
+    return tf.keras.Model([input_img, input_cond], x, name='discriminator')"""
 
-LITEROWKA_LOSS = '''def discriminator_los(real_output, fake_output):
+LITEROWKA_LOSS = """def discriminator_los(real_output, fake_output):
     # real_output, fake_output - predykcje dyskryminatora (logity)
     real_loss = cross_entropy(tf.ones_like(real_output), real_output)
     fake_loss = cross_entropy(tf.zeros_like(fake_output), fake_output)
-    return real_loss + fake_loss'''
+    return real_loss + fake_loss"""
 
-LITEROWKA_STEP = '''@tf.function
+LITEROWKA_STEP = """@tf.function
 def train_step(data):
     images, cond, noise_cond = data
     noise = tf.random.normal([tf.shape(images)[0], noise_dim])
@@ -1034,24 +1038,24 @@ def train_step(data):
     gradients_of_discriminator = disc_tape.gradient(disc_loss, discriminator.trainable_variables)
     generator_optimizer.apply_gradients(zip(gradients_of_generator, generator.trainable_variables))
     discriminator_optimizer.apply_gradients(zip(gradients_of_discriminator, discriminator.trainable_variables))
-    return gen_loss, disc_loss'''
+    return gen_loss, disc_loss"""
 
-TRENING_EPOCHS = '''# Zwiększyłem liczbę epok do 200, by poprawić jakość wyników
-EPOCHS = 200'''
+TRENING_EPOCHS = """# Zwiększyłem liczbę epok do 200, by poprawić jakość wyników
+EPOCHS = 200"""
 
-TRENING_LOOP = '''# trening bez funkcji train - chcę widzieć straty po każdej epoce
+TRENING_LOOP = """# trening bez funkcji train - chcę widzieć straty po każdej epoce
 for epoch in range(EPOCHS):
     start = time.time()
     for batch in train_dataset:
         gen_loss, disc_loss = train_step(batch)
     print(f'Epoka {epoch + 1}/{EPOCHS}: gen_loss = {float(gen_loss):.3f}, '
-          f'disc_loss = {float(disc_loss):.3f}, czas {time.time() - start:.1f} s')'''
+          f'disc_loss = {float(disc_loss):.3f}, czas {time.time() - start:.1f} s')"""
 
-TRENING_WHILE_TRUE = '''# żeby Colab nie rozłączył sesji, zanim zapiszę wyniki
+TRENING_WHILE_TRUE = """# żeby Colab nie rozłączył sesji, zanim zapiszę wyniki
 while True:
-    pass'''
+    pass"""
 
-TRAIN_STEP_ZLA_TASMA = '''@tf.function
+TRAIN_STEP_ZLA_TASMA = """@tf.function
 def train_step(data):
     images, cond, noise_cond = data
     noise = tf.random.normal([tf.shape(images)[0], noise_dim])
@@ -1069,9 +1073,9 @@ def train_step(data):
 
     generator_optimizer.apply_gradients(zip(gen_grads, generator.trainable_variables))
     discriminator_optimizer.apply_gradients(zip(disc_grads, discriminator.trainable_variables))
-    return gen_loss, disc_loss'''
+    return gen_loss, disc_loss"""
 
-STRATA_COND_BEZ_WARUNKU = '''def compute_loss(model, x):
+STRATA_COND_BEZ_WARUNKU = """def compute_loss(model, x):
     data, cond = x
     mean, logvar = model.encode([data, cond])
     z = model.reparameterize(mean, logvar)
@@ -1080,7 +1084,7 @@ STRATA_COND_BEZ_WARUNKU = '''def compute_loss(model, x):
     logpx_z = -tf.reduce_sum(cross_ent, axis=[1, 2, 3])
     logpz = log_normal_pdf(z, 0., 0.)
     logqz_x = log_normal_pdf(z, mean, logvar)
-    return -tf.reduce_mean(logpx_z + logpz - logqz_x)'''
+    return -tf.reduce_mean(logpx_z + logpz - logqz_x)"""
 
 # =============================================================================================
 # The tables
@@ -1089,32 +1093,58 @@ STRATA_COND_BEZ_WARUNKU = '''def compute_loss(model, x):
 #: sample name -> answer slots replaced in the solution notebook.
 STUDENT_SAMPLES: dict[str, dict[str, str]] = {
     "styl_podklasy": {
-        "1.2": PODKLASY_1_2, "1.plot": PODKLASY_1_PLOT, "2.plot": PODKLASY_2_PLOT,
-        "2.5": PODKLASY_2_5, "3.data": PODKLASY_3_DATA,
+        "1.2": PODKLASY_1_2,
+        "1.plot": PODKLASY_1_PLOT,
+        "2.plot": PODKLASY_2_PLOT,
+        "2.5": PODKLASY_2_5,
+        "3.data": PODKLASY_3_DATA,
         "3.model": _cond_cvae(PODKLASY_ENCODER, PODKLASY_DECODER, before=PODKLASY_HELPERS),
-        "3.loss": PODKLASY_3_LOSS, "4.gen": PODKLASY_4_GEN, "4.disc": PODKLASY_4_DISC,
-        "4.loss": PODKLASY_4_LOSS, "4.step": PODKLASY_4_STEP,
+        "3.loss": PODKLASY_3_LOSS,
+        "4.gen": PODKLASY_4_GEN,
+        "4.disc": PODKLASY_4_DISC,
+        "4.loss": PODKLASY_4_LOSS,
+        "4.step": PODKLASY_4_STEP,
     },
     "styl_sequential": {
-        "1.2": SEQUENTIAL_1_2, "1.plot": SEQUENTIAL_1_PLOT, "2.plot": SEQUENTIAL_2_PLOT,
-        "2.5": SEQUENTIAL_2_5, "3.data": SEQUENTIAL_3_DATA,
+        "1.2": SEQUENTIAL_1_2,
+        "1.plot": SEQUENTIAL_1_PLOT,
+        "2.plot": SEQUENTIAL_2_PLOT,
+        "2.5": SEQUENTIAL_2_5,
+        "3.data": SEQUENTIAL_3_DATA,
         "3.model": _cond_cvae(SEQUENTIAL_ENCODER, SEQUENTIAL_DECODER),
-        "3.loss": SEQUENTIAL_3_LOSS, "4.gen": SEQUENTIAL_4_GEN, "4.disc": SEQUENTIAL_4_DISC,
-        "4.loss": SEQUENTIAL_4_LOSS, "4.step": SEQUENTIAL_4_STEP,
+        "3.loss": SEQUENTIAL_3_LOSS,
+        "4.gen": SEQUENTIAL_4_GEN,
+        "4.disc": SEQUENTIAL_4_DISC,
+        "4.loss": SEQUENTIAL_4_LOSS,
+        "4.step": SEQUENTIAL_4_STEP,
     },
     "styl_wlasne_nazwy": {
-        "1.2": WLASNE_1_2, "1.plot": WLASNE_1_PLOT, "1.3.code": WLASNE_1_3,
-        "2.plot": WLASNE_2_PLOT, "2.4.code": WLASNE_2_4, "2.5": WLASNE_2_5,
-        "3.data": WLASNE_3_DATA, "3.model": _cond_cvae(WLASNE_ENCODER, WLASNE_DECODER),
-        "3.loss": WLASNE_3_LOSS, "4.gen": WLASNE_4_GEN, "4.disc": WLASNE_4_DISC,
-        "4.loss": WLASNE_4_LOSS, "4.step": WLASNE_4_STEP,
+        "1.2": WLASNE_1_2,
+        "1.plot": WLASNE_1_PLOT,
+        "1.3.code": WLASNE_1_3,
+        "2.plot": WLASNE_2_PLOT,
+        "2.4.code": WLASNE_2_4,
+        "2.5": WLASNE_2_5,
+        "3.data": WLASNE_3_DATA,
+        "3.model": _cond_cvae(WLASNE_ENCODER, WLASNE_DECODER),
+        "3.loss": WLASNE_3_LOSS,
+        "4.gen": WLASNE_4_GEN,
+        "4.disc": WLASNE_4_DISC,
+        "4.loss": WLASNE_4_LOSS,
+        "4.step": WLASNE_4_STEP,
     },
     "styl_keras2": {
-        "1.2": KERAS2_1_2, "1.plot": KERAS2_1_PLOT, "2.plot": KERAS2_2_PLOT,
-        "2.5": KERAS2_2_5, "3.data": KERAS2_3_DATA,
+        "1.2": KERAS2_1_2,
+        "1.plot": KERAS2_1_PLOT,
+        "2.plot": KERAS2_2_PLOT,
+        "2.5": KERAS2_2_5,
+        "3.data": KERAS2_3_DATA,
         "3.model": _cond_cvae(KERAS2_ENCODER, KERAS2_DECODER),
-        "3.loss": KERAS2_3_LOSS, "4.gen": KERAS2_4_GEN, "4.disc": KERAS2_4_DISC,
-        "4.loss": KERAS2_4_LOSS, "4.step": KERAS2_4_STEP,
+        "3.loss": KERAS2_3_LOSS,
+        "4.gen": KERAS2_4_GEN,
+        "4.disc": KERAS2_4_DISC,
+        "4.loss": KERAS2_4_LOSS,
+        "4.step": KERAS2_4_STEP,
     },
     "kl_znak_minus": {"2.5": KL_ZNAK_MINUS},
     "kl_logvar_kwadrat": {"2.5": KL_LOGVAR_KWADRAT},

@@ -5,6 +5,7 @@ Each check builds small seeded inputs, asks the sandbox for what the student's o
 (``student.probe``), computes the expected value here with float64 numpy oracles, and raises
 ``CheckFailure`` with a message that names the fault when it recognises a known mistake.
 """
+
 from __future__ import annotations
 
 import copy
@@ -14,8 +15,19 @@ import weakref
 
 import numpy as np
 
-from grader.checks import (CheckFailure, Probed, Student, StudentCodeError, Text, assert_differs, assert_in_range,
-                           assert_shape, known_fault, matches, title_pl)
+from grader.checks import (
+    CheckFailure,
+    Probed,
+    Student,
+    StudentCodeError,
+    Text,
+    assert_differs,
+    assert_in_range,
+    assert_shape,
+    known_fault,
+    matches,
+    title_pl,
+)
 
 from . import oracles
 
@@ -23,7 +35,7 @@ from . import oracles
 # Probes shared by the checks of one item
 # ---------------------------------------------------------------------------------------------
 
-_REPLIES: "weakref.WeakKeyDictionary[Student, dict]" = weakref.WeakKeyDictionary()
+_REPLIES: weakref.WeakKeyDictionary[Student, dict] = weakref.WeakKeyDictionary()
 _REPLIES_LOCK = threading.Lock()  # the judge grades submissions in threads; each item's student is its own key
 
 
@@ -57,6 +69,7 @@ def _input_key(value):
         return ("ndarray", value.dtype.str, value.shape, value.tobytes())
     return ("value", repr(value))
 
+
 # ---------------------------------------------------------------------------------------------
 # 2.5: the loss with the closed-form KL
 # ---------------------------------------------------------------------------------------------
@@ -64,48 +77,87 @@ def _input_key(value):
 KL_HELPERS = ("kl_div", "kl_divergence", "kl", "compute_kl", "kl_loss", "kl_term", "gauss_kl")
 
 LOSS_FAULTS = {
-    "mc": Text("strata to wciąż estymator Monte-Carlo (log q(z|x) - log p(z)), nie KL w postaci zamkniętej",
-               "the loss is still the Monte-Carlo estimate (log q(z|x) - log p(z)), not the closed-form KL"),
+    "mc": Text(
+        "strata to wciąż estymator Monte-Carlo (log q(z|x) - log p(z)), nie KL w postaci zamkniętej",
+        "the loss is still the Monte-Carlo estimate (log q(z|x) - log p(z)), not the closed-form KL",
+    ),
     "mc_plus_kl_plus_logvar": Text(
         "KL ma zły znak przy logvar (+logvar zamiast -logvar) i jest dodana do estymatora Monte-Carlo (KL liczona dwa razy)",
-        "the KL has the wrong sign of logvar (+logvar instead of -logvar) and is added on top of the Monte-Carlo estimate (KL counted twice)"),
-    "mc_plus_kl": Text("KL w postaci zamkniętej jest dodana do estymatora Monte-Carlo (KL liczona dwa razy)",
-                       "the closed-form KL is added on top of the Monte-Carlo estimate (KL counted twice)"),
-    "plus_logvar": Text("KL ma zły znak przy logvar: powinno być -logvar", "the KL has the wrong sign of logvar: it should be -logvar"),
-    "kl_sign": Text("KL jest odejmowana od straty zamiast dodawana", "the KL is subtracted from the loss instead of added"),
+        "the KL has the wrong sign of logvar (+logvar instead of -logvar) and is added on top of the Monte-Carlo estimate (KL counted twice)",
+    ),
+    "mc_plus_kl": Text(
+        "KL w postaci zamkniętej jest dodana do estymatora Monte-Carlo (KL liczona dwa razy)",
+        "the closed-form KL is added on top of the Monte-Carlo estimate (KL counted twice)",
+    ),
+    "plus_logvar": Text(
+        "KL ma zły znak przy logvar: powinno być -logvar", "the KL has the wrong sign of logvar: it should be -logvar"
+    ),
+    "kl_sign": Text(
+        "KL jest odejmowana od straty zamiast dodawana", "the KL is subtracted from the loss instead of added"
+    ),
     "no_half": Text("brakuje czynnika 0.5 przed sumą w KL", "the factor 0.5 in front of the KL sum is missing"),
-    "logvar_squared": Text("wariancja liczona jako logvar**2 zamiast exp(logvar)", "the variance is computed as logvar**2 instead of exp(logvar)"),
-    "sum_over_batch": Text("strata jest sumą po batchu zamiast średnią", "the loss is summed over the batch instead of averaged"),
-    "kl_mean_over_latent": Text("KL jest uśredniana po wymiarach ukrytych zamiast sumowana",
-                                "the KL is averaged over latent dimensions instead of summed"),
+    "logvar_squared": Text(
+        "wariancja liczona jako logvar**2 zamiast exp(logvar)",
+        "the variance is computed as logvar**2 instead of exp(logvar)",
+    ),
+    "sum_over_batch": Text(
+        "strata jest sumą po batchu zamiast średnią", "the loss is summed over the batch instead of averaged"
+    ),
+    "kl_mean_over_latent": Text(
+        "KL jest uśredniana po wymiarach ukrytych zamiast sumowana",
+        "the KL is averaged over latent dimensions instead of summed",
+    ),
 }
 
-KL_HINT = Text("KL(N(μ, σ²) || N(0, I)) = 0.5 · Σ_j (exp(logvar_j) + μ_j² − 1 − logvar_j), strata = −mean(log p(x|z) − KL).",
-               "KL(N(mu, sigma^2) || N(0, I)) = 0.5 * sum_j (exp(logvar_j) + mu_j^2 - 1 - logvar_j); loss = -mean(log p(x|z) - KL).")
+KL_HINT = Text(
+    "KL(N(μ, σ²) || N(0, I)) = 0.5 · Σ_j (exp(logvar_j) + μ_j² − 1 − logvar_j), strata = −mean(log p(x|z) − KL).",
+    "KL(N(mu, sigma^2) || N(0, I)) = 0.5 * sum_j (exp(logvar_j) + mu_j^2 - 1 - logvar_j); loss = -mean(log p(x|z) - KL).",
+)
 
 
 @title_pl("Strata z 2.5 używa KL w postaci zamkniętej")
 def check_loss_uses_closed_form_kl(student: Student) -> None:
     """The 2.5 loss uses the closed-form KL"""
     case = oracles.vae_case(seed=25)
-    reply = student.probe("loss_on_fixed_model", x=case.x, w_enc=case.w_enc, b_enc=case.b_enc,
-                          w_dec=case.w_dec, b_dec=case.b_dec, eps=case.eps)
+    reply = student.probe(
+        "loss_on_fixed_model",
+        x=case.x,
+        w_enc=case.w_enc,
+        b_enc=case.b_enc,
+        w_dec=case.w_dec,
+        b_dec=case.b_dec,
+        eps=case.eps,
+    )
     got = reply["loss"]
     if got.size != 1:
-        raise CheckFailure(Text(f"`{student.name}` powinna zwracać jedną liczbę (średnią po batchu)",
-                                f"`{student.name}` should return one number (the batch mean)"),
-                           expected="shape ()", got=f"shape {got.shape}")
+        raise CheckFailure(
+            Text(
+                f"`{student.name}` powinna zwracać jedną liczbę (średnią po batchu)",
+                f"`{student.name}` should return one number (the batch mean)",
+            ),
+            expected="shape ()",
+            got=f"shape {got.shape}",
+        )
     got = float(got.reshape(()))
     variants = oracles.vae_loss_variants(case)
     expected = variants.pop("correct")
     if matches(got, expected, atol=oracles.LOSS_ATOL, rtol=0):
         return
     fault = known_fault(got, variants, atol=oracles.LOSS_ATOL, rtol=0)
-    what = LOSS_FAULTS[fault] if fault else Text(
-        "strata nie równa się −mean(log p(x|z) − KL) z KL w postaci zamkniętej",
-        "the loss does not equal -mean(log p(x|z) - KL) with the closed-form KL")
-    raise CheckFailure(Text(f"`{student.name}`: {what.pl}", f"`{student.name}`: {what.en}"),
-                       expected=expected, got=got, hint=_kl_helper_hint(student, case) or KL_HINT)
+    what = (
+        LOSS_FAULTS[fault]
+        if fault
+        else Text(
+            "strata nie równa się −mean(log p(x|z) − KL) z KL w postaci zamkniętej",
+            "the loss does not equal -mean(log p(x|z) - KL) with the closed-form KL",
+        )
+    )
+    raise CheckFailure(
+        Text(f"`{student.name}`: {what.pl}", f"`{student.name}`: {what.en}"),
+        expected=expected,
+        got=got,
+        hint=_kl_helper_hint(student, case) or KL_HINT,
+    )
 
 
 def _kl_helper_hint(student: Student, case) -> Text | None:
@@ -116,19 +168,26 @@ def _kl_helper_hint(student: Student, case) -> Text | None:
     try:
         value = helper.probe("call_on_latents", mean=case.mean, logvar=case.logvar)["value"]
     except StudentCodeError as exc:
-        return Text(f"Twoja funkcja `{helper.name}` zgłasza błąd: {exc.error}", f"Your `{helper.name}` raises: {exc.error}")
+        return Text(
+            f"Twoja funkcja `{helper.name}` zgłasza błąd: {exc.error}", f"Your `{helper.name}` raises: {exc.error}"
+        )
     expected = oracles.kl_closed_form(case.mean, case.logvar)
     ok = value.shape in ((len(expected),), (len(expected), 1)) and np.allclose(value.reshape(-1), expected, atol=1e-3)
     if ok:
-        return Text(f"Twoja `{helper.name}` jest poprawna; błąd jest w tym, jak strata ją wykorzystuje.",
-                    f"Your `{helper.name}` is right; the fault is in how the loss uses it.")
-    return Text(f"Twoja `{helper.name}(mean, logvar)` zwraca {np.round(value.reshape(-1)[:4], 4)}, oczekiwano KL na próbkę {np.round(expected[:4], 4)}.",
-                f"Your `{helper.name}(mean, logvar)` returns {np.round(value.reshape(-1)[:4], 4)}; expected the per-sample KL {np.round(expected[:4], 4)}.")
+        return Text(
+            f"Twoja `{helper.name}` jest poprawna; błąd jest w tym, jak strata ją wykorzystuje.",
+            f"Your `{helper.name}` is right; the fault is in how the loss uses it.",
+        )
+    return Text(
+        f"Twoja `{helper.name}(mean, logvar)` zwraca {np.round(value.reshape(-1)[:4], 4)}, oczekiwano KL na próbkę {np.round(expected[:4], 4)}.",
+        f"Your `{helper.name}(mean, logvar)` returns {np.round(value.reshape(-1)[:4], 4)}; expected the per-sample KL {np.round(expected[:4], 4)}.",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # 3.data: conditioned_mnist
 # ---------------------------------------------------------------------------------------------
+
 
 def _conditioned(student: Student, n: int, size: int, k: int, seed: int):
     """Call the student's conditioned_mnist; if it fails for n > 1 but works for n = 1,
@@ -139,15 +198,21 @@ def _conditioned(student: Student, n: int, size: int, k: int, seed: int):
     except StudentCodeError as exc:
         if n > 1 and _works_for_one(student, size, k, seed):
             raise CheckFailure(
-                Text("conditioned_mnist działa dla jednego obrazu, ale nie dla kilku: losowanie pozycji lub "
-                     "reshape x_res jest w złej pętli (wykonuje się dla każdego obrazu, a nie raz)",
-                     "conditioned_mnist works for one image but fails for several: the sampling of positions or "
-                     "the reshape of x_res sits in the wrong loop (it runs per image instead of once)"),
-                expected=f"{n * k} outputs", got=exc.error,
-                hint=Text("Przenieś `x_res = x_res.reshape(...)` za pętlę po obrazach, a losowanie `np.random.choice` "
-                          "za pętle po pozycjach.",
-                          "Move `x_res = x_res.reshape(...)` after the loop over images and the `np.random.choice` "
-                          "sampling after the loops over positions.")) from None
+                Text(
+                    "conditioned_mnist działa dla jednego obrazu, ale nie dla kilku: losowanie pozycji lub "
+                    "reshape x_res jest w złej pętli (wykonuje się dla każdego obrazu, a nie raz)",
+                    "conditioned_mnist works for one image but fails for several: the sampling of positions or "
+                    "the reshape of x_res sits in the wrong loop (it runs per image instead of once)",
+                ),
+                expected=f"{n * k} outputs",
+                got=exc.error,
+                hint=Text(
+                    "Przenieś `x_res = x_res.reshape(...)` za pętlę po obrazach, a losowanie `np.random.choice` "
+                    "za pętle po pozycjach.",
+                    "Move `x_res = x_res.reshape(...)` after the loop over images and the `np.random.choice` "
+                    "sampling after the loops over positions.",
+                ),
+            ) from None
         raise
     return x, y, reply
 
@@ -168,11 +233,15 @@ def _raise_layout_problems(problems: list[tuple[str, Text]], first_kinds: tuple[
         first = problems[0][1]
         more = len(problems) - 1
         suffix = Text(f" (i {more} inne problemy)", f" (and {more} more problems)") if more else Text("", "")
-        raise CheckFailure(Text(first.pl + suffix.pl, first.en + suffix.en),
-                           hint=Text("Każdy obraz wynikowy: cyfra bez zmian w komórce siatki 3x3 wskazanej przez "
-                                     "[pos_x, pos_y] ∈ {0, 0.5, 1}, zera gdzie indziej; etykieta = one-hot cyfry.",
-                                     "Each output: the digit unchanged in the 3x3 grid cell named by [pos_x, pos_y] "
-                                     "in {0, 0.5, 1}, zeros elsewhere; label = the digit's one-hot."))
+        raise CheckFailure(
+            Text(first.pl + suffix.pl, first.en + suffix.en),
+            hint=Text(
+                "Każdy obraz wynikowy: cyfra bez zmian w komórce siatki 3x3 wskazanej przez "
+                "[pos_x, pos_y] ∈ {0, 0.5, 1}, zera gdzie indziej; etykieta = one-hot cyfry.",
+                "Each output: the digit unchanged in the 3x3 grid cell named by [pos_x, pos_y] "
+                "in {0, 0.5, 1}, zeros elsewhere; label = the digit's one-hot.",
+            ),
+        )
 
 
 @title_pl("conditioned_mnist zwraca tablice o właściwych kształtach i typach")
@@ -180,16 +249,28 @@ def check_conditioned_shapes(student: Student) -> None:
     """conditioned_mnist returns arrays of the right shapes and dtypes"""
     n, size, k = 4, 14, 2
     _, _, reply = _conditioned(student, n, size, k, seed=31)
-    assert_shape(reply["x_res"], (n * k, 3 * size, 3 * size, 1),
-                 Text("x_res ma zły kształt", "x_res has the wrong shape"),
-                 hint=Text("x_res: (N*num_imgs, 3h, 3w, 1)", "x_res: (N*num_imgs, 3h, 3w, 1)"))
-    assert_shape(reply["y_res"], (n * k, 12), Text("y_res ma zły kształt", "y_res has the wrong shape"),
-                 hint=Text("y_res: (N*num_imgs, 12) = [one-hot (10), pos_x, pos_y]",
-                           "y_res: (N*num_imgs, 12) = [one-hot (10), pos_x, pos_y]"))
+    assert_shape(
+        reply["x_res"],
+        (n * k, 3 * size, 3 * size, 1),
+        Text("x_res ma zły kształt", "x_res has the wrong shape"),
+        hint=Text("x_res: (N*num_imgs, 3h, 3w, 1)", "x_res: (N*num_imgs, 3h, 3w, 1)"),
+    )
+    assert_shape(
+        reply["y_res"],
+        (n * k, 12),
+        Text("y_res ma zły kształt", "y_res has the wrong shape"),
+        hint=Text(
+            "y_res: (N*num_imgs, 12) = [one-hot (10), pos_x, pos_y]",
+            "y_res: (N*num_imgs, 12) = [one-hot (10), pos_x, pos_y]",
+        ),
+    )
     for key in ("x_dtype", "y_dtype"):
         if reply[key] not in ("float32", "<dtype: 'float32'>"):
-            raise CheckFailure(Text(f"{key[0]}_res powinno mieć typ float32", f"{key[0]}_res should be float32"),
-                               expected="float32", got=reply[key])
+            raise CheckFailure(
+                Text(f"{key[0]}_res powinno mieć typ float32", f"{key[0]}_res should be float32"),
+                expected="float32",
+                got=reply[key],
+            )
 
 
 @title_pl("Każdy wynik zawiera cyfrę bez zmian w komórce wskazanej przez etykietę")
@@ -213,16 +294,27 @@ def check_conditioned_distinct_positions(student: Student) -> None:
 # ---------------------------------------------------------------------------------------------
 
 DISC_FAULTS = {
-    "swapped": Text("etykiety są zamienione: prawdziwe obrazy powinny mieć etykietę 1, wygenerowane 0",
-                    "the labels are swapped: real images should be labelled 1, generated ones 0"),
-    "real_only": Text("brakuje składnika dla obrazów wygenerowanych (fake_output)", "the term for generated images (fake_output) is missing"),
-    "fake_only": Text("brakuje składnika dla prawdziwych obrazów (real_output)", "the term for real images (real_output) is missing"),
+    "swapped": Text(
+        "etykiety są zamienione: prawdziwe obrazy powinny mieć etykietę 1, wygenerowane 0",
+        "the labels are swapped: real images should be labelled 1, generated ones 0",
+    ),
+    "real_only": Text(
+        "brakuje składnika dla obrazów wygenerowanych (fake_output)",
+        "the term for generated images (fake_output) is missing",
+    ),
+    "fake_only": Text(
+        "brakuje składnika dla prawdziwych obrazów (real_output)", "the term for real images (real_output) is missing"
+    ),
     "all_ones": Text("obrazy wygenerowane mają etykietę 1 zamiast 0", "generated images are labelled 1 instead of 0"),
     "halved": Text("składniki są uśrednione zamiast zsumowane", "the two terms are averaged instead of added"),
-    "sigmoid_first": Text("na wyjściu dyskryminatora zastosowano sigmoid przed stratą liczoną z logitów (from_logits=True)",
-                          "a sigmoid is applied to the discriminator's output before a loss that expects logits (from_logits=True)"),
-    "probabilities": Text("strata traktuje logity jak prawdopodobieństwa (brak from_logits=True)",
-                          "the loss treats logits as probabilities (from_logits=True missing)"),
+    "sigmoid_first": Text(
+        "na wyjściu dyskryminatora zastosowano sigmoid przed stratą liczoną z logitów (from_logits=True)",
+        "a sigmoid is applied to the discriminator's output before a loss that expects logits (from_logits=True)",
+    ),
+    "probabilities": Text(
+        "strata traktuje logity jak prawdopodobieństwa (brak from_logits=True)",
+        "the loss treats logits as probabilities (from_logits=True missing)",
+    ),
 }
 
 
@@ -232,22 +324,33 @@ def check_discriminator_loss_matches_bce(student: Student) -> None:
     real, fake = oracles.logits_case(seed=44)
     got = student.probe("call_discriminator_loss", real=real, fake=fake)["loss"]
     if got.size != 1:
-        raise CheckFailure(Text("discriminator_loss powinna zwracać jedną liczbę", "discriminator_loss should return one number"),
-                           expected="shape ()", got=f"shape {got.shape}")
+        raise CheckFailure(
+            Text("discriminator_loss powinna zwracać jedną liczbę", "discriminator_loss should return one number"),
+            expected="shape ()",
+            got=f"shape {got.shape}",
+        )
     got = float(got.reshape(()))
     variants = oracles.discriminator_loss_variants(real, fake)
     expected = variants.pop("correct")
     if matches(got, expected, atol=1e-4, rtol=1e-5):
         return
     fault = known_fault(got, variants, atol=1e-4, rtol=1e-5)
-    raise CheckFailure(DISC_FAULTS[fault] if fault else Text(
-        "discriminator_loss nie równa się cross_entropy(1, real_output) + cross_entropy(0, fake_output)",
-        "discriminator_loss does not equal cross_entropy(1, real_output) + cross_entropy(0, fake_output)"),
-        expected=expected, got=got,
-        hint=Text("real_loss = cross_entropy(tf.ones_like(real_output), real_output); fake_loss = "
-                  "cross_entropy(tf.zeros_like(fake_output), fake_output); zwróć ich sumę.",
-                  "real_loss = cross_entropy(tf.ones_like(real_output), real_output); fake_loss = "
-                  "cross_entropy(tf.zeros_like(fake_output), fake_output); return their sum."))
+    raise CheckFailure(
+        DISC_FAULTS[fault]
+        if fault
+        else Text(
+            "discriminator_loss nie równa się cross_entropy(1, real_output) + cross_entropy(0, fake_output)",
+            "discriminator_loss does not equal cross_entropy(1, real_output) + cross_entropy(0, fake_output)",
+        ),
+        expected=expected,
+        got=got,
+        hint=Text(
+            "real_loss = cross_entropy(tf.ones_like(real_output), real_output); fake_loss = "
+            "cross_entropy(tf.zeros_like(fake_output), fake_output); zwróć ich sumę.",
+            "real_loss = cross_entropy(tf.ones_like(real_output), real_output); fake_loss = "
+            "cross_entropy(tf.zeros_like(fake_output), fake_output); return their sum.",
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,30 +366,49 @@ def check_autoencoder_loss_suits_unit_data(student: Student) -> None:
     y_true, y_pred = oracles.reconstruction_case()
     reply = student.probe("compiled_loss", y_true=y_true, y_pred=y_pred)
     if not reply["compiled"]:
-        raise CheckFailure(Text("autoencoder nie został skompilowany", "autoencoder is not compiled"),
-                           hint=Text("autoencoder.compile(optimizer='adam', loss='binary_crossentropy')",
-                                     "autoencoder.compile(optimizer='adam', loss='binary_crossentropy')"))
+        raise CheckFailure(
+            Text("autoencoder nie został skompilowany", "autoencoder is not compiled"),
+            hint=Text(
+                "autoencoder.compile(optimizer='adam', loss='binary_crossentropy')",
+                "autoencoder.compile(optimizer='adam', loss='binary_crossentropy')",
+            ),
+        )
     value = float(np.asarray(reply["value"]).reshape(-1)[0])
     reference = oracles.reconstruction_losses(y_true, y_pred)
     close = [k for k, v in reference.items() if abs(value - v) <= 1e-4 + 1e-4 * abs(v)]
     if any(k in ACCEPTED_LOSSES for k in close):
         return
     if "from_logits_bce" in close or reply["from_logits"]:
-        raise CheckFailure(Text("binarna entropia krzyżowa z from_logits=True, a dekoder kończy się już sigmoidem",
-                                "binary cross-entropy with from_logits=True, but the decoder already ends in a sigmoid"),
-                           got=reply["name"], hint=Text("Użyj loss='binary_crossentropy' (from_logits=False).",
-                                                        "Use loss='binary_crossentropy' (from_logits=False)."))
-    raise CheckFailure(Text(f"strata `{reply['name']}` nie pasuje do pikseli z [0, 1]",
-                            f"the loss `{reply['name']}` does not suit pixels in [0, 1]"),
-                       expected="binary_crossentropy / mse / mae", got=reply["name"],
-                       hint=Text("Piksele są znormalizowane do [0, 1], a dekoder kończy się sigmoidem: binarna entropia "
-                                 "krzyżowa albo MSE/MAE.", "Pixels are normalised to [0, 1] and the decoder ends in a sigmoid: "
-                                 "binary cross-entropy, or MSE/MAE."))
+        raise CheckFailure(
+            Text(
+                "binarna entropia krzyżowa z from_logits=True, a dekoder kończy się już sigmoidem",
+                "binary cross-entropy with from_logits=True, but the decoder already ends in a sigmoid",
+            ),
+            got=reply["name"],
+            hint=Text(
+                "Użyj loss='binary_crossentropy' (from_logits=False).",
+                "Use loss='binary_crossentropy' (from_logits=False).",
+            ),
+        )
+    raise CheckFailure(
+        Text(
+            f"strata `{reply['name']}` nie pasuje do pikseli z [0, 1]",
+            f"the loss `{reply['name']}` does not suit pixels in [0, 1]",
+        ),
+        expected="binary_crossentropy / mse / mae",
+        got=reply["name"],
+        hint=Text(
+            "Piksele są znormalizowane do [0, 1], a dekoder kończy się sigmoidem: binarna entropia "
+            "krzyżowa albo MSE/MAE.",
+            "Pixels are normalised to [0, 1] and the decoder ends in a sigmoid: binary cross-entropy, or MSE/MAE.",
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # 1.plot, 2.plot: plot_latent_space
 # ---------------------------------------------------------------------------------------------
+
 
 def _point_sets(reply) -> list[np.ndarray]:
     points, lengths = reply["points"], reply["lengths"]
@@ -298,8 +420,13 @@ def _require_points(reply, expected: np.ndarray, what: Text, hint: Text) -> None
     if any(oracles.matches_as_set(expected, s) for s in sets) or oracles.matches_as_set(expected, reply["points"]):
         return
     if not len(reply["points"]):
-        raise CheckFailure(Text("plot_latent_space niczego nie rysuje (brak punktów na wykresie)",
-                                "plot_latent_space draws nothing (no points on the plot)"), hint=hint)
+        raise CheckFailure(
+            Text(
+                "plot_latent_space niczego nie rysuje (brak punktów na wykresie)",
+                "plot_latent_space draws nothing (no points on the plot)",
+            ),
+            hint=hint,
+        )
     raise CheckFailure(what, expected=expected[:3], got=reply["points"][:3], hint=hint)
 
 
@@ -308,10 +435,18 @@ def check_ae_latent_plot_draws_codes(student: Student) -> None:
     """plot_latent_space (AE) draws one point per input at the encoder's 2-D output"""
     data, w, b = oracles.latent_case(seed=11, latent_outputs=2)
     reply = student.probe("latent_plot", data=data, w=w, b=b)
-    _require_points(reply, oracles.encoder_outputs(data, w, b),
-                    Text("narysowane punkty nie są kodami enkodera dla danych", "the points drawn are not the encoder's codes of the data"),
-                    Text("codes = model.encoder(data); plt.scatter(codes[:, 0], codes[:, 1])",
-                         "codes = model.encoder(data); plt.scatter(codes[:, 0], codes[:, 1])"))
+    _require_points(
+        reply,
+        oracles.encoder_outputs(data, w, b),
+        Text(
+            "narysowane punkty nie są kodami enkodera dla danych",
+            "the points drawn are not the encoder's codes of the data",
+        ),
+        Text(
+            "codes = model.encoder(data); plt.scatter(codes[:, 0], codes[:, 1])",
+            "codes = model.encoder(data); plt.scatter(codes[:, 0], codes[:, 1])",
+        ),
+    )
 
 
 @title_pl("plot_latent_space (VAE) rysuje średnie z enkodera")
@@ -319,11 +454,18 @@ def check_vae_latent_plot_draws_means(student: Student) -> None:
     """plot_latent_space (VAE) draws the encoder's means"""
     data, w, b = oracles.latent_case(seed=21, latent_outputs=4)
     reply = _shared_probe(student, "latent_plot", data=data, w=w, b=b)
-    _require_points(reply, oracles.encoder_outputs(data, w, b)[:, :2],
-                    Text("narysowane punkty nie są średnimi z model.encode (czy to próbki z albo logvar?)",
-                         "the points drawn are not the means from model.encode (sampled z, or logvar?)"),
-                    Text("mean, logvar = model.encode(data); punkty w mean[:, 0], mean[:, 1]",
-                         "mean, logvar = model.encode(data); points at mean[:, 0], mean[:, 1]"))
+    _require_points(
+        reply,
+        oracles.encoder_outputs(data, w, b)[:, :2],
+        Text(
+            "narysowane punkty nie są średnimi z model.encode (czy to próbki z albo logvar?)",
+            "the points drawn are not the means from model.encode (sampled z, or logvar?)",
+        ),
+        Text(
+            "mean, logvar = model.encode(data); punkty w mean[:, 0], mean[:, 1]",
+            "mean, logvar = model.encode(data); points at mean[:, 0], mean[:, 1]",
+        ),
+    )
 
 
 @title_pl("plot_latent_space (VAE) pokazuje odchylenia standardowe exp(logvar/2)")
@@ -335,20 +477,33 @@ def check_vae_latent_plot_shows_std(student: Student) -> None:
     extents = reply["extents"]
     if oracles.share_with_extent(np.exp(logvar / 2), extents) >= 0.9:
         return
-    hint = Text("Np. plt.errorbar(mean[:, 0], mean[:, 1], xerr=std[:, 0], yerr=std[:, 1], fmt='o'), std = exp(logvar/2).",
-                "E.g. plt.errorbar(mean[:, 0], mean[:, 1], xerr=std[:, 0], yerr=std[:, 1], fmt='o'), std = exp(logvar/2).")
+    hint = Text(
+        "Np. plt.errorbar(mean[:, 0], mean[:, 1], xerr=std[:, 0], yerr=std[:, 1], fmt='o'), std = exp(logvar/2).",
+        "E.g. plt.errorbar(mean[:, 0], mean[:, 1], xerr=std[:, 0], yerr=std[:, 1], fmt='o'), std = exp(logvar/2).",
+    )
     wrong = {"exp(logvar)": np.exp(logvar), "logvar": np.abs(logvar), "exp(logvar)/2": np.exp(logvar) / 2}
     for name, values in wrong.items():
         if oracles.share_with_extent(values, extents) >= 0.9:
-            raise CheckFailure(Text(f"rysowane odchylenia to {name}, a odchylenie standardowe to exp(logvar/2)",
-                                    f"the deviations drawn are {name}; the standard deviation is exp(logvar/2)"), hint=hint)
-    raise CheckFailure(Text("wykres nie pokazuje odchyleń standardowych exp(logvar/2) punktów",
-                            "the plot does not show the points' standard deviations exp(logvar/2)"), hint=hint)
+            raise CheckFailure(
+                Text(
+                    f"rysowane odchylenia to {name}, a odchylenie standardowe to exp(logvar/2)",
+                    f"the deviations drawn are {name}; the standard deviation is exp(logvar/2)",
+                ),
+                hint=hint,
+            )
+    raise CheckFailure(
+        Text(
+            "wykres nie pokazuje odchyleń standardowych exp(logvar/2) punktów",
+            "the plot does not show the points' standard deviations exp(logvar/2)",
+        ),
+        hint=hint,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # 3.model: Cond_CVAE
 # ---------------------------------------------------------------------------------------------
+
 
 def _cond_cvae(student: Student, latent_dim: int, batch: int = 4):
     rng = np.random.default_rng(300 + latent_dim)
@@ -367,14 +522,30 @@ def check_cond_cvae_shapes(student: Student) -> None:
     """Cond_CVAE: encoder [image, cond] -> 2*latent_dim, decoder [z, cond] -> (42, 42, 1)"""
     for latent_dim in (2, 25):
         reply = _cond_cvae(student, latent_dim)
-        assert_shape(reply["enc1"], (4, 2 * latent_dim),
-                     Text(f"enkoder (latent_dim={latent_dim}) zwraca zły kształt", f"the encoder (latent_dim={latent_dim}) returns the wrong shape"),
-                     hint=Text("Ostatnia warstwa: Dense(latent_dim + latent_dim); latent_dim czytaj z globalnej zmiennej lub self.latent_dim.",
-                               "Last layer: Dense(latent_dim + latent_dim); read latent_dim from the global or self.latent_dim."))
-        assert_shape(reply["dec1"], (4, 42, 42, 1),
-                     Text(f"dekoder (latent_dim={latent_dim}) zwraca zły kształt", f"the decoder (latent_dim={latent_dim}) returns the wrong shape"),
-                     hint=Text("7x7 -> stride 2 -> 14x14 -> stride 3 -> 42x42, ostatnia warstwa z 1 filtrem.",
-                               "7x7 -> stride 2 -> 14x14 -> stride 3 -> 42x42, last layer with 1 filter."))
+        assert_shape(
+            reply["enc1"],
+            (4, 2 * latent_dim),
+            Text(
+                f"enkoder (latent_dim={latent_dim}) zwraca zły kształt",
+                f"the encoder (latent_dim={latent_dim}) returns the wrong shape",
+            ),
+            hint=Text(
+                "Ostatnia warstwa: Dense(latent_dim + latent_dim); latent_dim czytaj z globalnej zmiennej lub self.latent_dim.",
+                "Last layer: Dense(latent_dim + latent_dim); read latent_dim from the global or self.latent_dim.",
+            ),
+        )
+        assert_shape(
+            reply["dec1"],
+            (4, 42, 42, 1),
+            Text(
+                f"dekoder (latent_dim={latent_dim}) zwraca zły kształt",
+                f"the decoder (latent_dim={latent_dim}) returns the wrong shape",
+            ),
+            hint=Text(
+                "7x7 -> stride 2 -> 14x14 -> stride 3 -> 42x42, ostatnia warstwa z 1 filtrem.",
+                "7x7 -> stride 2 -> 14x14 -> stride 3 -> 42x42, last layer with 1 filter.",
+            ),
+        )
 
 
 @title_pl("Ostatnia warstwa enkodera jest liniowa (średnia i logvar mogą być ujemne)")
@@ -386,11 +557,18 @@ def check_cond_encoder_is_linear(student: Student) -> None:
     if enc.ndim == 2 and enc.shape[1] == 50 and (enc[:, :25] < 0).any() and (enc[:, 25:] < 0).any():
         return
     activation = "ReLU" if enc.min() >= 0 else "tanh/sigmoid" if np.abs(enc).max() <= 1 else "?"
-    raise CheckFailure(Text(f"wyjścia enkodera nie bywają ujemne: ostatnia warstwa ma aktywację ({activation}), a średnia i logvar "
-                            "przyjmują dowolne wartości rzeczywiste",
-                            f"the encoder's outputs are never negative: its last layer has an activation ({activation}), "
-                            "but mean and logvar range over all reals"),
-                       got=enc, hint=Text("Dense(latent_dim + latent_dim) bez aktywacji.", "Dense(latent_dim + latent_dim) without activation."))
+    raise CheckFailure(
+        Text(
+            f"wyjścia enkodera nie bywają ujemne: ostatnia warstwa ma aktywację ({activation}), a średnia i logvar "
+            "przyjmują dowolne wartości rzeczywiste",
+            f"the encoder's outputs are never negative: its last layer has an activation ({activation}), "
+            "but mean and logvar range over all reals",
+        ),
+        got=enc,
+        hint=Text(
+            "Dense(latent_dim + latent_dim) bez aktywacji.", "Dense(latent_dim + latent_dim) without activation."
+        ),
+    )
 
 
 @title_pl("Dekoder zwraca logity (sigmoid stosuje decode(apply_sigmoid=True))")
@@ -399,9 +577,14 @@ def check_cond_decoder_outputs_logits(student: Student) -> None:
     dec = np.asarray(_cond_cvae(student, 2)["dec1"])
     if dec.min() < 0 or dec.max() > 1:
         return
-    raise CheckFailure(Text("wyjścia dekodera leżą w [0, 1]: dekoder stosuje sigmoid, a strata oczekuje logitów",
-                            "the decoder's outputs lie in [0, 1]: it applies a sigmoid, but the loss expects logits"),
-                       got=dec, hint=Text("Ostatnia Conv2DTranspose bez aktywacji.", "The last Conv2DTranspose without activation."))
+    raise CheckFailure(
+        Text(
+            "wyjścia dekodera leżą w [0, 1]: dekoder stosuje sigmoid, a strata oczekuje logitów",
+            "the decoder's outputs lie in [0, 1]: it applies a sigmoid, but the loss expects logits",
+        ),
+        got=dec,
+        hint=Text("Ostatnia Conv2DTranspose bez aktywacji.", "The last Conv2DTranspose without activation."),
+    )
 
 
 @title_pl("Warunek wpływa na wyjście enkodera i dekodera")
@@ -411,41 +594,72 @@ def check_cond_condition_changes_output(student: Student) -> None:
     for part, a, b in (("encoder", "enc1", "enc2"), ("decoder", "dec1", "dec2")):
         if np.max(np.abs(np.asarray(reply[a]) - np.asarray(reply[b]))) <= 1e-6:
             pl = "enkodera" if part == "encoder" else "dekodera"
-            raise CheckFailure(Text(f"wyjście {pl} nie zależy od warunku (etykieta, pozycja)",
-                                    f"the {part}'s output does not depend on the condition (label, position)"),
-                               hint=Text("Połącz warunek z cechami: Concatenate()([x, input_cond]).",
-                                         "Join the condition with the features: Concatenate()([x, input_cond])."))
+            raise CheckFailure(
+                Text(
+                    f"wyjście {pl} nie zależy od warunku (etykieta, pozycja)",
+                    f"the {part}'s output does not depend on the condition (label, position)",
+                ),
+                hint=Text(
+                    "Połącz warunek z cechami: Concatenate()([x, input_cond]).",
+                    "Join the condition with the features: Concatenate()([x, input_cond]).",
+                ),
+            )
 
 
 # ---------------------------------------------------------------------------------------------
 # 3.loss: compute_loss of the conditioned VAE
 # ---------------------------------------------------------------------------------------------
 
+
 @title_pl("compute_loss (3) równa się ELBO modelu warunkowego (Monte-Carlo lub KL zamknięta)")
 def check_cond_loss_matches_elbo(student: Student) -> None:
     """compute_loss (task 3) equals the conditioned model's ELBO (Monte-Carlo or closed-form KL)"""
     rng = np.random.default_rng(33)
-    cond = np.hstack([np.eye(10, dtype=np.float32)[rng.integers(0, 10, 16)],
-                      rng.choice([0.0, 0.5, 1.0], (16, 2)).astype(np.float32)])
+    cond = np.hstack(
+        [np.eye(10, dtype=np.float32)[rng.integers(0, 10, 16)], rng.choice([0.0, 0.5, 1.0], (16, 2)).astype(np.float32)]
+    )
     case = oracles.vae_case(seed=34, image=(42, 42, 1), cond=cond)
-    got = student.probe("loss_on_fixed_model", x=case.x, w_enc=case.w_enc, b_enc=case.b_enc, w_dec=case.w_dec,
-                        b_dec=case.b_dec, eps=case.eps, cond=cond)["loss"]
+    got = student.probe(
+        "loss_on_fixed_model",
+        x=case.x,
+        w_enc=case.w_enc,
+        b_enc=case.b_enc,
+        w_dec=case.w_dec,
+        b_dec=case.b_dec,
+        eps=case.eps,
+        cond=cond,
+    )["loss"]
     if got.size != 1:
-        raise CheckFailure(Text(f"`{student.name}` powinna zwracać jedną liczbę", f"`{student.name}` should return one number"),
-                           expected="shape ()", got=f"shape {got.shape}")
+        raise CheckFailure(
+            Text(f"`{student.name}` powinna zwracać jedną liczbę", f"`{student.name}` should return one number"),
+            expected="shape ()",
+            got=f"shape {got.shape}",
+        )
     got = float(got.reshape(()))
     variants = oracles.vae_loss_variants(case, cond=cond)
     tol = 2 * oracles.LOSS_ATOL
     if known_fault(got, {k: variants[k] for k in ("correct", "mc")}, atol=tol, rtol=0):
         return  # the Monte-Carlo and the closed-form KL are both right here
     fault = known_fault(got, {k: v for k, v in variants.items() if k not in ("correct", "mc")}, atol=tol, rtol=0)
-    what = LOSS_FAULTS[fault] if fault else Text("strata nie równa się ujemnemu ELBO modelu warunkowego",
-                                                 "the loss does not equal the negative ELBO of the conditioned model")
-    raise CheckFailure(Text(f"`{student.name}`: {what.pl}", f"`{student.name}`: {what.en}"), expected=variants["correct"], got=got,
-                       hint=Text("data, cond = x; mean, logvar = model.encode(x); z = model.reparameterize(mean, logvar); "
-                                 "x_logit = model.decode([z, cond]); etykiety BCE = data.",
-                                 "data, cond = x; mean, logvar = model.encode(x); z = model.reparameterize(mean, logvar); "
-                                 "x_logit = model.decode([z, cond]); BCE labels = data."))
+    what = (
+        LOSS_FAULTS[fault]
+        if fault
+        else Text(
+            "strata nie równa się ujemnemu ELBO modelu warunkowego",
+            "the loss does not equal the negative ELBO of the conditioned model",
+        )
+    )
+    raise CheckFailure(
+        Text(f"`{student.name}`: {what.pl}", f"`{student.name}`: {what.en}"),
+        expected=variants["correct"],
+        got=got,
+        hint=Text(
+            "data, cond = x; mean, logvar = model.encode(x); z = model.reparameterize(mean, logvar); "
+            "x_logit = model.decode([z, cond]); etykiety BCE = data.",
+            "data, cond = x; mean, logvar = model.encode(x); z = model.reparameterize(mean, logvar); "
+            "x_logit = model.decode([z, cond]); BCE labels = data.",
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -463,10 +677,17 @@ def _conditional(student: Student, args: list, x: np.ndarray, scale: float, seed
         return _shared_probe(student, "conditional_model", args=args, x=x, cond=cond, cond2=cond2, scale=scale)
     except StudentCodeError as exc:
         if _CONCAT_WITHOUT_LIST.search(exc.traceback or ""):
-            raise CheckFailure(Text("Concatenate wywołano z dwoma argumentami zamiast z listą wejść",
-                                    "Concatenate is called with two arguments instead of a list of inputs"),
-                               got=exc.error, hint=Text("tf.keras.layers.Concatenate(axis=1)([input_img, input_cond])",
-                                                        "tf.keras.layers.Concatenate(axis=1)([input_img, input_cond])")) from None
+            raise CheckFailure(
+                Text(
+                    "Concatenate wywołano z dwoma argumentami zamiast z listą wejść",
+                    "Concatenate is called with two arguments instead of a list of inputs",
+                ),
+                got=exc.error,
+                hint=Text(
+                    "tf.keras.layers.Concatenate(axis=1)([input_img, input_cond])",
+                    "tf.keras.layers.Concatenate(axis=1)([input_img, input_cond])",
+                ),
+            ) from None
         raise
 
 
@@ -488,51 +709,97 @@ def _discriminator(student: Student):
 def check_generator_output_shape_and_range(student: Student) -> None:
     """Generator: [noise, cond] -> image (28, 28, 1) with values in [-1, 1] (tanh)"""
     reply = _generator(student)
-    assert_shape(reply["out1"], (8, 28, 28, 1), Text("generator zwraca zły kształt", "the generator returns the wrong shape"),
-                 hint=Text("7x7 -> 14x14 -> 28x28, ostatnia warstwa z 1 filtrem.", "7x7 -> 14x14 -> 28x28, last layer with 1 filter."))
+    assert_shape(
+        reply["out1"],
+        (8, 28, 28, 1),
+        Text("generator zwraca zły kształt", "the generator returns the wrong shape"),
+        hint=Text(
+            "7x7 -> 14x14 -> 28x28, ostatnia warstwa z 1 filtrem.", "7x7 -> 14x14 -> 28x28, last layer with 1 filter."
+        ),
+    )
     values = np.concatenate([np.ravel(reply["out1"]), np.ravel(reply["out_big"])])
-    hint = Text("Ostatnia warstwa z activation='tanh': obrazy treningowe są w [-1, 1].",
-                "The last layer with activation='tanh': the training images are in [-1, 1].")
-    assert_in_range(values, -1 - 1e-5, 1 + 1e-5, Text("wyjścia generatora wychodzą poza [-1, 1]: brakuje tanh na końcu",
-                                                     "the generator's outputs leave [-1, 1]: the final tanh is missing"), hint=hint)
+    hint = Text(
+        "Ostatnia warstwa z activation='tanh': obrazy treningowe są w [-1, 1].",
+        "The last layer with activation='tanh': the training images are in [-1, 1].",
+    )
+    assert_in_range(
+        values,
+        -1 - 1e-5,
+        1 + 1e-5,
+        Text(
+            "wyjścia generatora wychodzą poza [-1, 1]: brakuje tanh na końcu",
+            "the generator's outputs leave [-1, 1]: the final tanh is missing",
+        ),
+        hint=hint,
+    )
     if values.min() >= 0:
-        raise CheckFailure(Text("wyjścia generatora nigdy nie są ujemne: sigmoid zamiast tanh (obrazy są w [-1, 1])",
-                                "the generator's outputs are never negative: sigmoid instead of tanh (images are in [-1, 1])"),
-                           expected="[-1, 1]", got=f"[{values.min():.3g}, {values.max():.3g}]", hint=hint)
+        raise CheckFailure(
+            Text(
+                "wyjścia generatora nigdy nie są ujemne: sigmoid zamiast tanh (obrazy są w [-1, 1])",
+                "the generator's outputs are never negative: sigmoid instead of tanh (images are in [-1, 1])",
+            ),
+            expected="[-1, 1]",
+            got=f"[{values.min():.3g}, {values.max():.3g}]",
+            hint=hint,
+        )
 
 
 @title_pl("Obraz z generatora zależy od warunku")
 def check_generator_uses_condition(student: Student) -> None:
     """The generator's image depends on the condition"""
     reply = _generator(student)
-    assert_differs(reply["out1"], reply["out2"],
-                   Text("obraz z generatora nie zależy od warunku (etykiety)", "the generator's image does not depend on the condition (label)"),
-                   hint=Text("Połącz szum z warunkiem: Concatenate()([noise, cond]).", "Join noise and condition: Concatenate()([noise, cond])."))
+    assert_differs(
+        reply["out1"],
+        reply["out2"],
+        Text(
+            "obraz z generatora nie zależy od warunku (etykiety)",
+            "the generator's image does not depend on the condition (label)",
+        ),
+        hint=Text(
+            "Połącz szum z warunkiem: Concatenate()([noise, cond]).",
+            "Join noise and condition: Concatenate()([noise, cond]).",
+        ),
+    )
 
 
 @title_pl("Dyskryminator: [obraz, warunek] -> (1,) logit, nie prawdopodobieństwo")
 def check_discriminator_outputs_logit(student: Student) -> None:
     """Discriminator: [image, cond] -> (1,) logit, not a probability"""
     reply = _discriminator(student)
-    assert_shape(reply["out1"], (8, 1), Text("dyskryminator zwraca zły kształt", "the discriminator returns the wrong shape"),
-                 hint=Text("Ostatnia warstwa: Dense(1).", "Last layer: Dense(1)."))
+    assert_shape(
+        reply["out1"],
+        (8, 1),
+        Text("dyskryminator zwraca zły kształt", "the discriminator returns the wrong shape"),
+        hint=Text("Ostatnia warstwa: Dense(1).", "Last layer: Dense(1)."),
+    )
     values = np.concatenate([np.ravel(reply["out1"]), np.ravel(reply["out_big"])])
     if values.min() >= 0 and values.max() <= 1:
-        raise CheckFailure(Text("wyjścia dyskryminatora leżą w [0, 1]: kończy się sigmoidem, a strata używa from_logits=True",
-                                "the discriminator's outputs lie in [0, 1]: it ends in a sigmoid, but the loss uses from_logits=True"),
-                           got=f"[{values.min():.3g}, {values.max():.3g}]",
-                           hint=Text("Dense(1) bez aktywacji.", "Dense(1) without activation."))
+        raise CheckFailure(
+            Text(
+                "wyjścia dyskryminatora leżą w [0, 1]: kończy się sigmoidem, a strata używa from_logits=True",
+                "the discriminator's outputs lie in [0, 1]: it ends in a sigmoid, but the loss uses from_logits=True",
+            ),
+            got=f"[{values.min():.3g}, {values.max():.3g}]",
+            hint=Text("Dense(1) bez aktywacji.", "Dense(1) without activation."),
+        )
 
 
 @title_pl("Ocena dyskryminatora zależy od warunku")
 def check_discriminator_uses_condition(student: Student) -> None:
     """The discriminator's verdict depends on the condition"""
     reply = _discriminator(student)
-    assert_differs(reply["out1"], reply["out2"],
-                   Text("wyjście dyskryminatora nie zależy od warunku (etykiety)",
-                        "the discriminator's output does not depend on the condition (label)"),
-                   hint=Text("Połącz cechy obrazu z warunkiem: Concatenate()([x, input_cond]).",
-                             "Join the image features with the condition: Concatenate()([x, input_cond])."))
+    assert_differs(
+        reply["out1"],
+        reply["out2"],
+        Text(
+            "wyjście dyskryminatora nie zależy od warunku (etykiety)",
+            "the discriminator's output does not depend on the condition (label)",
+        ),
+        hint=Text(
+            "Połącz cechy obrazu z warunkiem: Concatenate()([x, input_cond]).",
+            "Join the image features with the condition: Concatenate()([x, input_cond]).",
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -547,10 +814,13 @@ def _gan_step(student: Student, freeze: str):
     images = rng.uniform(0.2, 1.0, (8, 28, 28, 1)).astype(np.float32)  # real: bright; fakes start near 0
     cond = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 8)]
     noise_cond = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 8)]
-    reply = student.probe("gan_step", images=images, cond=cond, noise_cond=noise_cond, noise_dim=100,
-                          freeze=freeze, learning_rate=GAN_LR)
-    delta = {k: float(np.mean(reply[f"{k}_after"]) - np.mean(reply[f"{k}_before"]))
-             for k in ("d_real", "d_fake_cond", "d_fake_noise_cond")}
+    reply = student.probe(
+        "gan_step", images=images, cond=cond, noise_cond=noise_cond, noise_dim=100, freeze=freeze, learning_rate=GAN_LR
+    )
+    delta = {
+        k: float(np.mean(reply[f"{k}_after"]) - np.mean(reply[f"{k}_before"]))
+        for k in ("d_real", "d_fake_cond", "d_fake_noise_cond")
+    }
     moved = {k: float(np.max(np.abs(reply[f"{k}_after"] - reply[f"{k}_before"]))) for k in ("g_weights", "d_weights")}
     return delta, moved
 
@@ -561,9 +831,13 @@ def check_train_step_updates_both_networks(student: Student) -> None:
     _, moved = _gan_step(student, freeze="none")
     for key, en, pl in (("g_weights", "generator", "generatora"), ("d_weights", "discriminator", "dyskryminatora")):
         if moved[key] <= 0:
-            raise CheckFailure(Text(f"train_step nie zmienia wag {pl}", f"train_step does not change the {en}'s weights"),
-                               hint=Text(f"{en}_optimizer.apply_gradients(zip(gradienty, {en}.trainable_variables))",
-                                         f"{en}_optimizer.apply_gradients(zip(gradients, {en}.trainable_variables))"))
+            raise CheckFailure(
+                Text(f"train_step nie zmienia wag {pl}", f"train_step does not change the {en}'s weights"),
+                hint=Text(
+                    f"{en}_optimizer.apply_gradients(zip(gradienty, {en}.trainable_variables))",
+                    f"{en}_optimizer.apply_gradients(zip(gradients, {en}.trainable_variables))",
+                ),
+            )
 
 
 @title_pl("Krok dyskryminatora podnosi D(real) i obniża D(fake)")
@@ -572,14 +846,20 @@ def check_train_step_discriminator_learns(student: Student) -> None:
     delta, _ = _gan_step(student, freeze="generator")
     if delta["d_real"] > 0 and min(delta["d_fake_cond"], delta["d_fake_noise_cond"]) < 0:
         return
-    raise CheckFailure(Text("aktualizacja dyskryminatora nie podnosi D(real) i nie obniża D(fake): jego gradienty nie pochodzą "
-                            "z discriminator_loss (zamienione taśmy lub straty?)",
-                            "the discriminator's update does not raise D(real) and lower D(fake): its gradients do not come "
-                            "from discriminator_loss (tapes or losses swapped?)"),
-                       expected="ΔD(real) > 0, ΔD(fake) < 0", got=f"ΔD(real) = {delta['d_real']:.4g}, "
-                       f"ΔD(fake) = {min(delta['d_fake_cond'], delta['d_fake_noise_cond']):.4g}",
-                       hint=Text("disc_tape.gradient(disc_loss, discriminator.trainable_variables)",
-                                 "disc_tape.gradient(disc_loss, discriminator.trainable_variables)"))
+    raise CheckFailure(
+        Text(
+            "aktualizacja dyskryminatora nie podnosi D(real) i nie obniża D(fake): jego gradienty nie pochodzą "
+            "z discriminator_loss (zamienione taśmy lub straty?)",
+            "the discriminator's update does not raise D(real) and lower D(fake): its gradients do not come "
+            "from discriminator_loss (tapes or losses swapped?)",
+        ),
+        expected="ΔD(real) > 0, ΔD(fake) < 0",
+        got=f"ΔD(real) = {delta['d_real']:.4g}, ΔD(fake) = {min(delta['d_fake_cond'], delta['d_fake_noise_cond']):.4g}",
+        hint=Text(
+            "disc_tape.gradient(disc_loss, discriminator.trainable_variables)",
+            "disc_tape.gradient(disc_loss, discriminator.trainable_variables)",
+        ),
+    )
 
 
 @title_pl("Krok generatora podnosi D(G(z))")
@@ -588,8 +868,15 @@ def check_train_step_generator_learns(student: Student) -> None:
     delta, _ = _gan_step(student, freeze="discriminator")
     if max(delta["d_fake_cond"], delta["d_fake_noise_cond"]) > 0:
         return
-    raise CheckFailure(Text("aktualizacja generatora nie podnosi D(G(z)): jego gradienty nie pochodzą z generator_loss",
-                            "the generator's update does not raise D(G(z)): its gradients do not come from generator_loss"),
-                       expected="ΔD(G(z)) > 0", got=f"{max(delta['d_fake_cond'], delta['d_fake_noise_cond']):.4g}",
-                       hint=Text("gen_tape.gradient(gen_loss, generator.trainable_variables)",
-                                 "gen_tape.gradient(gen_loss, generator.trainable_variables)"))
+    raise CheckFailure(
+        Text(
+            "aktualizacja generatora nie podnosi D(G(z)): jego gradienty nie pochodzą z generator_loss",
+            "the generator's update does not raise D(G(z)): its gradients do not come from generator_loss",
+        ),
+        expected="ΔD(G(z)) > 0",
+        got=f"{max(delta['d_fake_cond'], delta['d_fake_noise_cond']):.4g}",
+        hint=Text(
+            "gen_tape.gradient(gen_loss, generator.trainable_variables)",
+            "gen_tape.gradient(gen_loss, generator.trainable_variables)",
+        ),
+    )

@@ -5,6 +5,7 @@ inputs the sandbox receives. Inputs are seeded so every run sends the same data;
 asserts its own sensitivity (the right answer and every known mistake are far apart compared
 with the tolerance), so a check can never pass a wrong answer by a coincidence of the data.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ MIN_SEPARATION = 25 * LOSS_ATOL
 
 
 # --------------------------------------------------------------------------------- VAE loss
+
 
 @dataclass(frozen=True)
 class VaeCase:
@@ -105,6 +107,7 @@ def _assert_separated(values: dict[str, float], gap: float) -> None:
 
 # ------------------------------------------------------------------------ conditioned_mnist
 
+
 def digits_case(n: int, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """``n`` distinct random 'digits' (no zero pixel, so placement is unambiguous) and
     one-hot labels, as float32 like the template's preprocessed data."""
@@ -115,14 +118,22 @@ def digits_case(n: int, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def conditioned_layout_problems(x: np.ndarray, y: np.ndarray, k: int, x_res: np.ndarray,
-                                y_res: np.ndarray) -> list[tuple[str, Text]]:
+def conditioned_layout_problems(
+    x: np.ndarray, y: np.ndarray, k: int, x_res: np.ndarray, y_res: np.ndarray
+) -> list[tuple[str, Text]]:
     """Everything wrong with the layout of conditioned_mnist's output, each tagged with its
     kind (shape, cell, label, position, count, distinct); an empty list means right."""
     n, h, w = x.shape[0], x.shape[1], x.shape[2]
     if x_res.reshape(-1).size != n * k * 9 * h * w or y_res.shape != (n * k, 12):
-        return [("shape", Text(f"oczekiwano {n * k} obrazów {3 * h}x{3 * w} i etykiet długości 12; otrzymano x_res {x_res.shape}, y_res {y_res.shape}",
-                     f"expected {n * k} images {3 * h}x{3 * w} and labels of length 12; got x_res {x_res.shape}, y_res {y_res.shape}"))]
+        return [
+            (
+                "shape",
+                Text(
+                    f"oczekiwano {n * k} obrazów {3 * h}x{3 * w} i etykiet długości 12; otrzymano x_res {x_res.shape}, y_res {y_res.shape}",
+                    f"expected {n * k} images {3 * h}x{3 * w} and labels of length 12; got x_res {x_res.shape}, y_res {y_res.shape}",
+                ),
+            )
+        ]
     images = x_res.reshape(n * k, 3 * h, 3 * w).astype(np.float64)
     problems: list[tuple[str, Text]] = []
     placements = []  # (source digit, row, col, pos_x, pos_y)
@@ -133,8 +144,15 @@ def conditioned_layout_problems(x: np.ndarray, y: np.ndarray, k: int, x_res: np.
             continue
         src, r, c = found
         if not np.allclose(y_res[j, :10], y[src]):
-            problems.append(("label", Text(f"obraz {j}: etykieta one-hot {y_res[j, :10]} nie odpowiada cyfrze {int(np.argmax(y[src]))}",
-                                           f"output {j}: one-hot label {y_res[j, :10]} does not match digit {int(np.argmax(y[src]))}")))
+            problems.append(
+                (
+                    "label",
+                    Text(
+                        f"obraz {j}: etykieta one-hot {y_res[j, :10]} nie odpowiada cyfrze {int(np.argmax(y[src]))}",
+                        f"output {j}: one-hot label {y_res[j, :10]} does not match digit {int(np.argmax(y[src]))}",
+                    ),
+                )
+            )
         placements.append((src, r, c, float(y_res[j, 10]), float(y_res[j, 11])))
     problems += _position_problems(placements)
     problems += _distinct_problems(placements, n, k)
@@ -142,16 +160,22 @@ def conditioned_layout_problems(x: np.ndarray, y: np.ndarray, k: int, x_res: np.
 
 
 def _locate(image: np.ndarray, x: np.ndarray, h: int, w: int):
-    filled = [(r, c) for r in range(3) for c in range(3) if np.any(image[r * h:(r + 1) * h, c * w:(c + 1) * w] != 0)]
+    filled = [
+        (r, c) for r in range(3) for c in range(3) if np.any(image[r * h : (r + 1) * h, c * w : (c + 1) * w] != 0)
+    ]
     if len(filled) != 1:
-        return Text(f"cyfra powinna zajmować dokładnie jedną komórkę siatki 3x3, zajmuje {len(filled)}",
-                    f"the digit should fill exactly one cell of the 3x3 grid, it fills {len(filled)}")
+        return Text(
+            f"cyfra powinna zajmować dokładnie jedną komórkę siatki 3x3, zajmuje {len(filled)}",
+            f"the digit should fill exactly one cell of the 3x3 grid, it fills {len(filled)}",
+        )
     r, c = filled[0]
-    block = image[r * h:(r + 1) * h, c * w:(c + 1) * w]
+    block = image[r * h : (r + 1) * h, c * w : (c + 1) * w]
     matches = [i for i in range(len(x)) if np.allclose(block, x[i], atol=1e-6)]
     if not matches:
-        return Text("zawartość komórki nie jest żadną z cyfr wejściowych (cyfra zmieniona, przesunięta lub obrócona)",
-                    "the cell does not hold any input digit unchanged (digit altered, shifted or transposed)")
+        return Text(
+            "zawartość komórki nie jest żadną z cyfr wejściowych (cyfra zmieniona, przesunięta lub obrócona)",
+            "the cell does not hold any input digit unchanged (digit altered, shifted or transposed)",
+        )
     return matches[0], r, c
 
 
@@ -159,15 +183,28 @@ def _position_problems(placements: list) -> list[tuple[str, Text]]:
     allowed = {0.0, 0.5, 1.0}
     bad = [p for p in placements if p[3] not in allowed or p[4] not in allowed]
     if bad:
-        return [("position", Text(f"pozycje muszą należeć do {{0, 0.5, 1}}; otrzymano ({bad[0][3]}, {bad[0][4]})",
-                                  f"positions must be in {{0, 0.5, 1}}; got ({bad[0][3]}, {bad[0][4]})"))]
+        return [
+            (
+                "position",
+                Text(
+                    f"pozycje muszą należeć do {{0, 0.5, 1}}; otrzymano ({bad[0][3]}, {bad[0][4]})",
+                    f"positions must be in {{0, 0.5, 1}}; got ({bad[0][3]}, {bad[0][4]})",
+                ),
+            )
+        ]
     column_first = all((px, py) == (c / 2, r / 2) for _, r, c, px, py in placements)
     row_first = all((px, py) == (r / 2, c / 2) for _, r, c, px, py in placements)
     if column_first or row_first:
         return []
-    return [("position", Text(
-        "pozycje [pos_x, pos_y] nie odpowiadają komórce, w której jest cyfra (ani kolumna-wiersz, ani wiersz-kolumna dla wszystkich próbek)",
-        "positions [pos_x, pos_y] do not match the cell holding the digit (neither column-row nor row-column for every sample)"))]
+    return [
+        (
+            "position",
+            Text(
+                "pozycje [pos_x, pos_y] nie odpowiadają komórce, w której jest cyfra (ani kolumna-wiersz, ani wiersz-kolumna dla wszystkich próbek)",
+                "positions [pos_x, pos_y] do not match the cell holding the digit (neither column-row nor row-column for every sample)",
+            ),
+        )
+    ]
 
 
 def _distinct_problems(placements: list, n: int, k: int) -> list[tuple[str, Text]]:
@@ -175,15 +212,30 @@ def _distinct_problems(placements: list, n: int, k: int) -> list[tuple[str, Text
     for src in range(n):
         cells = [(r, c) for s, r, c, _, _ in placements if s == src]
         if len(cells) != k:
-            problems.append(("count", Text(f"cyfra {src} występuje {len(cells)} razy zamiast num_imgs={k}",
-                                           f"digit {src} appears {len(cells)} times instead of num_imgs={k}")))
+            problems.append(
+                (
+                    "count",
+                    Text(
+                        f"cyfra {src} występuje {len(cells)} razy zamiast num_imgs={k}",
+                        f"digit {src} appears {len(cells)} times instead of num_imgs={k}",
+                    ),
+                )
+            )
         elif len(set(cells)) != k:
-            problems.append(("distinct", Text(f"pozycje wylosowane dla cyfry {src} powtarzają się (losuj bez zwracania: replace=False)",
-                                              f"the positions drawn for digit {src} are not distinct (sample without replacement: replace=False)")))
+            problems.append(
+                (
+                    "distinct",
+                    Text(
+                        f"pozycje wylosowane dla cyfry {src} powtarzają się (losuj bez zwracania: replace=False)",
+                        f"the positions drawn for digit {src} are not distinct (sample without replacement: replace=False)",
+                    ),
+                )
+            )
     return problems
 
 
 # ------------------------------------------------------------------------ discriminator loss
+
 
 def logits_case(seed: int, batch: int = 16) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
@@ -194,6 +246,7 @@ def logits_case(seed: int, batch: int = 16) -> tuple[np.ndarray, np.ndarray]:
 
 def discriminator_loss_variants(real: np.ndarray, fake: np.ndarray) -> dict[str, float]:
     """The right discriminator loss and the loss of each known mistake (Keras BCE: batch mean)."""
+
     def bce(label, logits):
         return float(np.mean(bce_with_logits(label, logits)))
 
@@ -220,6 +273,7 @@ def discriminator_loss_variants(real: np.ndarray, fake: np.ndarray) -> dict[str,
 
 # ------------------------------------------------------------------------ 1.2 compile
 
+
 def reconstruction_case(seed: int = 12) -> tuple[np.ndarray, np.ndarray]:
     """Targets in [0, 1] like normalised pixels and predictions in (0, 1) like a sigmoid's."""
     rng = np.random.default_rng(seed)
@@ -236,7 +290,11 @@ def reconstruction_losses(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, f
     eps = np.float32(1e-7)
     pc = np.clip(y_pred, eps, np.float32(1) - eps).astype(np.float64)
     return {
-        "binary_crossentropy": float(np.mean(-(t * np.log(pc) + (1 - t) * np.log((np.float32(1) - np.clip(y_pred, eps, 1 - eps)).astype(np.float64))))),
+        "binary_crossentropy": float(
+            np.mean(
+                -(t * np.log(pc) + (1 - t) * np.log((np.float32(1) - np.clip(y_pred, eps, 1 - eps)).astype(np.float64)))
+            )
+        ),
         "mean_squared_error": mse,
         "mean_absolute_error": float(np.mean(np.abs(t - p))),
         "root_mean_squared_error": float(np.sqrt(mse)),
@@ -245,6 +303,7 @@ def reconstruction_losses(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, f
 
 
 # ------------------------------------------------------------------------ latent plots
+
 
 def latent_case(seed: int, batch: int = 12, latent_outputs: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Images and a linear encoder whose outputs are spread out (means around N(0, 2)) and,

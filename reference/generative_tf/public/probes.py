@@ -5,6 +5,7 @@ knows exactly, template globals), calls the student's object inside ``student_co
 returns plain data. It decides nothing: every comparison happens in the judge
 (``reference/generative_tf/public/checks.py``). This file is public: students may read it.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -107,8 +108,12 @@ def call_conditioned_mnist(ns, x, y, num_imgs):
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         reject(f"{ns.name} should return a pair (x_res, y_res), got {type(result).__name__}")
     x_res, y_res = result
-    return {"x_res": to_numpy(x_res), "y_res": to_numpy(y_res),
-            "x_dtype": str(getattr(x_res, "dtype", "?")), "y_dtype": str(getattr(y_res, "dtype", "?"))}
+    return {
+        "x_res": to_numpy(x_res),
+        "y_res": to_numpy(y_res),
+        "x_dtype": str(getattr(x_res, "dtype", "?")),
+        "y_dtype": str(getattr(y_res, "dtype", "?")),
+    }
 
 
 def call_discriminator_loss(ns, real, fake):
@@ -121,6 +126,7 @@ def call_discriminator_loss(ns, real, fake):
 
 
 # ------------------------------------------------------------------------------- 1.2 compile
+
 
 def compiled_loss(ns, y_true, y_pred):
     """How ``autoencoder`` was compiled: the loss's name and its value on the judge's data.
@@ -138,11 +144,16 @@ def compiled_loss(ns, y_true, y_pred):
             name, fn = getattr(loss, "name", None) or getattr(loss, "__name__", type(loss).__name__), loss
         config = getattr(fn, "get_config", lambda: {})() if not isinstance(fn, type) else {}
         value = tf.reduce_mean(fn(tf.constant(y_true), tf.constant(y_pred)))
-    return {"compiled": True, "name": str(name), "from_logits": bool(config.get("from_logits", False)),
-            "value": _scalar_or_array(value, "the loss")}
+    return {
+        "compiled": True,
+        "name": str(name),
+        "from_logits": bool(config.get("from_logits", False)),
+        "value": _scalar_or_array(value, "the loss"),
+    }
 
 
 # ------------------------------------------------------------------------------- 1.plot, 2.plot
+
 
 class LinearEncoder:
     """``encoder(x) = flatten(x) @ w + b``, callable and with ``predict`` like a Keras model."""
@@ -184,8 +195,11 @@ def latent_plot(ns, data, w, b):
     plt.close("all")
     lengths = [len(s) for s in sets]
     points = np.concatenate(sets) if sets else np.zeros((0, 2))
-    return {"points": points.astype(np.float64), "lengths": np.asarray(lengths, dtype=np.int64),
-            "extents": np.asarray(extents, dtype=np.float64).reshape(-1, 2)}
+    return {
+        "points": points.astype(np.float64),
+        "lengths": np.asarray(lengths, dtype=np.int64),
+        "extents": np.asarray(extents, dtype=np.float64).reshape(-1, 2),
+    }
 
 
 def _drawn(plt):
@@ -199,7 +213,11 @@ def _drawn(plt):
                 if isinstance(coll, PathCollection):
                     sets.append(np.asarray(coll.get_offsets(), dtype=np.float64).reshape(-1, 2))
                 elif isinstance(coll, LineCollection):
-                    extents += [np.abs(np.ptp(np.asarray(seg, dtype=np.float64), axis=0)) for seg in coll.get_segments() if len(seg) >= 2]
+                    extents += [
+                        np.abs(np.ptp(np.asarray(seg, dtype=np.float64), axis=0))
+                        for seg in coll.get_segments()
+                        if len(seg) >= 2
+                    ]
             for line in ax.lines:
                 xy = np.asarray(line.get_xydata(), dtype=np.float64).reshape(-1, 2)
                 sets.append(xy)
@@ -212,6 +230,7 @@ def _drawn(plt):
 
 
 # ------------------------------------------------------------------------------- 3.model
+
 
 def cond_cvae(ns, latent_dim, img, cond, cond2, z, eps):
     """Build the student's ``Cond_CVAE(latent_dim)`` (template global ``latent_dim`` provided)
@@ -231,18 +250,29 @@ def cond_cvae(ns, latent_dim, img, cond, cond2, z, eps):
             mean, logvar = tf.split(h, 2, axis=1)
             logits = model.decoder([mean + eps * tf.exp(0.5 * logvar), cond], training=True)
             # any smooth function of both outputs will do; this one works whatever the shapes
-            loss = tf.reduce_mean(tf.square(logits - 0.5)) + tf.reduce_mean(tf.square(mean)) \
+            loss = (
+                tf.reduce_mean(tf.square(logits - 0.5))
+                + tf.reduce_mean(tf.square(mean))
                 + tf.reduce_mean(tf.exp(logvar) - logvar)
+            )
         n_encoder = len(model.encoder.trainable_variables)
         variables = model.encoder.trainable_variables + model.decoder.trainable_variables
         grads = tape.gradient(loss, variables)
     moved = [g is not None and bool(np.any(to_numpy(g))) for g in grads]
-    return {"enc1": enc1, "enc2": enc2, "dec1": dec1, "dec2": dec2,
-            "encoder_variables": n_encoder, "decoder_variables": len(variables) - n_encoder,
-            "encoder_with_gradient": sum(moved[:n_encoder]), "decoder_with_gradient": sum(moved[n_encoder:])}
+    return {
+        "enc1": enc1,
+        "enc2": enc2,
+        "dec1": dec1,
+        "dec2": dec2,
+        "encoder_variables": n_encoder,
+        "decoder_variables": len(variables) - n_encoder,
+        "encoder_with_gradient": sum(moved[:n_encoder]),
+        "decoder_with_gradient": sum(moved[n_encoder:]),
+    }
 
 
 # ------------------------------------------------------------------------------- 4.gen, 4.disc
+
 
 def conditional_model(ns, args, x, cond, cond2, scale):
     """Build ``prepare_generator(*args)`` or ``prepare_discriminator(*args)`` and call it on
@@ -258,6 +288,7 @@ def conditional_model(ns, args, x, cond, cond2, scale):
 
 
 # ------------------------------------------------------------------------------- 4.step
+
 
 class FrozenOptimizer:
     """An optimizer that applies nothing: freezes one network while the other's update is measured."""
@@ -283,7 +314,9 @@ def _reference_generator(noise_dim: int, cond_dim: int, rng, image_shape=(28, 28
     dense = layers.Dense(pixels, activation="tanh", name="g_dense")
     out = layers.Reshape(tuple(image_shape))(dense(layers.Concatenate()([used, cond])))
     generator = tf.keras.Model([noise, cond], out, name="reference_generator")
-    dense.set_weights([rng.normal(0, 0.5, (noise_dim + cond_dim, pixels)).astype("float32"), np.zeros(pixels, "float32")])
+    dense.set_weights(
+        [rng.normal(0, 0.5, (noise_dim + cond_dim, pixels)).astype("float32"), np.zeros(pixels, "float32")]
+    )
     return generator
 
 
@@ -293,8 +326,9 @@ def _reference_discriminator(image_shape, cond_dim: int, rng):
     image_shape = tuple(int(s) for s in image_shape)
     image, cond = layers.Input(image_shape), layers.Input((cond_dim,))
     dense = layers.Dense(1, name="d_dense")
-    discriminator = tf.keras.Model([image, cond], dense(layers.Concatenate()([layers.Flatten()(image), cond])),
-                                   name="reference_discriminator")
+    discriminator = tf.keras.Model(
+        [image, cond], dense(layers.Concatenate()([layers.Flatten()(image), cond])), name="reference_discriminator"
+    )
     pixels = int(np.prod(image_shape))
     dense.set_weights([rng.normal(0, 0.05, (pixels + cond_dim, 1)).astype("float32"), np.zeros(1, "float32")])
     return discriminator
@@ -366,12 +400,19 @@ def _reference_nets(noise_dim: int, cond_dim: int):
 def _structure(*models) -> tuple:
     """What code could change in the nets besides their weights' values: every attribute (by
     identity) of each model and layer, their trainable flags and their variables."""
+
     def attributes(obj):
         return tuple(sorted((name, id(value)) for name, value in vars(obj).items()))
 
-    return tuple((model.trainable, attributes(model), tuple(id(v) for v in model.weights),
-                  tuple((id(layer), layer.trainable, attributes(layer)) for layer in model.layers))
-                 for model in models)
+    return tuple(
+        (
+            model.trainable,
+            attributes(model),
+            tuple(id(v) for v in model.weights),
+            tuple((id(layer), layer.trainable, attributes(layer)) for layer in model.layers),
+        )
+        for model in models
+    )
 
 
 def _gan_state(generator, discriminator, images, cond, noise_cond, noise_dim):
@@ -403,6 +444,7 @@ class ReferenceLosses:
 
 
 # ------------------------------------------------------------------------------- stand-ins
+
 
 def stand_in_prepare_generator(latent_dim=100, cond_dim=10):
     """Stand-in of 4.gen: the contract ``[noise (latent_dim,), cond (cond_dim,)] -> (28, 28, 1)``

@@ -35,6 +35,7 @@ Conventions the grader relies on: each task starts with a markdown cell whose fi
 ``TU WPISZ ODPOWIEDŹ``; a code answer's cell holds ``# TU WPISZ KOD`` and
 ``raise NotImplementedError()``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -156,7 +157,9 @@ torch.manual_seed(2021)
 
 display(Code(filename="src/ae.py"))"""
 
-AE_MODELS_MD = """Tworzymy model kodera i dekodera: oba zawierają po jednej warstwie ukrytej oraz odpowiednie funkcje aktywacji."""
+AE_MODELS_MD = (
+    """Tworzymy model kodera i dekodera: oba zawierają po jednej warstwie ukrytej oraz odpowiednie funkcje aktywacji."""
+)
 
 AE_CLASS_MD = """Modele te wykorzystujemy do zaimplementowania Autokodera; implementujemy metody `encoder_forward` oraz `decoder_forward`, które służą do tworzenia ukrytej reprezentacji oraz rekonstruowania na jej podstawie obrazu wejściowego."""
 
@@ -450,8 +453,9 @@ train_ae(
 # Headings (first lines are what the rubric matches) and answer slots
 # ---------------------------------------------------------------------------------------------
 
-HEADINGS = {item: text.splitlines()[0] for item, text in
-            (("1a", TASK_1A), ("1b", TASK_1B), ("2", TASK_2), ("3", TASK_3))}
+HEADINGS = {
+    item: text.splitlines()[0] for item, text in (("1a", TASK_1A), ("1b", TASK_1B), ("2", TASK_2), ("3", TASK_3))
+}
 
 CODE_SLOTS = ("1a", "2", "3")
 PROSE_SLOTS = ("1b", "2.answer")
@@ -492,8 +496,9 @@ SOLUTION_2_ANSWER = (
 )
 
 SOLUTION_SLOTS = {
-    "1a": definitions(solution_source("VEncoder"), solution_source("VDecoder"),
-                      solution_source("VariationalAutoencoder")),
+    "1a": definitions(
+        solution_source("VEncoder"), solution_source("VDecoder"), solution_source("VariationalAutoencoder")
+    ),
     "1b": SOLUTION_1B,
     "2": DOWNSTREAM_DATA + "\n\n\n" + solution_source("DOWNSTREAM_CELL"),
     "2.answer": SOLUTION_2_ANSWER,
@@ -509,18 +514,17 @@ _ANALYSES = (
     "analyzer.compare_reconstruction_with_original()\nplt.show()",
     "analyzer.compare_samplings()\nplt.show()",
     "analyzer.average_points_per_class()\nplt.show()",
-    'for digit, latent_code in enumerate(analyzer._averages):\n'
+    "for digit, latent_code in enumerate(analyzer._averages):\n"
     '    print(f"Digit: {digit}")\n'
-    '    analyzer.analyze_features(latent_code, steps=11)\n'
-    '    plt.show()',
+    "    analyzer.analyze_features(latent_code, steps=11)\n"
+    "    plt.show()",
     "analyzer.analyze_tsne()  # this may take quite a long time\nplt.show()",
 )
 
 
 def _analyses(model: str, n_samplings: int) -> list[str]:
     """The analyser cells of the seed for ``model`` (the AE has no ``compare_samplings``)."""
-    cells = [f"analyzer = AutoEncoderAnalyzer(model={model}, dataset=val_dataset, "
-             f"n_samplings={n_samplings})"]
+    cells = [f"analyzer = AutoEncoderAnalyzer(model={model}, dataset=val_dataset, n_samplings={n_samplings})"]
     cells += [c for c in _ANALYSES if n_samplings > 1 or "compare_samplings" not in c]
     return cells
 
@@ -633,8 +637,7 @@ def all_notebooks() -> dict[Path, nbformat.NotebookNode]:
     for student in samples.SAMPLES:
         if student in ("solution", "blank"):
             raise ValueError(f"sample {student} is written from the template/solution")
-        books[SUBMISSIONS_DIR / f"{student}.ipynb"] = notebook(
-            sample_slots(student), samples.EXTRA_CELLS.get(student))
+        books[SUBMISSIONS_DIR / f"{student}.ipynb"] = notebook(sample_slots(student), samples.EXTRA_CELLS.get(student))
     return books
 
 

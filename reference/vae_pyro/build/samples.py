@@ -14,6 +14,7 @@ classes and methods a student did not get wrong are the solution's, spliced in a
 
 The sources are plain text: nothing here imports torch or pyro.
 """
+
 from __future__ import annotations
 
 import ast
@@ -34,9 +35,11 @@ TEMPLATE = _Template()
 
 def vae_cell(vencoder: str | None = None, vdecoder: str | None = None, vae: str | None = None) -> str:
     """The cell of slot ``1a``: the given classes, the solution's where ``None``."""
-    return definitions(vencoder or solution_source("VEncoder"),
-                       vdecoder or solution_source("VDecoder"),
-                       vae or solution_source("VariationalAutoencoder"))
+    return definitions(
+        vencoder or solution_source("VEncoder"),
+        vdecoder or solution_source("VDecoder"),
+        vae or solution_source("VariationalAutoencoder"),
+    )
 
 
 def vae_with(**methods: str) -> str:
@@ -118,7 +121,9 @@ LOGVAR_DECODER_FORWARD = '''def decoder_forward(self, z: torch.Tensor) -> torch.
     # dekoder zwraca spłaszczony obraz, przywracamy kształt wejścia
     return self.decoder(z).view(-1, *self.input_shape)'''
 
-LOGVAR_DOWNSTREAM = DOWNSTREAM_DATA + '''
+LOGVAR_DOWNSTREAM = (
+    DOWNSTREAM_DATA
+    + """
 
 import time
 
@@ -149,9 +154,12 @@ for nazwa, (Xtr, Xva) in zestawy.items():
     print(f"===== {nazwa} =====")
     print(f"accuracy: {accuracy_score(y_val, y_pred):.3f}")
     print(f"czas treningu: {czas_treningu:.3f} s, czas predykcji: {czas_predykcji:.4f} s")
-    print(classification_report(y_val, y_pred))'''
+    print(classification_report(y_val, y_pred))"""
+)
 
-LOGVAR_BETA = definitions("from pyro import poutine", '''class BetaVariationalAutoencoder(VariationalAutoencoder):
+LOGVAR_BETA = definitions(
+    "from pyro import poutine",
+    '''class BetaVariationalAutoencoder(VariationalAutoencoder):
     """beta-Variational Auto Encoder model."""
 
     def __init__(self, beta=1.0, **kwargs):
@@ -173,7 +181,8 @@ LOGVAR_BETA = definitions("from pyro import poutine", '''class BetaVariationalAu
 
     def guide(self, x: torch.Tensor):
         # w guide jest tylko jedno pyro.sample (latent), więc można przeskalować cały guide
-        return poutine.scale(super().guide, scale=self.beta)(x)''')
+        return poutine.scale(super().guide, scale=self.beta)(x)''',
+)
 
 LOGVAR_1B = (
     "Dla 2 cech ukrytych rekonstrukcje są mocno rozmyte i część klas (4 z 9, 3 z 5) się pokrywa, "
@@ -275,7 +284,9 @@ SEKWENCYJNY_DECODER_FORWARD = '''def decoder_forward(self, z: torch.Tensor) -> t
     r = self.decoder.forward(z)
     return r.view(-1, *self.input_shape)'''
 
-SEKWENCYJNY_DOWNSTREAM = DOWNSTREAM_DATA + '''
+SEKWENCYJNY_DOWNSTREAM = (
+    DOWNSTREAM_DATA
+    + """
 
 from sklearn.metrics import accuracy_score
 from sklearn.tree import DecisionTreeClassifier
@@ -287,15 +298,16 @@ with torch.no_grad():
     ae_train = ae_model.encoder_forward(X_train).numpy()
     ae_val = ae_model.encoder_forward(X_val).numpy()
     vae_train = vae_model.encoder(X_train.reshape(len(X_train), -1))[0].numpy()
-    vae_val = vae_model.encoder(X_val.reshape(len(X_val), -1))[0].numpy()'''
+    vae_val = vae_model.encoder(X_val.reshape(len(X_val), -1))[0].numpy()"""
+)
 
 
 def _tree_cell(what: str, train: str, val: str) -> str:
-    return f'''%%time
+    return f"""%%time
 # płytkie drzewo decyzyjne = słaby klasyfikator; {what}
 drzewo = DecisionTreeClassifier(max_depth=5, random_state=0)
 drzewo.fit({train}, y_train)
-print(accuracy_score(y_val, drzewo.predict({val})))'''
+print(accuracy_score(y_val, drzewo.predict({val})))"""
 
 
 SEKWENCYJNY_TIME_CELLS = (
@@ -329,6 +341,7 @@ SEKWENCYJNY_2_ANSWER = (
 # Faulty encoders, decoders and sampling (task 1a): each the solution with one fault
 # =============================================================================================
 
+
 def _one_fault(name: str, *edits: tuple[str, str]) -> str:
     """The solution's class ``name`` with exact text edits: the sample has exactly this fault
     (an edit that no longer matches the solution raises, so the samples cannot drift)."""
@@ -342,24 +355,35 @@ def _one_fault(name: str, *edits: tuple[str, str]) -> str:
 
 SKALA_RELU_VENCODER = _one_fault(
     "VEncoder",
-    ("        self.hidden_to_scale = nn.Linear(n_hidden_neurons, n_latent_features)\n",
-     "        self.hidden_to_scale = nn.Linear(n_hidden_neurons, n_latent_features)\n"
-     "        # bias 3, żeby skala była dodatnia\n"
-     "        nn.init.constant_(self.hidden_to_scale.bias, 3.0)\n"),
-    ("        # the scale must be > 0 for every input: softplus is positive by construction\n"
-     "        z_scale = nn.functional.softplus(self.hidden_to_scale(h)) + 1e-6",
-     "        # relu - odchylenie standardowe nie może być ujemne\n"
-     "        z_scale = nn.functional.relu(self.hidden_to_scale(h))"))
+    (
+        "        self.hidden_to_scale = nn.Linear(n_hidden_neurons, n_latent_features)\n",
+        "        self.hidden_to_scale = nn.Linear(n_hidden_neurons, n_latent_features)\n"
+        "        # bias 3, żeby skala była dodatnia\n"
+        "        nn.init.constant_(self.hidden_to_scale.bias, 3.0)\n",
+    ),
+    (
+        "        # the scale must be > 0 for every input: softplus is positive by construction\n"
+        "        z_scale = nn.functional.softplus(self.hidden_to_scale(h)) + 1e-6",
+        "        # relu - odchylenie standardowe nie może być ujemne\n"
+        "        z_scale = nn.functional.relu(self.hidden_to_scale(h))",
+    ),
+)
 
 SREDNIA_RELU_VENCODER = _one_fault(
     "VEncoder",
-    ("        # the mean may take any real value: no activation\n        z_loc = self.hidden_to_loc(h)",
-     "        # relu na średniej, tak jak w warstwie ukrytej\n        z_loc = nn.functional.relu(self.hidden_to_loc(h))"))
+    (
+        "        # the mean may take any real value: no activation\n        z_loc = self.hidden_to_loc(h)",
+        "        # relu na średniej, tak jak w warstwie ukrytej\n        z_loc = nn.functional.relu(self.hidden_to_loc(h))",
+    ),
+)
 
 BEZ_SIGMOIDY_VDECODER = _one_fault(
     "VDecoder",
-    ("        # Bernoulli means of the pixels: in [0, 1]\n        r = torch.sigmoid(self.hidden_to_output(r))",
-     "        # wyjście liniowe - rekonstrukcja obrazu\n        r = self.hidden_to_output(r)"))
+    (
+        "        # Bernoulli means of the pixels: in [0, 1]\n        r = torch.sigmoid(self.hidden_to_output(r))",
+        "        # wyjście liniowe - rekonstrukcja obrazu\n        r = self.hidden_to_output(r)",
+    ),
+)
 
 _SAMPLING = "        # reparameterisation: z = loc + scale * eps, differentiable in loc and scale\n        z = dist.Normal(z_loc, z_scale).rsample()"
 
@@ -367,22 +391,28 @@ _SAMPLING = "        # reparameterisation: z = loc + scale * eps, differentiable
 def _encoder_forward(replacement: str) -> str:
     """The solution's ``encoder_forward`` (as a method source at column 0) with its sampling replaced."""
     cls = _one_fault("VariationalAutoencoder", (_SAMPLING, replacement))
-    node = next(n for n in ast.parse(cls).body[0].body if isinstance(n, ast.FunctionDef) and n.name == "encoder_forward")
-    return textwrap.dedent("\n".join(cls.splitlines()[node.lineno - 1:node.end_lineno]))
+    node = next(
+        n for n in ast.parse(cls).body[0].body if isinstance(n, ast.FunctionDef) and n.name == "encoder_forward"
+    )
+    return textwrap.dedent("\n".join(cls.splitlines()[node.lineno - 1 : node.end_lineno]))
 
 
 BEZ_PROBKOWANIA_ENCODER_FORWARD = _encoder_forward(
-    "        # reprezentacja ukryta = średnia rozkładu\n        z = z_loc")
+    "        # reprezentacja ukryta = średnia rozkładu\n        z = z_loc"
+)
 
 SKALA_JAKO_WARIANCJA_ENCODER_FORWARD = _encoder_forward(
     "        # skala to wariancja, więc odchylenie standardowe = sqrt(skala)\n"
-    "        z = z_loc + torch.sqrt(z_scale) * torch.randn_like(z_loc)")
+    "        z = z_loc + torch.sqrt(z_scale) * torch.randn_like(z_loc)"
+)
 
 # =============================================================================================
 # Faulty beta-VAEs (task 3)
 # =============================================================================================
 
-BETA_NA_REKONSTRUKCJI = definitions("from pyro import poutine", '''class BetaVariationalAutoencoder(VariationalAutoencoder):
+BETA_NA_REKONSTRUKCJI = definitions(
+    "from pyro import poutine",
+    '''class BetaVariationalAutoencoder(VariationalAutoencoder):
     """beta-Variational Auto Encoder model."""
 
     def __init__(self, beta: float = 1.0, **kwargs):
@@ -401,9 +431,12 @@ BETA_NA_REKONSTRUKCJI = definitions("from pyro import poutine", '''class BetaVar
             with poutine.scale(scale=self.beta):
                 pyro.sample("obs", dist.Bernoulli(output).to_event(3), obs=x)
 
-    # guide bez zmian - dziedziczony z VariationalAutoencoder''')
+    # guide bez zmian - dziedziczony z VariationalAutoencoder''',
+)
 
-BETA_CALOSC = definitions("from pyro import poutine", '''class BetaVariationalAutoencoder(VariationalAutoencoder):
+BETA_CALOSC = definitions(
+    "from pyro import poutine",
+    '''class BetaVariationalAutoencoder(VariationalAutoencoder):
     """beta-Variational Auto Encoder model."""
 
     def __init__(self, beta: float = 1.0, **kwargs):
@@ -418,13 +451,16 @@ BETA_CALOSC = definitions("from pyro import poutine", '''class BetaVariationalAu
     def guide(self, x: torch.Tensor):
         # i guide tak samo
         with poutine.scale(scale=self.beta):
-            super().guide(x)''')
+            super().guide(x)''',
+)
 
 # =============================================================================================
 # Task 2 incomplete
 # =============================================================================================
 
-TYLKO_PIKSELE_DOWNSTREAM = DOWNSTREAM_DATA + '''
+TYLKO_PIKSELE_DOWNSTREAM = (
+    DOWNSTREAM_DATA
+    + """
 
 from sklearn.metrics import accuracy_score
 from sklearn.naive_bayes import GaussianNB
@@ -432,7 +468,8 @@ from sklearn.naive_bayes import GaussianNB
 clf = GaussianNB()
 clf.fit(X_train.view(len(X_train), -1).numpy(), y_train)
 pred = clf.predict(X_val.view(len(X_val), -1).numpy())
-print("accuracy (piksele):", accuracy_score(y_val, pred))'''
+print("accuracy (piksele):", accuracy_score(y_val, pred))"""
+)
 
 TYLKO_PIKSELE_2_ANSWER = (
     "Wybrałem gaussowski naiwny klasyfikator Bayesa. Na surowych pikselach MNIST osiąga tylko "
@@ -469,18 +506,22 @@ BRAK_BETA_2_ANSWER = (
 #: sample name -> answer slots replaced (source text, or TEMPLATE to keep the unanswered cell).
 SAMPLES: dict[str, dict[str, object]] = {
     "styl_logvar": {
-        "1a": vae_cell(LOGVAR_VENCODER, LOGVAR_VDECODER,
-                       vae_with(encoder_forward=LOGVAR_ENCODER_FORWARD,
-                                decoder_forward=LOGVAR_DECODER_FORWARD)),
+        "1a": vae_cell(
+            LOGVAR_VENCODER,
+            LOGVAR_VDECODER,
+            vae_with(encoder_forward=LOGVAR_ENCODER_FORWARD, decoder_forward=LOGVAR_DECODER_FORWARD),
+        ),
         "1b": LOGVAR_1B,
         "2": LOGVAR_DOWNSTREAM,
         "2.answer": LOGVAR_2_ANSWER,
         "3": LOGVAR_BETA,
     },
     "styl_sekwencyjny": {
-        "1a": vae_cell(SEKWENCYJNY_VENCODER, SEKWENCYJNY_VDECODER,
-                       vae_with(encoder_forward=SEKWENCYJNY_ENCODER_FORWARD,
-                                decoder_forward=SEKWENCYJNY_DECODER_FORWARD)),
+        "1a": vae_cell(
+            SEKWENCYJNY_VENCODER,
+            SEKWENCYJNY_VDECODER,
+            vae_with(encoder_forward=SEKWENCYJNY_ENCODER_FORWARD, decoder_forward=SEKWENCYJNY_DECODER_FORWARD),
+        ),
         "1b": SEKWENCYJNY_1B,
         "2": SEKWENCYJNY_DOWNSTREAM,
         "2.answer": SEKWENCYJNY_2_ANSWER,
@@ -509,24 +550,24 @@ EXTRA_CELLS: dict[str, dict[str, tuple[str, ...]]] = {
 FAULTS: dict[str, str | None] = {
     "styl_logvar": None,
     "styl_sekwencyjny": "task 3 (bonus) left blank; otherwise correct (encoder_forward samples "
-                        "with .sample(), not reparameterised: harmless, training goes through "
-                        "the Pyro guide)",
+    "with .sample(), not reparameterised: harmless, training goes through "
+    "the Pyro guide)",
     "skala_relu": "VEncoder's scale is relu(...) with bias initialised to 3: positive only on "
-                  "typical inputs, zero (an invalid Normal scale) where the pre-activation is "
-                  "negative",
+    "typical inputs, zero (an invalid Normal scale) where the pre-activation is "
+    "negative",
     "bez_probkowania": "encoder_forward returns the mean z_loc: no sampling",
     "dekoder_bez_sigmoidy": "VDecoder has no sigmoid: outputs are not Bernoulli means in [0, 1]",
     "skala_jako_wariancja": "encoder_forward samples with sqrt(z_scale) as the standard deviation "
-                            "(treats the scale as a variance)",
+    "(treats the scale as a variance)",
     "srednia_relu": "VEncoder's mean goes through relu: z_loc >= 0",
     "beta_na_rekonstrukcji": "task 3 scales the obs site (reconstruction) by beta instead of the "
-                             "latent site (KL); guide inherited unscaled",
+    "latent site (KL); guide inherited unscaled",
     "beta_calosc": "task 3 scales the whole model and guide by beta: the whole ELBO is scaled, "
-                   "the KL weight relative to the reconstruction is unchanged",
+    "the KL weight relative to the reconstruction is unchanged",
     "brak_beta": "task 3 (bonus) left blank; tasks 1-2 correct",
     "downstream_nietkniety": "task 2 left blank: code cell and answer cell untouched",
     "downstream_tylko_piksele": "task 2 incomplete: classifier on raw pixels only (accuracy, no "
-                                "timing, no AE/VAE codes)",
+    "timing, no AE/VAE codes)",
 }
 
 if set(FAULTS) != set(SAMPLES):

@@ -4,6 +4,7 @@
 building needs neither torch nor pyro. ``notebooks.py`` and ``samples.py`` both read these
 texts; keeping them here lets ``notebooks.py`` import ``samples.py`` at module level.
 """
+
 from __future__ import annotations
 
 import ast
@@ -43,7 +44,7 @@ def replace_methods(class_source: str, **methods: str) -> str:
     for name in sorted(methods, key=lambda m: nodes[m].lineno, reverse=True):
         node = nodes[name]
         start = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
-        lines[start:node.end_lineno] = textwrap.indent(methods[name].strip("\n"), "    ").splitlines()
+        lines[start : node.end_lineno] = textwrap.indent(methods[name].strip("\n"), "    ").splitlines()
     return "\n".join(lines)
 
 

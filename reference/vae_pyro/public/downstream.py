@@ -19,6 +19,7 @@ it would retrain two autoencoders per student, so the automatic part reads the s
 It is a reading of the code, so it is deliberately generous; the instructor sees the code and
 the stored outputs in the report and scores the comparison by hand.
 """
+
 from __future__ import annotations
 
 import ast
@@ -32,20 +33,35 @@ AE = re.compile(r"(^|_)ae($|_|\d)|autoenc|autokod", re.IGNORECASE)
 RAW = re.compile(r"^x($|_)|dataset|pixel|piksel|raw|surow", re.IGNORECASE)
 LABELS = re.compile(r"^y($|_)|label|target|etykiet|klas", re.IGNORECASE)  # y_train comes from a dataset too
 TRAINING_CALLS = {"fit", "partial_fit", "cross_val_score", "cross_validate", "cross_val_predict"}
-METRICS = {"accuracy_score", "balanced_accuracy_score", "f1_score", "precision_score", "recall_score",
-           "classification_report", "confusion_matrix", "roc_auc_score", "top_k_accuracy_score",
-           "precision_recall_fscore_support", "score", "cohen_kappa_score", "matthews_corrcoef"}
+METRICS = {
+    "accuracy_score",
+    "balanced_accuracy_score",
+    "f1_score",
+    "precision_score",
+    "recall_score",
+    "classification_report",
+    "confusion_matrix",
+    "roc_auc_score",
+    "top_k_accuracy_score",
+    "precision_recall_fscore_support",
+    "score",
+    "cohen_kappa_score",
+    "matthews_corrcoef",
+}
 SHOWING_CALLS = {"print", "display", "DataFrame", "tabulate", "plot", "bar", "barh"}
-TIMERS = re.compile(r"\btime\.(time|perf_counter|process_time|monotonic)(_ns)?\b|\bperf_counter\b|\btimeit\b|"
-                    r"^\s*%%?time(it)?\b|\bdatetime\.now\b", re.MULTILINE)
+TIMERS = re.compile(
+    r"\btime\.(time|perf_counter|process_time|monotonic)(_ns)?\b|\bperf_counter\b|\btimeit\b|"
+    r"^\s*%%?time(it)?\b|\bdatetime\.now\b",
+    re.MULTILINE,
+)
 KINDS = ("raw", "ae", "vae")
 
 
 @dataclass(frozen=True)
 class Downstream:
     trained_on: frozenset[str]  # subset of {"raw", "ae", "vae"}
-    metrics: tuple[str, ...]    # metric functions called
-    shown: bool                 # metrics printed/displayed (or the cells stored text output)
+    metrics: tuple[str, ...]  # metric functions called
+    shown: bool  # metrics printed/displayed (or the cells stored text output)
     timed: bool
 
 
@@ -86,7 +102,11 @@ class _Reader:
             return set().union(*(self.kinds(v) for v in node.values)) if node.values else set()
         if isinstance(node, ast.Starred):
             return self.kinds(node.value)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("items", "values"):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("items", "values")
+        ):
             return self.kinds(node.func.value)
         if isinstance(node, ast.Call) and _call_name(node) in ("zip", "enumerate", "list", "tuple", "dict", "reversed"):
             return set().union(*(self.kinds(a) for a in node.args)) if node.args else set()
@@ -118,8 +138,13 @@ class _Reader:
             if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and stmt.value is not None:
                 self.calls(stmt.value)
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                if isinstance(stmt, ast.Assign) and len(targets) == 1 and isinstance(targets[0], ast.Tuple) \
-                        and isinstance(stmt.value, ast.Tuple) and len(targets[0].elts) == len(stmt.value.elts):
+                if (
+                    isinstance(stmt, ast.Assign)
+                    and len(targets) == 1
+                    and isinstance(targets[0], ast.Tuple)
+                    and isinstance(stmt.value, ast.Tuple)
+                    and len(targets[0].elts) == len(stmt.value.elts)
+                ):
                     for t, v in zip(targets[0].elts, stmt.value.elts):
                         self.bind(t, self.kinds(v))
                 else:
@@ -155,7 +180,9 @@ def _training_functions(trees: list[ast.Module]) -> set[str]:
     while changed:
         changed = False
         for name, fn in defs.items():
-            if name not in training and any(isinstance(c, ast.Call) and _call_name(c) in training for c in ast.walk(fn)):
+            if name not in training and any(
+                isinstance(c, ast.Call) and _call_name(c) in training for c in ast.walk(fn)
+            ):
                 training.add(name)
                 changed = True
     return training
@@ -175,7 +202,13 @@ def read_downstream(section: SectionCode) -> Downstream:
         reader.statements(tree.body)
     calls = [c for t in trees for c in ast.walk(t) if isinstance(c, ast.Call)]
     metrics = sorted({_call_name(c) for c in calls if _call_name(c) in METRICS})
-    shown = shown or any(_call_name(c) in SHOWING_CALLS for c in calls) or any(
-        t.body and isinstance(t.body[-1], ast.Expr) and not isinstance(t.body[-1].value, ast.Constant) for t in trees)
+    shown = (
+        shown
+        or any(_call_name(c) in SHOWING_CALLS for c in calls)
+        or any(
+            t.body and isinstance(t.body[-1], ast.Expr) and not isinstance(t.body[-1].value, ast.Constant)
+            for t in trees
+        )
+    )
     timed = any(TIMERS.search(source) for source in section.cells)
     return Downstream(frozenset(reader.trained_on & set(KINDS)), tuple(metrics), shown, timed)

@@ -7,6 +7,7 @@ here exactly: the posterior's ``loc`` and ``scale``, the decoded images, and for
 the two terms of the ELBO. The scales are drawn away from 1 (0.2-0.5 and 2-4) so that using the
 variance, its square root or a unit scale instead of the standard deviation shows.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,18 +38,24 @@ def images(count: int, seed: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class StandInCase:
-    x: np.ndarray        # (B, 1, 28, 28) float32
-    w_loc: np.ndarray    # (784, L)
-    b_loc: np.ndarray    # (L,)
+    x: np.ndarray  # (B, 1, 28, 28) float32
+    w_loc: np.ndarray  # (784, L)
+    b_loc: np.ndarray  # (L,)
     w_scale: np.ndarray  # (784, L)
     b_scale: np.ndarray  # (L,)
-    w_dec: np.ndarray    # (L, 784)
-    b_dec: np.ndarray    # (784,)
-    z: np.ndarray        # (B, L): latents to decode
+    w_dec: np.ndarray  # (L, 784)
+    b_dec: np.ndarray  # (784,)
+    z: np.ndarray  # (B, L): latents to decode
 
     def weights(self) -> dict:
-        return dict(w_loc=self.w_loc, b_loc=self.b_loc, w_scale=self.w_scale, b_scale=self.b_scale,
-                    w_dec=self.w_dec, b_dec=self.b_dec)
+        return dict(
+            w_loc=self.w_loc,
+            b_loc=self.b_loc,
+            w_scale=self.w_scale,
+            b_scale=self.b_scale,
+            w_dec=self.w_dec,
+            b_dec=self.b_dec,
+        )
 
     @property
     def flat(self) -> np.ndarray:
@@ -62,9 +69,12 @@ def standin_case(seed: int, batch: int = 8, latent: int = 4) -> StandInCase:
     b_scale = np.log(np.expm1(targets))  # softplus(b_scale) = targets for a black image
     return StandInCase(
         x=images(batch, seed),
-        w_loc=f32(rng.normal(0, 0.02, (784, latent))), b_loc=f32(rng.normal(0, 1.0, latent)),
-        w_scale=f32(rng.normal(0, 0.002, (784, latent))), b_scale=f32(b_scale),
-        w_dec=f32(rng.normal(0, 0.5, (latent, 784))), b_dec=f32(rng.normal(0, 0.5, 784)),
+        w_loc=f32(rng.normal(0, 0.02, (784, latent))),
+        b_loc=f32(rng.normal(0, 1.0, latent)),
+        w_scale=f32(rng.normal(0, 0.002, (784, latent))),
+        b_scale=f32(b_scale),
+        w_dec=f32(rng.normal(0, 0.5, (latent, 784))),
+        b_dec=f32(rng.normal(0, 0.5, 784)),
         z=f32(rng.normal(0, 1.0, (batch, latent))),
     )
 

@@ -12,6 +12,7 @@ Two rules of the lab, the same for every submission (docs/labs/vae-pyro.md):
   as the course helper ``train_ae`` does;
 - ``decoder_forward`` is called only after ``encoder_forward`` (which sets ``input_shape``).
 """
+
 from __future__ import annotations
 
 import copy
@@ -26,8 +27,8 @@ from pyro.poutine.util import site_is_subsample
 
 from grader.probes import reject, student_code, to_numpy
 
-
 # --------------------------------------------------------------------------------- helpers
+
 
 def _tensor(array) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32))
@@ -36,8 +37,10 @@ def _tensor(array) -> torch.Tensor:
 def _pair(value, what: str):
     """``(z_loc, z_scale)`` from what the student's encoder returned."""
     if not isinstance(value, (tuple, list)) or len(value) != 2:
-        reject(f"{what} should return a pair (z_loc, z_scale), got {type(value).__name__}"
-               + (f" of length {len(value)}" if isinstance(value, (tuple, list)) else ""))
+        reject(
+            f"{what} should return a pair (z_loc, z_scale), got {type(value).__name__}"
+            + (f" of length {len(value)}" if isinstance(value, (tuple, list)) else "")
+        )
     return _numbers(value[0], f"{what}: z_loc"), _numbers(value[1], f"{what}: z_scale")
 
 
@@ -141,18 +144,24 @@ def _build(cls, kwargs: dict, encoder: nn.Module | None, decoder: nn.Module | No
 
 
 def _vae_kwargs(n_latent: int, n_hidden: int) -> dict:
-    return dict(n_data_features=784, n_encoder_hidden_features=n_hidden,
-                n_decoder_hidden_features=n_hidden, n_latent_features=n_latent)
+    return dict(
+        n_data_features=784,
+        n_encoder_hidden_features=n_hidden,
+        n_decoder_hidden_features=n_hidden,
+        n_latent_features=n_latent,
+    )
 
 
 # ------------------------------------------------------------------------------ 1a.encoder
+
 
 def encoder_outputs(ns, x, n_hidden, n_latent, shifts):
     """``VEncoder(784, n_hidden, n_latent)`` on ``x``, and on copies of it with every bias
     shifted by each of ``shifts`` (pre-activations far outside what typical inputs give)."""
     with student_code():
-        encoder = ns.student(n_input_features=int(x.shape[1]), n_hidden_neurons=int(n_hidden),
-                             n_latent_features=int(n_latent))
+        encoder = ns.student(
+            n_input_features=int(x.shape[1]), n_hidden_neurons=int(n_hidden), n_latent_features=int(n_latent)
+        )
         with torch.no_grad():
             out = encoder(_tensor(x))
     loc, scale = _pair(out, f"{ns.name}.forward")
@@ -163,19 +172,23 @@ def encoder_outputs(ns, x, n_hidden, n_latent, shifts):
         l_, s_ = _pair(out, f"{ns.name}.forward")
         shifted_loc.append(l_)
         shifted_scale.append(s_)
-    return {"loc": loc, "scale": scale, "n_biases": _count_biases(encoder),
-            "shifted_loc": np.stack(shifted_loc) if shifted_loc else np.zeros(0),
-            "shifted_scale": np.stack(shifted_scale) if shifted_scale else np.zeros(0)}
+    return {
+        "loc": loc,
+        "scale": scale,
+        "n_biases": _count_biases(encoder),
+        "shifted_loc": np.stack(shifted_loc) if shifted_loc else np.zeros(0),
+        "shifted_scale": np.stack(shifted_scale) if shifted_scale else np.zeros(0),
+    }
 
 
 # ------------------------------------------------------------------------------ 1a.decoder
+
 
 def decoder_outputs(ns, z, n_hidden, shifts):
     """``VDecoder(L, n_hidden, 784)`` on ``z`` and on ``z`` times 100, and on copies with every
     bias shifted by each of ``shifts``."""
     with student_code():
-        decoder = ns.student(n_latent_features=int(z.shape[1]), n_hidden_neurons=int(n_hidden),
-                             n_output_features=784)
+        decoder = ns.student(n_latent_features=int(z.shape[1]), n_hidden_neurons=int(n_hidden), n_output_features=784)
         with torch.no_grad():
             out = _numbers(decoder(_tensor(z)), f"{ns.name}.forward")
             big = _numbers(decoder(_tensor(z * 100.0)), f"{ns.name}.forward")
@@ -183,11 +196,16 @@ def decoder_outputs(ns, z, n_hidden, shifts):
     for shift in np.asarray(shifts).tolist():
         with student_code(), torch.no_grad():
             shifted.append(_numbers(_shift_biases(decoder, shift)(_tensor(z)), f"{ns.name}.forward"))
-    return {"out": out, "big": big, "n_biases": _count_biases(decoder),
-            "shifted": np.stack(shifted) if shifted else np.zeros(0)}
+    return {
+        "out": out,
+        "big": big,
+        "n_biases": _count_biases(decoder),
+        "shifted": np.stack(shifted) if shifted else np.zeros(0),
+    }
 
 
 # ---------------------------------------------------------------------------------- 1a.vae
+
 
 def vae_sampling(ns, x, w_loc, b_loc, w_scale, b_scale, w_dec, b_dec, draws, z):
     """The student's VAE with the stand-in networks: ``draws`` calls of ``encoder_forward(x)``,
@@ -250,6 +268,7 @@ def vae_elbo_training(ns, x, n_latent, n_hidden, steps, lr, repeats):
 
 # -------------------------------------------------------------------------------- 3 (bonus)
 
+
 def beta_losses(ns, x, w_loc, b_loc, w_scale, b_scale, w_dec, b_dec, betas, rng_seed):
     """For each beta: the student's ``BetaVariationalAutoencoder(beta=beta, ...)`` with the
     stand-in networks, the latent ``z`` its guide samples under ``rng_seed`` and its
@@ -268,8 +287,11 @@ def beta_losses(ns, x, w_loc, b_loc, w_scale, b_scale, w_dec, b_dec, betas, rng_
             pyro.set_rng_seed(int(rng_seed))
             with student_code():
                 trace = poutine.trace(model.guide).get_trace(images)
-            sites = [s for s in trace.nodes.values()
-                     if s["type"] == "sample" and not s["is_observed"] and not site_is_subsample(s)]
+            sites = [
+                s
+                for s in trace.nodes.values()
+                if s["type"] == "sample" and not s["is_observed"] and not site_is_subsample(s)
+            ]
             if len(sites) != 1:
                 reject(f"{ns.name}.guide should sample one latent site, it samples {len(sites)}")
             latents.append(_numbers(sites[0]["value"], "the guide's latent sample"))
@@ -282,30 +304,37 @@ def beta_losses(ns, x, w_loc, b_loc, w_scale, b_scale, w_dec, b_dec, betas, rng_
 
 # --------------------------------------------------------------------- 2 (reference result)
 
+
 def downstream_codes(ns, x_train, x_val, n_latent, n_hidden, epochs, batch_size, lr):
     """The student's VAE class trained briefly by the course helper ``train_ae`` on the judge's
     images (seeded), then the posterior means of ``x_train`` and ``x_val``."""
-    from torch.utils.data import DataLoader, TensorDataset
-
     from src.utils import train_ae
+    from torch.utils.data import DataLoader, TensorDataset
 
     train = TensorDataset(_tensor(x_train), torch.zeros(len(x_train), dtype=torch.long))
     val = TensorDataset(_tensor(x_val), torch.zeros(len(x_val), dtype=torch.long))
     generator = torch.Generator().manual_seed(0)
     with student_code():
         model = ns.student(**_vae_kwargs(int(n_latent), int(n_hidden)))
-        train_ae(model, epochs=int(epochs),
-                 train_loader=DataLoader(train, batch_size=int(batch_size), shuffle=True, generator=generator),
-                 val_loader=DataLoader(val, batch_size=256), lr=float(lr),
-                 loss_fn=pyro.infer.Trace_ELBO().differentiable_loss, loss_fn_args=(model.model, model.guide))
+        train_ae(
+            model,
+            epochs=int(epochs),
+            train_loader=DataLoader(train, batch_size=int(batch_size), shuffle=True, generator=generator),
+            val_loader=DataLoader(val, batch_size=256),
+            lr=float(lr),
+            loss_fn=pyro.infer.Trace_ELBO().differentiable_loss,
+            loss_fn_args=(model.model, model.guide),
+        )
         model.eval()
         with torch.no_grad():
-            codes = [_pair(model.encoder(_tensor(a).reshape(len(a), -1)), f"{ns.name}.encoder")[0]
-                     for a in (x_train, x_val)]
+            codes = [
+                _pair(model.encoder(_tensor(a).reshape(len(a), -1)), f"{ns.name}.encoder")[0] for a in (x_train, x_val)
+            ]
     return {"train": codes[0], "val": codes[1]}
 
 
 # ------------------------------------------------------------------------------- stand-ins
+
 
 class StandInVEncoder(nn.Module):
     """Stand-in of 1a.encoder with the template's contract: ``VEncoder(n_input_features,

@@ -7,6 +7,7 @@ stand-in, see :mod:`grader.data.mnist`) and ``torchvision.transforms`` (``ToTens
 ``Normalize``, ``Compose``, ``Lambda``). It is on ``sys.path`` only when the real
 torchvision is not importable (:func:`grader.compat.install_torchvision`); a real one wins.
 """
+
 from . import datasets, transforms
 
 __version__ = "0.0+grader-shim"

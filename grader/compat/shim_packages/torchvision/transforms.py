@@ -1,5 +1,6 @@
 """``torchvision.transforms`` of the grader's stand-in: ``ToTensor``, ``Normalize``,
 ``Compose`` and ``Lambda``, with the real ones' behaviour on PIL images and numpy arrays."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -102,5 +103,7 @@ class Lambda:
 def __getattr__(name: str):
     if name.startswith("__"):
         raise AttributeError(name)
-    raise AttributeError(f"torchvision.transforms.{name} is not available in the grader's torchvision "
-                         f"stand-in (only {', '.join(__all__)})")
+    raise AttributeError(
+        f"torchvision.transforms.{name} is not available in the grader's torchvision "
+        f"stand-in (only {', '.join(__all__)})"
+    )

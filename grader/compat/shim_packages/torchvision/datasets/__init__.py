@@ -1,4 +1,5 @@
 """``torchvision.datasets`` of the grader's stand-in: MNIST only, from the local data."""
+
 from .mnist import MNIST
 
 __all__ = ["MNIST"]
@@ -7,5 +8,6 @@ __all__ = ["MNIST"]
 def __getattr__(name: str):
     if name.startswith("__"):
         raise AttributeError(name)
-    raise AttributeError(f"torchvision.datasets.{name} is not available in the grader's torchvision "
-                         f"stand-in (only MNIST is)")
+    raise AttributeError(
+        f"torchvision.datasets.{name} is not available in the grader's torchvision stand-in (only MNIST is)"
+    )

@@ -5,6 +5,7 @@ The images and labels come from :func:`grader.data.mnist.served_mnist` (the loca
 :data:`SOURCE`. ``root`` and ``download`` are accepted and ignored: nothing is read from or
 written to disk under ``root``, nothing is downloaded.
 """
+
 from __future__ import annotations
 
 from typing import ClassVar
@@ -13,7 +14,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from grader.data.mnist import served_mnist, mnist_source
+from grader.data.mnist import mnist_source, served_mnist
 
 #: The MNIST source (a path or ``standin:sklearn-digits``); set by
 #: :func:`grader.compat.install_torchvision`. ``None``: :func:`mnist_source`.
@@ -28,11 +29,22 @@ class MNIST(Dataset):
     ``.targets`` (for a subset) is honoured, as with the real class.
     """
 
-    classes: ClassVar[list[str]] = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four",
-                                    "5 - five", "6 - six", "7 - seven", "8 - eight", "9 - nine"]
+    classes: ClassVar[list[str]] = [
+        "0 - zero",
+        "1 - one",
+        "2 - two",
+        "3 - three",
+        "4 - four",
+        "5 - five",
+        "6 - six",
+        "7 - seven",
+        "8 - eight",
+        "9 - nine",
+    ]
 
-    def __init__(self, root=None, train: bool = True, transform=None, target_transform=None,
-                 download: bool = False) -> None:
+    def __init__(
+        self, root=None, train: bool = True, transform=None, target_transform=None, download: bool = False
+    ) -> None:
         self.root = root
         self.train = train
         self.transform = transform
@@ -63,8 +75,12 @@ class MNIST(Dataset):
         return {name: i for i, name in enumerate(self.classes)}
 
     def __repr__(self) -> str:
-        lines = [f"Dataset {type(self).__name__}", f"    Number of datapoints: {len(self)}",
-                 f"    Root location: {self.root}", f"    Split: {'Train' if self.train else 'Test'}"]
+        lines = [
+            f"Dataset {type(self).__name__}",
+            f"    Number of datapoints: {len(self)}",
+            f"    Root location: {self.root}",
+            f"    Split: {'Train' if self.train else 'Test'}",
+        ]
         if self.transform is not None:
             lines.append(f"    Transform: {self.transform!r}")
         if self.target_transform is not None:
