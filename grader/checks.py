@@ -9,9 +9,10 @@ the sandbox), computes what is expected with the reference in this trusted proce
 This module is the check author's whole API (a lab's ``public/checks.py``, ``oracles.py`` and
 the analysis code they need import only it and :mod:`grader.i18n`): besides the helpers defined
 here it re-exports :class:`StudentCodeError` (the student's code raised inside a probe: catch it
-when a check tries an input the student may reject), the MNIST loader and its stand-in's name
-(``load_mnist``, ``STANDIN``), and what section checks read code with (``parse``, ``parse_lock``,
-``strip_magics``).
+when a check tries an input the student may reject), the data sets of the registry
+(:func:`dataset`: ``dataset(name).load(dataset(name).standin)``; MNIST's loader and its stand-in's
+name also as ``load_mnist``, ``STANDIN``), and what section checks read code with (``parse``,
+``parse_lock``, ``strip_magics``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from typing import Protocol
 
 import numpy as np
 
-from .data.mnist import STANDIN, load_mnist
+from .data import dataset
+from .data.mnist import STANDIN as STANDIN
+from .data.mnist import load_mnist as load_mnist
 from .extract import strip_magics
 from .i18n import Text
 from .outcomes import Table
@@ -48,8 +51,7 @@ __all__ = [
     "Text",
     "Table",
     "StudentCodeError",
-    "load_mnist",
-    "STANDIN",
+    "dataset",
     "strip_magics",
     "parse",
     "parse_lock",

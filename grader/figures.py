@@ -12,6 +12,7 @@ import threading
 import time
 from dataclasses import replace
 
+from .data import data_sources
 from .discover import Submission
 from .execute import NotebookRun
 from .labs import Lab
@@ -48,7 +49,7 @@ def reference_figures(lab: Lab, settings: Settings) -> dict[str, tuple[Figure, .
     path = lab.rubric.reference_notebook
     if not path:
         return {}
-    key = (lab.name, lab.rubric_hash, settings.seed, settings.mnist)
+    key = (lab.name, lab.rubric_hash, settings.seed, tuple(data_sources(lab.rubric.datasets, settings).items()))
     with _REFERENCE_LOCK:
         if key in _REFERENCE:
             return _REFERENCE[key]

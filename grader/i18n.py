@@ -243,21 +243,16 @@ UI_LABELS: dict[str, Text] = {
     ),
     "run": Text("Uruchomienie notatnika przez grader", "The grader's run of the notebook"),
     "run_note": Text(
-        "Trening ograniczony (epoki, podzbiór MNIST); komórka dłuższa niż limit jest przerywana, a kolejne "
+        "Trening ograniczony (epoki, podzbiór danych); komórka dłuższa niż limit jest przerywana, a kolejne "
         "wykonują się dalej.",
-        "Training capped (epochs, an MNIST subsample); a cell running past the limit is cut and the next ones run.",
+        "Training capped (epochs, a subsample of the data); a cell running past the limit is cut and the next ones "
+        "run.",
     ),
     "cell": Text("komórka", "cell"),
     "cell_status": Text("stan", "status"),
     "seconds": Text("czas [s]", "time [s]"),
     "cell_error": Text("błąd", "error"),
     "environment": Text("Środowisko oceniania", "Grading environment"),
-    "standin": Text(
-        "Uwaga: zamiast MNIST użyto zastępczego zbioru zbudowanego z cyfr scikit-learn (load_digits, 8x8 "
-        "powiększone do 28x28).",
-        "Note: the MNIST stand-in built from scikit-learn digits (load_digits, 8x8 upscaled to 28x28) was used "
-        "instead of MNIST.",
-    ),
     "run_info": Text("Informacje o przebiegu", "Run information"),
     "submissions": Text("Zgłoszenia", "Submissions"),
     "count": Text("Liczba zgłoszeń", "Submissions"),

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from . import export
-from .data.mnist import mnist_source
+from .data import data_sources
 from .discover import Submission, discover
 from .gradebook import Gradebook
 from .judge import judge_or_flag
@@ -152,7 +152,7 @@ def grading_key(lab: Lab, settings: Settings) -> str:
         settings.seed,
         settings.mode,
         settings.keras,
-        settings.mnist or mnist_source(),
+        *data_sources(lab.rubric.datasets, settings).values(),
         settings.cell_timeout_s,
         settings.probe_timeout_s,
         settings.submission_timeout_s,
@@ -176,6 +176,6 @@ def _meta(lab: Lab, settings: Settings, started: float, count: int) -> dict:
         "jobs": settings.workers,
         "seed": settings.seed,
         "rubric_hash": lab.rubric_hash,
-        "mnist": settings.mnist or mnist_source(),
+        **data_sources(lab.rubric.datasets, settings),  # where each data set was read from
         "python": platform.python_version(),
     }

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .data import DATASETS
 from .errors import RubricError
+from .frameworks import framework_for
 from .i18n import Text
 from .parsing import parse
 
@@ -153,15 +155,41 @@ class Execute(_Strict):
         default={"epochs": 1, "EPOCHS": 1, "num_epochs": 1, "n_epochs": 1},
         description="top-level names capped after every assignment in a cell (papermill-style): x = min(x, cap)",
     )
-    mnist_train: int = Field(default=2000, ge=10, description="MNIST training images served (a seeded subsample)")
-    mnist_test: int = Field(default=500, ge=10, description="MNIST test images served (a seeded subsample)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sizes_moved_to_datasets(cls, data: object) -> object:
+        """``execute.<data set>_train``/``_test`` (schema before ``datasets:``) are an error that
+        says where the sizes went, not a bare "extra field"."""
+        if isinstance(data, dict):
+            for name in DATASETS:
+                moved = [key for key in (f"{name}_train", f"{name}_test") if key in data]
+                if moved:
+                    sizes = ", ".join(f"execute_{key.rpartition('_')[2]}: {data[key]}" for key in moved)
+                    raise ValueError(
+                        f"{' and '.join(f'execute.{key}' for key in moved)} moved to the data set's declaration. "
+                        f"Fix: remove {'them' if len(moved) > 1 else 'it'} from `execute:` and declare "
+                        f"`datasets: {{{name}: {{{sizes}}}}}` at the top level"
+                    )
+        return data
+
+
+class DataSetUse(_Strict):
+    """One data set the lab's sandbox serves (a key of ``datasets:``, a name of grader/data's registry)."""
+
+    execute_train: int = Field(
+        default=2000, ge=10, description="execute mode: training items served (a seeded subsample)"
+    )
+    execute_test: int = Field(default=500, ge=10, description="execute mode: test items served (a seeded subsample)")
 
 
 class Rubric(_Strict):
     schema_version: int
     lab: str
     title: Bilingual
-    framework: Literal["tensorflow", "torch", "none"]
+    framework: str = Field(
+        description="the framework adapter the sandbox uses (grader/frameworks/: tensorflow, torch, none)"
+    )
     keras: Literal["2", "3"] = Field(
         "3",
         description="Keras the students wrote for: '2' runs the sandbox with tf-keras (TF_USE_LEGACY_KERAS=1), "
@@ -194,6 +222,11 @@ class Rubric(_Strict):
         "definitions", description="how student objects are obtained: parse the definitions (fast) or run the notebook"
     )
     execute: Execute = Execute()
+    datasets: dict[str, DataSetUse] = Field(
+        default={},
+        description="data sets the lab's sandbox serves offline (the registry grader/data: "
+        f"{', '.join(sorted(DATASETS))}), by name, with execute mode's sizes; none when absent",
+    )
     reference_notebook: str | None = Field(
         None,
         description="the lab's solution notebook: in execute mode it is run once per batch and its figures "
@@ -207,6 +240,26 @@ class Rubric(_Strict):
     def _known_version(cls, v: int) -> int:
         if v != SCHEMA_VERSION:
             raise ValueError(f"schema_version {v} is not supported; this grader reads {SCHEMA_VERSION}")
+        return v
+
+    @field_validator("framework")
+    @classmethod
+    def _known_framework(cls, v: str) -> str:
+        framework_for(v)  # raises ValueError naming the known adapters
+        return v
+
+    @field_validator("datasets", mode="before")
+    @classmethod
+    def _known_datasets(cls, v: object) -> object:
+        if isinstance(v, dict):
+            unknown = sorted(str(name) for name in v if name not in DATASETS)
+            if unknown:
+                raise ValueError(
+                    f"unknown data set {', '.join(map(repr, unknown))} (known: {', '.join(sorted(DATASETS))}). Fix: "
+                    "declare one of the known ones, or register the new one in grader/data/__init__.py"
+                )
+            # `datasets: {name: }` (no sizes): the defaults
+            return {name: {} if use is None else use for name, use in v.items()}
         return v
 
     def item_mode(self, item: Item, forced: str | None = None) -> str:

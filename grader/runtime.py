@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .data.mnist import mnist_source
+from .data import configured_files, data_sources
 from .frameworks import framework_for
 from .labs import Lab
 from .sandbox.supervisor import SandboxSpec
@@ -26,13 +26,13 @@ def sandbox_spec(lab: Lab, settings: Settings, hidden: tuple[Path, ...] = ()) ->
         start_timeout_s=settings.start_timeout_s,
         memory_mb=settings.memory_mb,
         limits=settings.sandbox_limits(),
-        data={"mnist": settings.mnist or mnist_source()},
+        data=data_sources(lab.rubric.datasets, settings),
         env=framework_env(lab, settings),
         isolation=settings.isolation,
         max_processes=settings.max_processes,
         start=settings.pool,
         hidden=(*lab.private_dirs, *hidden),
-        visible=tuple(Path(p) for p in [settings.mnist] if p and Path(p).is_file()),
+        visible=tuple(Path(p) for p in configured_files(lab.rubric.datasets, settings)),
         sandbox_files=lab.sandbox_files,
     )
 
@@ -52,8 +52,10 @@ def kernel_config(lab: Lab, settings: Settings) -> dict:
         "epochs": spec.epochs,
         "epochs_variable": spec.epochs_variable,
         "overrides": dict(spec.overrides),
-        "mnist_train": spec.mnist_train,
-        "mnist_test": spec.mnist_test,
+        # data set -> execute mode's subsample sizes (the rubric's `datasets:`)
+        "datasets": {
+            name: {"train": use.execute_train, "test": use.execute_test} for name, use in lab.rubric.datasets.items()
+        },
         "start_timeout_s": settings.start_timeout_s,
         "handout": [str((lab.root / entry).resolve()) for entry in lab.rubric.handout],
     }

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .data.mnist import MNIST
 from .errors import SettingsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +43,8 @@ class Settings:
             "shipped labs are the packs registered under the entry point group grader.labs"
         },
     )
-    mnist: str = field(default="", metadata={"help": "path of an mnist.npz; empty = the Keras cache or the stand-in"})
+    # one field per data set of the registry (grader/data) with a local file, named by its `setting`
+    mnist: str = field(default="", metadata={"help": MNIST.setting_help})
     keras: str = field(default="", metadata={"help": "Keras of the sandbox, 2 or 3; empty = the lab's `keras:`"})
     mode: str = field(
         default="", metadata={"help": "definitions or execute for every code item; empty = the rubric's `mode`"}

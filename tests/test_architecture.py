@@ -10,6 +10,8 @@ import inside a function counts as much as one at the top: no cycle may hide beh
    API ``grader.probes`` from the engine; a lab's public checks only ``grader.checks``.
 4. Nothing in ``grader/`` imports a lab; nothing imports the edges (CLI, doctor).
 5. No lab name in the code (docstrings and comments aside) of ``grader/``.
+6. No data set name in that code outside ``grader/data`` (the registry), ``grader/compat`` and
+   ``grader/frameworks`` (which serve the registry's data sets): generic code asks the registry.
 
 Each rule is a small function over a graph, so the mutant tests below can feed it a graph with a
 deliberately added cycle or a lab name and see it fail with its message.
@@ -43,6 +45,9 @@ SANDBOX_INSIDE_MAY_IMPORT = ("grader.seeding", "grader.data", "grader.compat", "
 # Modules nothing else may import: the edges, called only by the user or the console script.
 EDGES = ("grader.cli", "grader.doctor", "grader.__main__")
 LAB_WORDS = ("generative", "vae_pyro", "vae-pyro", "autoencoders", "train_ae")
+# Data sets of the registry, and the packages that may name them (they define and serve them).
+DATA_WORDS = ("mnist",)
+DATA_PACKAGES = ("grader.data", "grader.compat", "grader.frameworks")
 
 
 @dataclass(frozen=True)
@@ -242,6 +247,25 @@ def lab_name_violations(modules: dict[str, Module]) -> list[str]:
     return bad
 
 
+def _in_package(name: str, packages: tuple[str, ...]) -> bool:
+    return any(name == package or name.startswith(package + ".") for package in packages)
+
+
+def data_name_violations(modules: dict[str, Module]) -> list[str]:
+    bad = []
+    for name, module in modules.items():
+        if not name.startswith("grader") or _in_package(name, DATA_PACKAGES):
+            continue
+        for text in module.code_strings:
+            word = next((w for w in DATA_WORDS if w in text.lower()), None)
+            if word:
+                bad.append(
+                    f"{name} names the data set {word!r} in code ({text[:60]!r}); generic code asks the registry "
+                    f"grader.data for the lab's declared data sets (only {', '.join(DATA_PACKAGES)} name them)"
+                )
+    return bad
+
+
 def all_violations(modules: dict[str, Module]) -> list[str]:
     return (
         cycle_violations(modules)
@@ -249,6 +273,7 @@ def all_violations(modules: dict[str, Module]) -> list[str]:
         + lab_side_violations(modules)
         + engine_violations(modules)
         + lab_name_violations(modules)
+        + data_name_violations(modules)
     )
 
 
@@ -274,6 +299,10 @@ def test_the_engine_never_imports_a_lab_or_an_edge():
 
 def test_no_lab_name_in_generic_code():
     assert lab_name_violations(read_graph()) == []
+
+
+def test_no_data_set_name_in_generic_code():
+    assert data_name_violations(read_graph()) == []
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -339,6 +368,30 @@ def test_the_real_tree_with_a_lab_name_added_fails():
     m = modules["grader.judge"]
     modules["grader.judge"] = Module(m.name, m.path, m.imports, (*m.code_strings, "generative-tf"))
     assert any(v.startswith("grader.judge names the lab word 'generative'") for v in lab_name_violations(modules))
+
+
+def test_a_data_set_name_added_to_generic_code_fails(tmp_path):
+    modules = _tree(
+        tmp_path,
+        {
+            "grader/__init__.py": "",
+            "reference/__init__.py": "",
+            "grader/data/__init__.py": 'DATASETS = {"mnist": None}\n',  # the registry may name it
+            "grader/frameworks/tensorflow.py": 'MODULE = "keras.datasets.mnist"\n',
+            "grader/runtime.py": '"""Serves MNIST: a docstring, allowed."""\ndata = {"MNIST": settings.path}\n',
+        },
+    )
+    assert data_name_violations(modules) == [
+        "grader.runtime names the data set 'mnist' in code ('MNIST'); generic code asks the registry grader.data "
+        "for the lab's declared data sets (only grader.data, grader.compat, grader.frameworks name them)"
+    ]
+
+
+def test_the_real_tree_with_a_data_set_name_added_fails():
+    modules = read_graph()
+    m = modules["grader.sandbox.shims"]
+    modules["grader.sandbox.shims"] = Module(m.name, m.path, m.imports, (*m.code_strings, "mnist"))
+    assert any(v.startswith("grader.sandbox.shims names the data set 'mnist'") for v in data_name_violations(modules))
 
 
 def test_the_sandbox_inside_importing_a_stage_fails(tmp_path):

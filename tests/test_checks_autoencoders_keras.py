@@ -2,7 +2,7 @@
 written in other styles (functional API, ``tf.nn`` functions, separate ``Activation`` layers,
 lambdas, nested models, trained models), and fails each deliberately wrong student with the
 message that names the fault. The sample submissions' cells are run through the checks and
-their automatic points compared with ``samples.EXPECTED`` (the table of
+their automatic points compared with ``samples.LOSES`` (the table of
 docs/labs/autoencoders-keras.md).
 
 The harness runs under the test process's ``tensorflow.keras`` (Keras 3 by default);
@@ -515,14 +515,18 @@ def sample_points(name: str, train: bool = False) -> tuple[dict[str, float], dic
     return points, messages
 
 
-@pytest.mark.parametrize("name", sorted(set(samples.EXPECTED) - {"blank"}))
+def expected_points(name: str) -> dict[str, float]:
+    """Each item's automatic points by ``samples.LOSES`` (an item not listed: its full 0.5)."""
+    return {item: samples.LOSES[name][item].points if item in samples.LOSES[name] else 0.5 for item in samples.ITEMS}
+
+
+@pytest.mark.parametrize("name", sorted(set(samples.LOSES) - {"blank"}))
 def test_sample_points_and_messages(name):
     points, messages = sample_points(name)
-    assert points == pytest.approx(samples.EXPECTED[name], abs=1e-6), messages
-    expected_messages = samples.MESSAGES.get(name, {})
+    assert points == pytest.approx(expected_points(name), abs=1e-6), messages
     for item, failed in messages.items():
-        if item in expected_messages:
-            assert any(expected_messages[item] in m for m in failed), (item, failed)
+        if item in samples.LOSES[name]:
+            assert any(samples.LOSES[name][item].fragment in m for m in failed), (item, failed)
         else:
             assert not failed, (item, failed)
 
@@ -530,7 +534,7 @@ def test_sample_points_and_messages(name):
 @pytest.mark.parametrize("name", ["solution", "styl_funkcyjny"])
 def test_correct_samples_trained_one_epoch_get_full_points(name):
     points, messages = sample_points(name, train=True)
-    assert points == pytest.approx(samples.EXPECTED[name]), messages
+    assert points == pytest.approx(expected_points(name)), messages
 
 
 # --------------------------------------------------------------------------- Keras 2

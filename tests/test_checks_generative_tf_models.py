@@ -7,9 +7,8 @@ import pytest
 
 pytest.importorskip("tensorflow")
 
-from grader.checks import CheckFailure  # noqa: E402
 from grader.sandbox.errors import StudentCodeError  # noqa: E402
-from grader.testing import student_from_source  # noqa: E402
+from grader.testing import assert_check_fails, student_from_source  # noqa: E402
 from reference.generative_tf.judge import checks as hidden_checks  # noqa: E402
 from reference.generative_tf.public import checks  # noqa: E402
 
@@ -19,11 +18,7 @@ def _passes(check, source, name):
 
 
 def _fails(check, source, name, *fragments):
-    with pytest.raises(CheckFailure) as err:
-        check(student_from_source("generative_tf", source, name))
-    for fragment in fragments:
-        assert fragment in err.value.message.en, err.value.message.en
-    assert err.value.message.pl != err.value.message.en
+    return assert_check_fails(check, student_from_source("generative_tf", source, name), *fragments)
 
 
 # ----------------------------------------------------------------------------------- 1.2

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from grader.data.mnist import STANDIN
 from grader.errors import SettingsError
 from grader.sandbox.errors import KernelLost, StudentCodeError
 from grader.sandbox.kernel_side import CapOverrides
@@ -22,8 +23,7 @@ CONFIG = {
     "cell_timeout_s": 10,
     "epochs": 1,
     "overrides": {"epochs": 1, "EPOCHS": 1},
-    "mnist_train": 100,
-    "mnist_test": 50,
+    "datasets": {"mnist": {"train": 100, "test": 50}},  # the rubric's `datasets:`, as runtime.kernel_config sends it
 }
 CELLS = [
     {"kind": "code", "source": "def f(x):\n    return x * 2\nepochs = 200\nprint('epochs', epochs)"},
@@ -38,7 +38,8 @@ CELLS = [
 
 @pytest.fixture(scope="module")
 def run():
-    with Sandbox(SandboxSpec(public_dir=PUBLIC, framework="none", start_timeout_s=60, memory_mb=2048)) as sandbox:
+    spec = SandboxSpec(public_dir=PUBLIC, framework="none", start_timeout_s=60, memory_mb=2048, data={"mnist": STANDIN})
+    with Sandbox(spec) as sandbox:
         sandbox.kernel_start(CELLS, CONFIG, 60)
         first, _, _ = sandbox.kernel_run(2, 60)
         at_first_section = sandbox.probe("kernel", "call", "f", {}, {"x": np.arange(3.0)}, 20)

@@ -17,8 +17,8 @@ Every code item gets full marks in each, graded from the definition meant (``obj
 ``object_cell``: the answer's own cell, never a later task's namesake such as task 3's
 ``compute_loss`` for 2.5), and every prose item has the same status. The samples laid out like
 the seeds (``reference/generative_tf/build/real_layouts.py``) are checked the same way: their points
-are asserted with the rest of the table in ``test_grade_generative_tf.py``, the definitions
-graded here.
+are asserted with every other sample's (``LOSES`` of the lab's ``build/samples.py``, in
+``tests/test_every_lab.py``), the definitions graded here.
 """
 
 from __future__ import annotations

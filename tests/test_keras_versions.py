@@ -1,7 +1,7 @@
 """Keras 2 (tf-keras, Colab 2023) and Keras 3: the lab's `keras:` chooses; both paths tested.
 
 The whole sample table runs under the lab's choice (Keras 2 for generative-tf) in
-test_grade_generative_tf.py; the in-process mutant tests run under Keras 3. Here: the solution
+tests/test_every_lab.py; the in-process mutant tests run under Keras 3. Here: the solution
 and the Keras-2-style sample get full marks under both, and code that only Keras 2 accepts
 (`Adam(lr=...)`, removed in Keras 3) inside a graded class is graded as the lab's setting says.
 """

@@ -93,21 +93,6 @@ def solved():
 # ---------------------------------------------------------------------------------------------
 
 
-def test_notebooks_are_up_to_date(tmp_path):
-    build.build(tmp_path)
-    for relative in build.all_notebooks():
-        fresh = (tmp_path / relative).read_bytes()
-        assert (build.REPO_ROOT / relative).read_bytes() == fresh, (
-            f"{relative} is stale: run python -m reference.vae_pyro.build.notebooks"
-        )
-
-
-def test_build_is_deterministic():
-    first = {p: build.render(nb) for p, nb in build.all_notebooks().items()}
-    second = {p: build.render(nb) for p, nb in build.all_notebooks().items()}
-    assert first == second
-
-
 def test_building_imports_neither_torch_nor_pyro():
     code = (
         "import sys\n"

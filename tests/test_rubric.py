@@ -69,6 +69,7 @@ def test_valid_rubric_loads_with_a_hash(tmp_path):
         ({"sections": {"s": "([unclosed"}}, ["section 's'", "not a valid regex"]),
         ({"checks": "no.such.module"}, ["checks module 'no.such.module'"]),
         ({"schema_version": 9}, ["schema_version"]),
+        ({"framework": "jax"}, ["framework", "no framework adapter named 'jax'", "tensorflow", "grader/frameworks/"]),
         ({"item_object": None}, ["item '1'", "needs `object:`", "target: section"]),
         ({"item_manual_points": 1.0}, ["item '1'", "`manual_points` (1) must be less than `points` (1)"]),
         ({"item_reports": ["report_nope"]}, ["item '1'", "report 'report_nope'", "none"]),
@@ -227,3 +228,65 @@ def test_the_shipped_labs_are_registered_packs():
     for name in ("generative-tf", "vae-pyro", "autoencoders-keras"):
         lab = find_lab(name, Settings())
         assert lab.pack_dir is not None and lab.rubric_path == lab.pack_dir.parents[1] / "rubrics" / f"{name}.yaml"
+
+
+def test_a_rubric_declares_its_data_sets_with_execute_sizes(tmp_path):
+    rubric, _ = load_rubric(_write(tmp_path, _broken(datasets={"mnist": {"execute_train": 300}})))
+    assert rubric.datasets["mnist"].execute_train == 300 and rubric.datasets["mnist"].execute_test == 500
+    bare, _ = load_rubric(_write(tmp_path, _broken(datasets={"mnist": None})))  # `mnist:` alone: the defaults
+    assert (bare.datasets["mnist"].execute_train, bare.datasets["mnist"].execute_test) == (2000, 500)
+    none, _ = load_rubric(_write(tmp_path, GOOD))
+    assert none.datasets == {}  # no `datasets:`: the sandbox serves none
+
+
+@pytest.mark.parametrize(
+    "changes,fragments",
+    [
+        (
+            {"datasets": {"cifar10": {}}},
+            [
+                "datasets",
+                "unknown data set 'cifar10' (known: mnist)",
+                "register the new one in grader/data/__init__.py",
+            ],
+        ),
+        (
+            {"datasets": {"mnist": {"execute_train": 5}}},
+            ["datasets.mnist.execute_train", "greater than or equal to 10"],
+        ),
+        ({"datasets": {"mnist": {"train": 100}}}, ["datasets.mnist.train", "remove it"]),
+        (
+            {"execute": {"mnist_train": 100, "mnist_test": 50}},
+            [
+                "execute.mnist_train and execute.mnist_test moved to the data set's declaration",
+                "`datasets: {mnist: {execute_train: 100, execute_test: 50}}`",
+            ],
+        ),
+    ],
+)
+def test_a_wrong_data_set_declaration_names_the_fix(tmp_path, changes, fragments):
+    with pytest.raises(RubricError) as err:
+        load_rubric(_write(tmp_path, _broken(**changes)))
+    message = str(err.value)
+    assert str(tmp_path / "lab.yaml") in message
+    for fragment in fragments:
+        assert fragment in message, message
+
+
+def test_the_shipped_labs_declare_mnist_and_their_sandbox_serves_it(monkeypatch, tmp_path):
+    from grader.data.mnist import STANDIN
+    from grader.runtime import kernel_config, sandbox_spec
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("KERAS_HOME", raising=False)
+    monkeypatch.delenv("GRADER_MNIST", raising=False)
+    local = tmp_path / "mnist.npz"
+    local.write_bytes(b"")
+    for lab in list_labs(Settings()):
+        if lab.name not in ("generative-tf", "vae-pyro", "autoencoders-keras"):
+            continue
+        assert set(lab.rubric.datasets) == {"mnist"}, lab.name
+        assert sandbox_spec(lab, Settings()).data == {"mnist": STANDIN}
+        given = sandbox_spec(lab, Settings(mnist=str(local)))
+        assert given.data == {"mnist": str(local)} and local in given.visible
+        assert kernel_config(lab, Settings())["datasets"] == {"mnist": {"train": 2000, "test": 500}}

@@ -1,9 +1,12 @@
 """The wheel works installed: built from the checkout, installed outside it, it lists every lab
 and grades a few samples of each exactly as the checkout does (benchmarks/wheel_check.py grades
-them all)."""
+them all); its sandbox, which must see the venv's site-packages, still cannot read a pack's judge/."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -11,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.wheel_check import CHECKOUT, build_wheel, grade, install_wheel, installed_location, registered_labs
+from grader.sandbox.isolation import detect
 
 pytestmark = pytest.mark.slow
 LABS = ("autoencoders-keras", "generative-tf", "vae-pyro")
@@ -82,3 +86,58 @@ def test_the_installed_grader_grades_like_the_checkout(installed, work, lab):
     from_checkout = grade(Path(sys.executable).parent / "grader", lab, files, work / "checkout" / lab)
     assert [s["status"] for s in from_wheel["submissions"]] == ["graded"] * 3
     assert from_wheel == from_checkout
+
+
+# run by the installed venv's python: a sandbox for the installed generative-tf lab, started as
+# the grader starts it (sandbox_spec), whose snapshot reads the pack's private and public files
+READ_IN_THE_SANDBOX = """
+import json, sys
+from grader.labs import find_lab
+from grader.runtime import sandbox_spec
+from grader.sandbox.supervisor import Sandbox
+from grader.settings import load_settings
+
+lab = find_lab("generative-tf", load_settings({}))
+reads = {
+    "judge": lab.pack_dir / "judge" / "solution.py",
+    "other_judge": lab.pack_dir.parent / "vae_pyro" / "judge" / "solution.py",
+    "rubric": lab.rubric_path,
+    "probes": lab.public_dir / "probes.py",
+}
+report = {"root": str(lab.root), "judge_side": {k: p.is_file() for k, p in reads.items()}, "starts": {}}
+for pool in ("auto", "cold"):
+    statements = [
+        {"cell": n, "line": 1, "source": f"open({str(p)!r}).read()", "binds": []} for n, p in enumerate(reads.values())
+    ]
+    with Sandbox(sandbox_spec(lab, load_settings({"pool": pool}))) as sb:
+        failed = {f["cell"]: f["error"] for f in sb.load("s", statements, {}, 300)}
+        report["starts"][pool] = {
+            "start": sb.environment["worker"]["start"],
+            "errors": {k: failed.get(n) for n, k in enumerate(reads)},
+        }
+json.dump(report, sys.stdout)
+"""
+
+
+@pytest.mark.skipif(detect().bwrap is None, reason="bubblewrap missing: apt-get install bubblewrap")
+def test_the_installed_labs_judge_is_hidden_from_the_sandbox(installed, work):
+    run = subprocess.run(
+        [str(installed / "python"), "-c", READ_IN_THE_SANDBOX],
+        cwd=work,  # outside the checkout: no pyproject.toml of its settings
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-4000:]
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    assert Path(report["root"]).name == "site-packages" and work / "venv" in Path(report["root"]).parents
+    assert all(report["judge_side"].values()), report  # the files exist: the judge process reads them
+    for pool, seen in report["starts"].items():
+        errors = seen["errors"]
+        for private in ("judge", "other_judge", "rubric"):
+            assert errors[private] and errors[private].startswith("FileNotFoundError"), (pool, seen)
+        assert errors["probes"] is None, (pool, seen)  # the probes stay readable
+    if detect().namespaces:
+        assert report["starts"]["auto"]["start"] == "warm"
+    assert report["starts"]["cold"]["start"] == "cold"

@@ -25,9 +25,12 @@ from ..data.mnist import served_mnist
 SHIM_DIR = Path(__file__).resolve().parent / "shim_packages"
 
 
-def install_torchvision(source: str) -> str:
+def install_torchvision(source: str | None) -> str:
     """Make ``torchvision.datasets.MNIST`` serve MNIST from ``source`` (a path or
-    ``standin:sklearn-digits``); return what was installed, for the report."""
+    ``standin:sklearn-digits``); return what was installed, for the report. ``source`` None (the lab
+    declares no ``mnist`` in its ``datasets:``): torchvision importable, a real one left as it is
+    (the stand-in package's MNIST, which cannot download, still reads the local default)."""
+    served = f", MNIST from {source}" if source is not None else ""
     if _real_torchvision_available():
         try:
             import torchvision
@@ -35,16 +38,14 @@ def install_torchvision(source: str) -> str:
             _forget_torchvision()
             sys.path.insert(0, str(SHIM_DIR))  # the broken one is on sys.path: the shim must go first
             _configure_shim(source)
-            return (
-                f"grader shim (installed torchvision failed to import: {type(exc).__name__}: {exc}), "
-                f"MNIST from {source}"
-            )
-        _patch_real(torchvision, source)
-        return f"torchvision {torchvision.__version__} (real), MNIST from {source}"
+            return f"grader shim (installed torchvision failed to import: {type(exc).__name__}: {exc}){served}"
+        if source is not None:
+            _patch_real(torchvision, source)
+        return f"torchvision {torchvision.__version__} (real){served}"
     if str(SHIM_DIR) not in sys.path:
         sys.path.append(str(SHIM_DIR))
     _configure_shim(source)
-    return f"grader shim (no torchvision), MNIST from {source}"
+    return f"grader shim (no torchvision){served}"
 
 
 def _is_shim(path: str | None) -> bool:
@@ -68,7 +69,7 @@ def _forget_torchvision() -> None:
         del sys.modules[name]
 
 
-def _configure_shim(source: str) -> None:
+def _configure_shim(source: str | None) -> None:
     importlib.invalidate_caches()
     mnist = importlib.import_module("torchvision.datasets.mnist")
     if not _is_shim(mnist.__file__):

@@ -10,9 +10,10 @@ and add an instance to ``grader.frameworks.FRAMEWORKS``:
 - ``flavour_env(keras)``: the environment that selects the flavour a lab's students wrote for
   (it is also what tells the warm pool's parents apart);
 - ``sandbox_env()``: constant environment every sandbox gets (quiet logs, no GPU tricks);
-- ``apply_shims(source)`` / ``apply_kernel_shims(source, epochs)``: in the worker, and in execute
-  mode's kernel, before any student code: MNIST served from ``source``, one thread, training
-  capped; each returns what it applied, for the report;
+- ``apply_shims(data)`` / ``apply_kernel_shims(data, epochs)``: in the worker, and in execute
+  mode's kernel, before any student code: the lab's data sets served by the framework's loaders
+  (``data``: data set name -> source, names of the registry :data:`grader.data.DATASETS`), one
+  thread, training capped; each returns what it applied, for the report;
 - ``seed(seed)``: seed the framework if (and only if) it is already imported;
 - ``tensor_to_numpy(value)``: a numpy array from one of its tensors, or None if it is not one.
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 import importlib.abc
 import importlib.util
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -48,13 +49,14 @@ class Framework:
         """Constant environment of every sandbox (a student may import any framework)."""
         return {}
 
-    def apply_shims(self, source: str) -> dict:
-        """In the worker: make the framework work offline and on one thread; what was applied."""
+    def apply_shims(self, data: Mapping[str, str]) -> dict:
+        """In the worker: serve the data sets ``data`` (name -> source) through the framework's
+        loaders, on one thread, offline; what was applied."""
         return {}
 
-    def apply_kernel_shims(self, source: str, epochs: int) -> dict:
+    def apply_kernel_shims(self, data: Mapping[str, str], epochs: int) -> dict:
         """In execute mode's kernel: the worker's shims and training capped at ``epochs``."""
-        return self.apply_shims(source)
+        return self.apply_shims(data)
 
     def seed(self, seed: int) -> None:
         """Seed the framework's random generators if it is imported (never import it here)."""

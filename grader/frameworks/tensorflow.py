@@ -3,7 +3,8 @@
 The flavour is chosen by the environment before TensorFlow is imported: a Keras 2 lab's sandbox
 has ``TF_USE_LEGACY_KERAS=1`` (from the rubric's or the settings' ``keras: 2``), and then
 ``tf.keras`` is tf-keras; otherwise it is Keras 3. Every Keras flavour present gets the same
-MNIST loader and, in execute mode, ``Model.fit`` capped at the lab's epochs.
+loader for each data set the lab declares (``keras.datasets.<its keras_module>.load_data``, from
+the registry :mod:`grader.data`) and, in execute mode, ``Model.fit`` capped at the lab's epochs.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ..data.mnist import served_mnist
+from ..data import dataset
 from .base import AfterImport, Framework
 
 LEGACY_KERAS = "TF_USE_LEGACY_KERAS"
@@ -47,7 +49,7 @@ class TensorFlow(Framework):
     def sandbox_env(self) -> dict[str, str]:
         return {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
-    def apply_shims(self, source: str) -> dict:
+    def apply_shims(self, data: Mapping[str, str]) -> dict:
         import tensorflow as tf
 
         try:
@@ -56,22 +58,32 @@ class TensorFlow(Framework):
         except RuntimeError:
             pass  # already initialised: keep its settings
 
-        def loader(*_args, **_kwargs):
-            return served_mnist(source)
-
-        tf.keras.datasets.mnist.load_data = loader
+        # keras.datasets module name -> the loader serving that data set from its source
+        loaders = {
+            dataset(name).keras_module: _loader(name, source)
+            for name, source in data.items()
+            if dataset(name).keras_module
+        }
+        for module_name, loader in loaders.items():
+            getattr(tf.keras.datasets, module_name).load_data = loader
         versions = {"tensorflow": tf.__version__}
         if _legacy_keras() and "keras" not in sys.modules:
             # Keras 2 lab: tf.keras is tf-keras; Keras 3 (1 s to import) is patched only if a student
             # imports it (`from keras.datasets import mnist`)
-            sys.meta_path.insert(
-                0, AfterImport("keras.datasets.mnist", lambda module: setattr(module, "load_data", loader))
-            )
+            for module_name, loader in loaders.items():
+                sys.meta_path.insert(
+                    0,
+                    AfterImport(
+                        f"keras.datasets.{module_name}",
+                        lambda module, loader=loader: setattr(module, "load_data", loader),
+                    ),
+                )
         else:
             try:
                 import keras
 
-                keras.datasets.mnist.load_data = loader
+                for module_name, loader in loaders.items():
+                    getattr(keras.datasets, module_name).load_data = loader
                 versions["keras"] = keras.__version__
             except ImportError:
                 pass
@@ -83,8 +95,8 @@ class TensorFlow(Framework):
             versions["tf.keras"] = f"keras {versions.get('keras', '?')} (Keras 3)"
         return versions
 
-    def apply_kernel_shims(self, source: str, epochs: int) -> dict:
-        versions = self.apply_shims(source)
+    def apply_kernel_shims(self, data: Mapping[str, str], epochs: int) -> dict:
+        versions = self.apply_shims(data)
         for model in _keras_model_classes():
             cap_fit(model, epochs)
         return versions
@@ -101,6 +113,16 @@ class TensorFlow(Framework):
 
     def tensor_to_numpy(self, value) -> np.ndarray | None:
         return value.numpy() if hasattr(value, "numpy") else None  # eager tensor, variable
+
+
+def _loader(name: str, source: str) -> Callable:
+    """A ``load_data()`` that serves the data set ``name`` from ``source`` (arguments ignored: the
+    data are local)."""
+
+    def load_data(*_args, **_kwargs):
+        return dataset(name).served(source)
+
+    return load_data
 
 
 def _keras_model_classes() -> list[type]:

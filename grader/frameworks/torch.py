@@ -1,16 +1,19 @@
 """PyTorch labs, with pyro: the adapter.
 
 torchvision cannot be installed on the grading machine; :mod:`grader.compat` provides the real
-one's ``datasets.MNIST`` offline, or a minimal stand-in package.
+one's ``datasets.MNIST`` offline (when the lab declares ``mnist`` in its ``datasets:``), or a
+minimal stand-in package.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 
 import numpy as np
 
 from ..compat.torchvision_shim import install_torchvision
+from ..data.mnist import MNIST
 from .base import Framework
 
 
@@ -29,11 +32,12 @@ class Torch(Framework):
 
         return ["torch", "pyro"]
 
-    def apply_shims(self, source: str) -> dict:
+    def apply_shims(self, data: Mapping[str, str]) -> dict:
         import torch
 
         torch.set_num_threads(1)
-        return {"torch": torch.__version__, "torchvision": install_torchvision(source)}
+        # torchvision is importable whatever the lab declares; its MNIST is served only when declared
+        return {"torch": torch.__version__, "torchvision": install_torchvision(data.get(MNIST.name))}
 
     def seed(self, seed: int) -> None:
         if "torch" in sys.modules:

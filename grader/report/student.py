@@ -3,6 +3,7 @@ run of the notebook and the grading environment, as a self-contained HTML page."
 
 from __future__ import annotations
 
+from ..data import standin_notes
 from ..export import format_number
 from ..i18n import ui_labels
 from ..outcomes import Grade, ItemGrade, Outcome
@@ -104,7 +105,8 @@ def student_context(grade: Grade, lang: str, lab_title: str, meta: dict) -> dict
             }
             for c in grade.result.cells
         ],
-        "standin": any("standin:" in value for _key, value in environment),
+        # one note per data set served from its stand-in (the registry knows its stand-in's source)
+        "standin_notes": standin_notes(environment, lang),
         "meta": meta_rows(meta),
     }
 

@@ -4,8 +4,9 @@ run, and the bridge through which the judge's probes reach the objects the noteb
 The worker (:mod:`grader.sandbox.kernel`) runs ``install(config)`` in the kernel as hidden code
 before the first cell. It applies the lab's shims to the kernel process:
 
-- MNIST (Keras loaders, torchvision's ``datasets.MNIST``) served from the local cache or the
-  stand-in, subsampled (``mnist_train``/``mnist_test`` images, the same seeded subsample);
+- the lab's data sets (its rubric's ``datasets:``; Keras loaders, torchvision's ``datasets``)
+  served from the local file or the stand-in, subsampled (each one's ``execute_train`` /
+  ``execute_test`` items, the same seeded subsample);
 - training capped: Keras ``Model.fit``'s ``epochs`` (every Keras flavour present) and the course's
   own helper (through the rubric's ``execute.epochs_variable``) at ``epochs``; top-level assignments of the declared
   names (``epochs``, ``EPOCHS``...) are followed by ``name = min(name, cap)`` (an IPython AST
@@ -152,9 +153,7 @@ def install(config: dict) -> str:
     sys.path.insert(0, str(public))
     if config.get("epochs_variable"):  # the course's own training helper reads its cap from it
         os.environ[config["epochs_variable"]] = str(config["epochs"])
-    environment = apply_kernel_shims(
-        config["framework"], config["data"], config["epochs"], config["mnist_train"], config["mnist_test"]
-    )
+    environment = apply_kernel_shims(config["framework"], config["data"], config["epochs"], config.get("datasets", {}))
     tag = secrets.token_hex(6)
     probes = import_file(f"_p{tag}", public / "probes.py")
     bridge = Bridge(config, probes, shell, environment)

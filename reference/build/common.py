@@ -1,17 +1,29 @@
 """What every lab's build script shares: deterministic notebook bytes, writing generated files
-under a root, and the ``--root`` command line (``python -m reference.<lab>.build.notebooks``)."""
+under a root, the ``--root`` command line (``python -m reference.<lab>.build.notebooks``), and
+:class:`Loss`, the entry of each lab's table of what its samples must lose."""
 
 from __future__ import annotations
 
 import argparse
 import ast
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Loss(NamedTuple):
+    """What a sample loses on one item when graded (``LOSES`` of each lab's ``build/samples.py``):
+    the automatic points it gets (rounded to 6 places), the item's status, and a fragment of the
+    message (the item's or one of its checks') that names the fault."""
+
+    points: float
+    status: str
+    fragment: str
 
 
 def render(nb: nbformat.NotebookNode) -> bytes:
@@ -32,6 +44,38 @@ def write_files(files: dict[Path, bytes], root: Path = REPO_ROOT) -> list[Path]:
         path.write_bytes(data)
         written.append(path)
     return written
+
+
+def lab_notebooks(
+    lab_dir: Path,
+    submissions_dir: Path,
+    template: nbformat.NotebookNode,
+    solved: nbformat.NotebookNode,
+    samples: Iterable[tuple[str, nbformat.NotebookNode]],
+) -> dict[Path, nbformat.NotebookNode]:
+    """Every notebook a lab's build writes, by path relative to the repository root: the template
+    and the solution notebook in the pack, the same two as the samples ``blank`` and ``solution``,
+    then each ``(student, notebook)`` of ``samples``. A student named twice, or named like one of
+    the two copies, is refused: one sample would silently replace another."""
+    books = {
+        lab_dir / "public" / "template.ipynb": template,
+        lab_dir / "judge" / "solution.ipynb": solved,
+        submissions_dir / "solution.ipynb": solved,
+        submissions_dir / "blank.ipynb": template,
+    }
+    for student, nb in samples:
+        path = submissions_dir / f"{student}.ipynb"
+        if path in books:
+            raise ValueError(
+                f"sample {student} is defined twice (solution and blank are the solution's and template's)"
+            )
+        books[path] = nb
+    return books
+
+
+def write_notebooks(notebooks: dict[Path, nbformat.NotebookNode], root: Path = REPO_ROOT) -> list[Path]:
+    """Write ``notebooks`` (path relative to ``root`` -> notebook) as their canonical bytes."""
+    return write_files({relative: render(nb) for relative, nb in notebooks.items()}, root)
 
 
 def build_cli(

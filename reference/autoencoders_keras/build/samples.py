@@ -20,13 +20,14 @@ written by ``build/notebooks.py`` itself.
 
 Every sample other than ``styl_funkcyjny`` is the solution with exact edits of one answer cell
 (:func:`sources.edit`: an edit that no longer matches the solution raises, so the
-samples cannot drift). :data:`FAULTS` says what each one gets wrong and :data:`EXPECTED` the
-automatic points of each item (0.5 of each item's 1.0; the other 0.5 is a person's), which the
-tests assert by running the checks on the samples' cells.
+samples cannot drift). :data:`FAULTS` says what each one gets wrong and :data:`LOSES` what it
+loses of the automatic points of each item (0.5 of each item's 1.0; the other 0.5 is a
+person's): the tests assert it by running the checks on the samples' cells and by grading them.
 """
 
 from __future__ import annotations
 
+from ...build.common import Loss
 from .sources import edit, solution_source
 
 FIT = """
@@ -217,48 +218,29 @@ FAULTS: dict[str, str | None] = {
 }
 
 ITEMS = ("2.1", "2.2", "3.1", "4.1", "5.1")
-_FULL = {item: 0.5 for item in ITEMS}
-
-
-def _with(item: str, points: float) -> dict[str, float]:
-    return {**_FULL, item: points}
-
-
-#: sample -> item -> automatic points (each item's checks decide 0.5; weights in the rubric):
-#: a failed main check (weight 2 of 3) leaves the size check's 1/3 of 0.5; in 4.1 (changed 2,
-#: consistent 2, clipped 1) a failed check leaves 0.5 * (5 - its weight) / 5. ``blank``: every
-#: item untouched, so missing (0) without a check.
-EXPECTED: dict[str, dict[str, float]] = {
-    "solution": dict(_FULL),
-    "blank": {item: 0.0 for item in ITEMS},
-    "styl_funkcyjny": dict(_FULL),
-    "baza_2_1": _with("2.1", 0.166667),
-    "baza_3_1": _with("3.1", 0.166667),
-    "baza_4_1": _with("4.1", 0.3),
-    "baza_5_1": _with("5.1", 0.166667),
-    "zle_2_1_tylko_koder": _with("2.1", 0.166667),
-    "zle_2_2_rozne": _with("2.2", 0.166667),
-    "zle_3_1_l2": _with("3.1", 0.166667),
-    "zle_4_1_bez_clip": _with("4.1", 0.4),
-    "zle_4_1_niespojny": _with("4.1", 0.3),
-    "zle_5_1_koder": _with("5.1", 0.166667),
-}
-
-#: sample -> item -> a fragment of the English message of the check that fails.
-MESSAGES: dict[str, dict[str, str]] = {
-    "baza_2_1": {"2.1": "the activations are not swapped"},
-    "baza_3_1": {"3.1": "not larger than the base network's"},
-    "baza_4_1": {"4.1": "noise_factor was not changed"},
-    "baza_5_1": {"5.1": "the decoder layers still use relu, as in the base network"},
-    "zle_2_1_tylko_koder": {"2.1": "only the encoder's activation was changed"},
-    "zle_2_2_rozne": {"2.2": "different activations: encoder tanh, decoder relu"},
-    "zle_3_1_l2": {"3.1": "an L2 penalty"},
-    "zle_4_1_bez_clip": {"4.1": "the clipping np.clip(..., 0., 1.) is missing"},
-    "zle_4_1_niespojny": {"4.1": "the data were not made noisy with noise_factor"},
-    "zle_5_1_koder": {"5.1": "the encoder's activations were changed, not the decoder's"},
-}
-
 if set(FAULTS) != set(SAMPLES):
     raise ValueError("FAULTS and SAMPLES list different students")
-if set(EXPECTED) != set(SAMPLES) | {"solution", "blank"}:
-    raise ValueError("EXPECTED lists other students than SAMPLES, solution and blank")
+
+_UNTOUCHED = "left as the template defined it"
+
+#: sample -> item -> what it loses when graded: automatic points, status, a fragment of the
+#: message naming the fault. An item not listed gets its full automatic points (0.5), passed.
+#: The tests grade every sample through the sandbox against this table (tests/test_every_lab.py),
+#: and docs/labs/autoencoders-keras.md's table of the samples shows the same.
+LOSES: dict[str, dict[str, Loss]] = {
+    "solution": {},
+    "styl_funkcyjny": {},
+    "blank": {item: Loss(0, "missing", _UNTOUCHED) for item in ITEMS},
+    "baza_2_1": {"2.1": Loss(0.166667, "failed", "the activations are not swapped")},
+    "baza_3_1": {"3.1": Loss(0.166667, "failed", "not larger than the base network's")},
+    "baza_4_1": {"4.1": Loss(0.3, "failed", "noise_factor was not changed")},
+    "baza_5_1": {"5.1": Loss(0.166667, "failed", "the decoder layers still use relu, as in the base network")},
+    "zle_2_1_tylko_koder": {"2.1": Loss(0.166667, "failed", "only the encoder's activation was changed")},
+    "zle_2_2_rozne": {"2.2": Loss(0.166667, "failed", "different activations: encoder tanh, decoder relu")},
+    "zle_3_1_l2": {"3.1": Loss(0.166667, "failed", "an L2 penalty")},
+    "zle_4_1_bez_clip": {"4.1": Loss(0.4, "failed", "the clipping np.clip(..., 0., 1.) is missing")},
+    "zle_4_1_niespojny": {"4.1": Loss(0.3, "failed", "not made noisy with noise_factor")},
+    "zle_5_1_koder": {"5.1": Loss(0.166667, "failed", "the encoder's activations were changed, not the decoder's")},
+}
+if set(LOSES) != set(SAMPLES) | {"solution", "blank"}:
+    raise ValueError("LOSES lists other students than SAMPLES, solution and blank")

@@ -20,11 +20,12 @@ running the script twice gives identical bytes.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import nbformat
 
-from ...build.common import REPO_ROOT, build_cli, render, write_files
+from ...build.common import REPO_ROOT, build_cli, lab_notebooks, write_notebooks
 from .cells import (
     BUGGY_SAMPLES,
     LAB_DIR,
@@ -41,32 +42,19 @@ from .samples import STUDENT_EXTRA_CELLS, STUDENT_SAMPLES
 
 def all_notebooks() -> dict[Path, nbformat.NotebookNode]:
     """Every notebook this script writes, by path relative to the repository root."""
-    template = template_notebook()
-    solved = solution_notebook()
-    books = {
-        LAB_DIR / "public" / "template.ipynb": template,
-        LAB_DIR / "judge" / "solution.ipynb": solved,
-        SUBMISSIONS_DIR / "solution.ipynb": solved,
-        SUBMISSIONS_DIR / "blank.ipynb": template,
-    }
-    for student, overrides in BUGGY_SAMPLES.items():
-        books[SUBMISSIONS_DIR / f"{student}.ipynb"] = notebook({**TEMPLATE_SLOTS, **SOLUTION_SLOTS, **overrides})
-    for student, overrides in STUDENT_SAMPLES.items():
-        if student in BUGGY_SAMPLES:
-            raise ValueError(f"sample {student} is defined twice")
-        books[SUBMISSIONS_DIR / f"{student}.ipynb"] = notebook(
-            {**TEMPLATE_SLOTS, **SOLUTION_SLOTS, **overrides}, STUDENT_EXTRA_CELLS.get(student)
-        )
-    for student, nb in real_notebooks().items():
-        if SUBMISSIONS_DIR / f"{student}.ipynb" in books:
-            raise ValueError(f"sample {student} is defined twice")
-        books[SUBMISSIONS_DIR / f"{student}.ipynb"] = nb
-    return books
+    slots = {**TEMPLATE_SLOTS, **SOLUTION_SLOTS}
+    buggy = ((student, notebook({**slots, **overrides})) for student, overrides in BUGGY_SAMPLES.items())
+    styles = (
+        (student, notebook({**slots, **overrides}, STUDENT_EXTRA_CELLS.get(student)))
+        for student, overrides in STUDENT_SAMPLES.items()
+    )
+    students = itertools.chain(buggy, styles, real_notebooks().items())
+    return lab_notebooks(LAB_DIR, SUBMISSIONS_DIR, template_notebook(), solution_notebook(), students)
 
 
 def build(root: Path = REPO_ROOT) -> list[Path]:
     """Write every notebook under ``root``; return the paths written."""
-    return write_files({relative: render(nb) for relative, nb in all_notebooks().items()}, root)
+    return write_notebooks(all_notebooks(), root)
 
 
 def main(argv: list[str] | None = None) -> int:

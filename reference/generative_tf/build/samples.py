@@ -7,8 +7,8 @@ replaced (slot ids as in ``notebooks.TEMPLATE_SLOTS``), plus the extra code cell
 to the reference), these students use their own names, Polish comments and other Keras styles
 (subclassed layers and models, nested ``Sequential`` sub-models, Keras 2 idioms), so the checks
 meet code that does not look like the reference. The ``styl_*`` students are correct; every other
-one has exactly the bug its name says. ``docs/labs/generative-tf-samples.md`` lists what each one
-must lose.
+one has exactly the bug its name says. :data:`LOSES` declares what every sample of the lab must
+lose (``docs/labs/generative-tf-samples.md`` shows it as a table).
 
 The sources are plain text: nothing here imports TensorFlow.
 """
@@ -19,6 +19,7 @@ import ast
 import inspect
 import textwrap
 
+from ...build.common import Loss
 from ..public import scaffold
 
 
@@ -1170,3 +1171,59 @@ STUDENT_EXTRA_CELLS: dict[str, dict[str, tuple[str, ...]]] = {
 
 #: sample name -> the slot whose cell does not parse (on purpose).
 SYNTAX_ERROR_SAMPLES: dict[str, str] = {"blad_skladni": "4.disc"}
+
+# =============================================================================================
+# What every sample must lose
+# =============================================================================================
+
+_CODE_ITEMS = ("1.2", "1.plot", "2.plot", "2.5", "3.data", "3.model", "3.loss", "4.gen", "4.disc", "4.loss", "4.step")
+_KL_PLUS_LOGVAR = Loss(
+    0, "failed", "wrong sign of logvar (+logvar instead of -logvar) and is added on top of the Monte-Carlo"
+)
+_WRONG_LOOP = Loss(0, "failed", "works for one image but fails for several")
+_CONCATENATE_TWO_ARGUMENTS = Loss(0, "failed", "Concatenate is called with two arguments instead of a list")
+_IGNORES_CONDITION = Loss(0.166667, "failed", "does not depend on the condition")
+
+#: sample -> item -> what it loses when graded: automatic points, status, a fragment of the
+#: message naming the fault. A code item not listed gets its full points, passed. Every sample of
+#: ``submissions/generative-tf/`` has an entry: those of ``cells.BUGGY_SAMPLES``, of this module
+#: and of ``real_layouts.py`` alike. The tests grade every sample through the sandbox against this
+#: table (tests/test_every_lab.py); docs/labs/generative-tf-samples.md shows the same.
+LOSES: dict[str, dict[str, Loss]] = {
+    **{
+        name: {}
+        for name in (
+            "solution",
+            "kl_helper_style",
+            "styl_podklasy",
+            "styl_sequential",
+            "styl_wlasne_nazwy",
+            "styl_keras2",
+            "trening_200_epok",
+            "seed000_uklad",
+            "seed001_poprawiony",
+            "seed001_uklad_kl_seed000",
+        )
+    },
+    "blank": {item: Loss(0, "missing", "left as the template defined it") for item in _CODE_ITEMS},
+    "kl_plus_logvar": {"2.5": _KL_PLUS_LOGVAR},
+    "kl_znak_minus": {"2.5": Loss(0, "failed", "the KL is subtracted from the loss")},
+    "kl_logvar_kwadrat": {"2.5": Loss(0, "failed", "logvar**2 instead of exp(logvar)")},
+    "conditioned_wrong_loop": {"3.data": _WRONG_LOOP},
+    "pozycje_niezgodne": {"3.data": Loss(0.1, "failed", "do not match the cell holding the digit")},
+    "koder_relu": {"3.model": Loss(0.416667, "failed", "its last layer has an activation (ReLU)")},
+    "strata_cond_bez_warunku": {"3.loss": Loss(0, "errored", "decode was called without the condition")},
+    "generator_concatenate_seed001": {"4.gen": _CONCATENATE_TWO_ARGUMENTS},
+    "generator_bez_tanh": {"4.gen": Loss(0.083333, "failed", "the final tanh is missing")},
+    "warunek_ignorowany": {"4.gen": _IGNORES_CONDITION, "4.disc": _IGNORES_CONDITION},
+    "dyskryminator_sigmoid": {"4.disc": Loss(0.083333, "failed", "it ends in a sigmoid")},
+    "blad_skladni": {"4.disc": Loss(0, "errored", "has a syntax error (line 13)")},
+    "discriminator_swapped_labels": {"4.loss": Loss(0, "failed", "the labels are swapped")},
+    "discriminator_no_fake": {"4.loss": Loss(0, "failed", "(fake_output) is missing")},
+    "sigmoid_przed_strata": {"4.loss": Loss(0, "failed", "a sigmoid is applied to the discriminator's output")},
+    "literowka_nazwy": {"4.loss": Loss(0, "missing", "Did you mean: `discriminator_los`")},
+    "train_step_zla_tasma": {"4.step": Loss(0.166667, "failed", "the discriminator's update does not raise D(real)")},
+    # laid out like the seeds' own notebooks (real_layouts.py)
+    "seed000_wariancja_na_wykresie": {"2.plot": Loss(0.125, "failed", "the deviations drawn are exp(logvar)")},
+    "seed001_jak_napisano": {"2.5": _KL_PLUS_LOGVAR, "3.data": _WRONG_LOOP, "4.gen": _CONCATENATE_TWO_ARGUMENTS},
+}

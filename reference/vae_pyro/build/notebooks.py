@@ -42,7 +42,7 @@ from pathlib import Path
 
 import nbformat
 
-from ...build.common import REPO_ROOT, assemble, build_cli, notebook_metadata, render, write_files
+from ...build.common import REPO_ROOT, assemble, build_cli, lab_notebooks, notebook_metadata, write_notebooks
 from . import samples
 from .sources import DOWNSTREAM_DATA, definitions, scaffold_source, solution_source
 
@@ -626,24 +626,15 @@ def sample_slots(student: str) -> dict[str, str]:
 
 def all_notebooks() -> dict[Path, nbformat.NotebookNode]:
     """Every notebook this script writes, by path relative to the repository root."""
-    template = template_notebook()
-    solved = solution_notebook()
-    books = {
-        LAB_DIR / "public" / "template.ipynb": template,
-        LAB_DIR / "judge" / "solution.ipynb": solved,
-        SUBMISSIONS_DIR / "solution.ipynb": solved,
-        SUBMISSIONS_DIR / "blank.ipynb": template,
-    }
-    for student in samples.SAMPLES:
-        if student in ("solution", "blank"):
-            raise ValueError(f"sample {student} is written from the template/solution")
-        books[SUBMISSIONS_DIR / f"{student}.ipynb"] = notebook(sample_slots(student), samples.EXTRA_CELLS.get(student))
-    return books
+    students = (
+        (student, notebook(sample_slots(student), samples.EXTRA_CELLS.get(student))) for student in samples.SAMPLES
+    )
+    return lab_notebooks(LAB_DIR, SUBMISSIONS_DIR, template_notebook(), solution_notebook(), students)
 
 
 def build(root: Path = REPO_ROOT) -> list[Path]:
     """Write every notebook under ``root``; return the paths written."""
-    return write_files({relative: render(nb) for relative, nb in all_notebooks().items()}, root)
+    return write_notebooks(all_notebooks(), root)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import textwrap
 
+from ...build.common import Loss
 from .sources import DOWNSTREAM_DATA, definitions, replace_methods, solution_source
 
 
@@ -574,3 +575,37 @@ if set(FAULTS) != set(SAMPLES):
     raise ValueError("FAULTS and SAMPLES list different students")
 if not set(EXTRA_CELLS) <= set(SAMPLES):
     raise ValueError("extra cells for an unknown sample")
+
+_UNTOUCHED = "left as the template defined it"
+_NO_BONUS = {"3": Loss(0, "missing", _UNTOUCHED)}
+_SECTION_2_UNTOUCHED = Loss(0, "missing", "The code of section 2 is the template's")
+
+#: sample -> item -> what it loses when graded: automatic points, status, a fragment of the
+#: message naming the fault. An item not listed gets its full automatic points (1a.*: 0.5, 2: its
+#: automatic 1.0, 3: 2.0), passed. The tests grade every sample through the sandbox against this
+#: table (tests/test_every_lab.py), and docs/labs/vae-pyro.md's table of the samples shows the same.
+LOSES: dict[str, dict[str, Loss]] = {
+    "solution": {},
+    "styl_logvar": {},
+    "styl_sekwencyjny": _NO_BONUS,
+    "brak_beta": _NO_BONUS,
+    "blank": {
+        **{item: Loss(0, "missing", _UNTOUCHED) for item in ("1a.encoder", "1a.decoder", "1a.vae", "3")},
+        "2": _SECTION_2_UNTOUCHED,
+    },
+    # its VAE is graded with the stand-in VEncoder (grader.independence): the encoder's fault costs 1a.encoder only
+    "skala_relu": {
+        "1a.encoder": Loss(0.25, "failed", "drops to 0 (or below) when the layers' pre-activations are negative")
+    },
+    "bez_probkowania": {"1a.vae": Loss(0.25, "failed", "no sampling")},
+    "dekoder_bez_sigmoidy": {"1a.decoder": Loss(0.25, "failed", "the final sigmoid is missing")},
+    "skala_jako_wariancja": {"1a.vae": Loss(0.25, "failed", "z_scale is treated as a variance")},
+    "srednia_relu": {"1a.encoder": Loss(0.375, "failed", "z_loc is never negative")},
+    "beta_na_rekonstrukcji": {"3": Loss(0.666667, "failed", "β multiplies the reconstruction term instead of the KL")},
+    "beta_calosc": {"3": Loss(0.666667, "failed", "β multiplies the whole loss")},
+    "downstream_nietkniety": {"2": _SECTION_2_UNTOUCHED},
+    "downstream_tylko_piksele": {"2": Loss(0.25, "failed", "no classifier is trained on: AE codes, VAE codes")},
+}
+
+if set(LOSES) != set(SAMPLES) | {"solution", "blank"}:
+    raise ValueError("LOSES lists other students than SAMPLES, solution and blank")
