@@ -24,7 +24,8 @@ from .errors import LabNotFound, RubricError
 from .extract import Program, extract_program
 from .independence import stand_in_items
 from .notebook import Notebook, NotebookError, load_notebook
-from .rubric import Rubric, lab_root, load_rubric, resolve_check
+from .rubric import Rubric
+from .rubric_file import lab_root, load_rubric, resolve_check
 from .sections import SectionMap, find_sections, template_markdown
 from .settings import Settings
 

@@ -23,7 +23,7 @@ import pytest
 pytest.importorskip("tensorflow")
 
 from grader.checks import CheckFailure  # noqa: E402
-from grader.rubric import load_rubric  # noqa: E402
+from grader.rubric_file import load_rubric  # noqa: E402
 from grader.sandbox.errors import StudentCodeError  # noqa: E402
 from grader.testing import assert_check_fails, student_from_source  # noqa: E402
 from reference.autoencoders_keras.build import notebooks as build  # noqa: E402

@@ -16,7 +16,8 @@ from grader.extract import Program, Resolution, Snapshot, Statement, _statement,
 from grader.independence import apply_stand_ins, names_read, stand_in_items, stand_ins_for
 from grader.labs import find_lab
 from grader.parsing import parse
-from grader.rubric import Extraction, Rubric, load_rubric
+from grader.rubric import Extraction, Rubric
+from grader.rubric_file import load_rubric
 from grader.sandbox.errors import ProbeBug
 from grader.sandbox.supervisor import Sandbox, SandboxSpec
 from grader.settings import Settings

@@ -10,7 +10,7 @@ import yaml
 
 from grader.errors import LabNotFound, RubricError
 from grader.labs import ENTRY_POINT_GROUP, find_lab, list_labs, registered_packs
-from grader.rubric import load_rubric
+from grader.rubric_file import load_rubric
 from grader.settings import Settings
 
 GOOD = {

@@ -309,7 +309,7 @@ def test_rubric_rejects_bad_numbers_and_shared_numbers(tmp_path):
     import yaml
 
     from grader.errors import RubricError
-    from grader.rubric import load_rubric
+    from grader.rubric_file import load_rubric
 
     raw = yaml.safe_load((Path(__file__).parent.parent / "rubrics" / "generative-tf.yaml").read_text(encoding="utf-8"))
     raw["sections"]["2.5"] = {"number": "2.5"}
