@@ -14,9 +14,10 @@ from tqdm import tqdm
 
 from . import service
 from .cluster import ClusterJudging
+from .doctor import doctor_report
 from .errors import GraderError
 from .handout import write_handout
-from .labs import find_lab
+from .labs import find_lab, list_labs
 from .outcomes import Grade
 from .selfcheck import run_self_check
 from .settings import Settings, load_settings
@@ -174,15 +175,11 @@ def _handout(args) -> int:
 
 
 def _doctor(args) -> int:
-    from .doctor import doctor_report
-
     print(doctor_report(load_settings().isolation))
     return 0
 
 
 def _labs(args) -> int:
-    from .labs import list_labs
-
     settings = load_settings({"lang": args.lang})
     for lab in list_labs(settings):
         code = sum(1 for i in lab.rubric.items if i.kind == "code")
