@@ -74,3 +74,10 @@ class NotGraded(GraderError):
     """A submission the gradebook holds no kept result for (it was never graded, or under another lab)."""
 
     exit_code = 12
+
+
+class DownloadError(GraderError):
+    """An LMS download cannot be read: not a zip nor a folder, a corrupt or truncated zip, more
+    files than the limit, or a file that changed after it was read."""
+
+    exit_code = 13

@@ -1,0 +1,1 @@
+"""LMS adapters: reading their bulk downloads, writing their import formats."""
