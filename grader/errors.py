@@ -81,3 +81,17 @@ class DownloadError(GraderError):
     files than the limit, or a file that changed after it was read."""
 
     exit_code = 13
+
+
+class CourseError(GraderError):
+    """An assignment, roster or late policy that cannot be used: a worksheet or gradebook CSV from
+    another assignment, a roster that does not match the download, a due date without a time zone."""
+
+    exit_code = 14
+
+
+class ExportError(GraderError):
+    """An LMS export cannot be written or sent: the worksheet it writes back is missing a column the
+    LMS's importer needs, or the LMS's API refused a request."""
+
+    exit_code = 15

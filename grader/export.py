@@ -7,7 +7,7 @@
      "submissions": [                    # sorted by student
        {"student", "file", "sha256", "status": "graded" | "error",
         "error": str | null, "error_i18n": {"pl", "en"} | null,
-        "total", "max", "duration_s", "environment": {...},
+        "total", "max", "late": {...} | null, "late_deduction", "duration_s", "environment": {...},
         "items": [
           {"id", "title", "kind": "code" | "prose", "points", "max_points",
            "auto_points", "auto_max", "manual_points", "manual_max",
@@ -33,7 +33,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ._version import __version__
-from .i18n import Text
+from .course import Delivery
+from .i18n import Text, message
 from .outcomes import CheckResult, Grade, ItemGrade, Outcome, Table
 
 SCHEMA_VERSION = 1
@@ -137,6 +138,8 @@ def submission_document(grade: Grade, lang: str) -> dict:
         "error_i18n": _i18n(grade.error),
         "total": grade.total,
         "max": grade.max,
+        "late": _late_document(grade),
+        "late_deduction": grade.late_deduction,
         "duration_s": grade.result.duration_s,
         "environment": _jsonable(dict(grade.result.environment)),
         "notices": [_text(n, lang) for n in grade.result.notices],
@@ -148,8 +151,37 @@ def submission_document(grade: Grade, lang: str) -> dict:
     }
 
 
-def results_document(grades: list[Grade], lab: str, lang: str, meta: dict) -> dict:
-    """The whole ``results.json`` document for a batch, submissions sorted by student."""
+def _late_document(grade: Grade) -> dict | None:
+    late = grade.lateness
+    if late is None:
+        return None
+    return {
+        "submitted_at": late.submitted_at,
+        "due": late.due,
+        "late_seconds": late.late_seconds,
+        "units": late.units,
+        "per": late.per,
+        "fraction": late.fraction,
+    }
+
+
+def late_text(grade: Grade) -> Text | None:
+    """What lateness cost, for a report or an LMS comment; None when it cost nothing."""
+    late = grade.lateness
+    if late is None or not late.late:
+        return None
+    unit = {"day": Text("dni", "days"), "hour": Text("godz.", "hours")}[late.per]
+    return message(
+        "lms_late",
+        late=Text(f"{late.units} {unit.pl}", f"{late.units} {unit.en}"),
+        points=format_number(grade.late_deduction),
+        percent=format_number(late.fraction * 100),
+    )
+
+
+def results_document(grades: list[Grade], lab: str, lang: str, meta: dict, absent: Sequence[Delivery] = ()) -> dict:
+    """The whole ``results.json`` document for a batch, submissions sorted by student; ``absent``:
+    roster people without a graded notebook (``not submitted`` or ``no notebook``, 0 points)."""
     ordered = sorted(grades, key=lambda g: (g.student, g.file))
     return {
         "schema_version": SCHEMA_VERSION,
@@ -158,6 +190,10 @@ def results_document(grades: list[Grade], lab: str, lang: str, meta: dict) -> di
         "lang": lang,
         "meta": _jsonable(dict(meta)),
         "submissions": [submission_document(g, lang) for g in ordered],
+        "absent": [
+            {"student": d.person.key, "display_name": d.person.display_name, "status": d.state, "note": d.note}
+            for d in sorted(absent, key=lambda d: d.person.key)
+        ],
     }
 
 
@@ -166,10 +202,12 @@ def dumps(document: dict) -> str:
     return json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
 
-def write_results_json(path, grades: list[Grade], lab: str, lang: str, meta: dict) -> Path:
+def write_results_json(
+    path, grades: list[Grade], lab: str, lang: str, meta: dict, absent: Sequence[Delivery] = ()
+) -> Path:
     """Write ``results.json`` to ``path`` (UTF-8) and return the path."""
     path = Path(path)
-    path.write_text(dumps(results_document(grades, lab, lang, meta)), encoding="utf-8")
+    path.write_text(dumps(results_document(grades, lab, lang, meta, absent)), encoding="utf-8")
     return path
 
 
@@ -182,22 +220,38 @@ def _cell(item: ItemGrade | None) -> str:
     return format_number(item.points)
 
 
-def grades_csv_rows(grades: list[Grade], rubric_items: Sequence[tuple[str, str]]) -> list[list[str]]:
-    """The rows of ``grades.csv``, header first, one row per submission sorted by student."""
+def grades_csv_rows(
+    grades: list[Grade], rubric_items: Sequence[tuple[str, str]], absent: Sequence[Delivery] = ()
+) -> list[list[str]]:
+    """The rows of ``grades.csv``, header first, one row per submission sorted by student, then one
+    per roster person without a graded notebook (status ``not submitted`` / ``no notebook``, 0)."""
     ids = [item_id for item_id, _kind in rubric_items]
-    rows = [["student", "file", "status", *ids, "total", "max"]]
+    rows = [["student", "file", "status", *ids, "late_deduction", "total", "max"]]
     for grade in sorted(grades, key=lambda g: (g.student, g.file)):
         by_id = {item.id: item for item in grade.items}
         cells = [_cell(by_id.get(item_id)) for item_id in ids]
         rows.append(
-            [grade.student, grade.file, grade.status, *cells, format_number(grade.total), format_number(grade.max)]
+            [
+                grade.student,
+                grade.file,
+                grade.status,
+                *cells,
+                format_number(grade.late_deduction),
+                format_number(grade.total),
+                format_number(grade.max),
+            ]
         )
+    maximum = format_number(max((g.max for g in grades), default=0.0))
+    for d in sorted(absent, key=lambda d: d.person.key):
+        rows.append([d.person.key, "", d.state, *([""] * len(ids)), "0", "0", maximum])
     return rows
 
 
-def write_grades_csv(path, grades: list[Grade], rubric_items: Sequence[tuple[str, str]]) -> Path:
-    """Write ``grades.csv`` (columns: student, file, status, item ids..., total, max)."""
+def write_grades_csv(
+    path, grades: list[Grade], rubric_items: Sequence[tuple[str, str]], absent: Sequence[Delivery] = ()
+) -> Path:
+    """Write ``grades.csv`` (columns: student, file, status, item ids..., late_deduction, total, max)."""
     path = Path(path)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows(grades_csv_rows(grades, rubric_items))
+        csv.writer(handle).writerows(grades_csv_rows(grades, rubric_items, absent))
     return path

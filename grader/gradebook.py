@@ -2,15 +2,21 @@
 
 Tables (``docs/results-schema.md`` describes them column by column):
 
-* ``submissions``: one row per (lab, student), the latest grade; ``grade_json`` is the
-  submission exactly as in ``results.json``.
+* ``submissions``: one row per (assignment, student), the latest grade; ``grade_json`` is the
+  submission exactly as in ``results.json``. An assignment is a lab set for one class
+  (:class:`grader.course.Assignment`); without one, the assignment is the lab's id.
 * ``items`` and ``checks``: the same grade flattened for queries; deleted with their submission.
 * ``results``: the judge's result of each submission (lossless JSON, figures included) with the
   key of the rubric, settings and grader that produced it: a re-run reuses it for an unchanged
   file instead of judging it again (``grader grade --regrade`` does not).
 * ``manual_scores``: an instructor's points for prose items. Regrading never touches it, so a
   rerun keeps what a person typed in.
+* ``assignments`` and ``students``: the course around a batch imported from an LMS: the
+  assignment's LMS ids and late policy, and its roster (every person, with or without a
+  submission, and what they handed in).
 
+The schema is migrated with Alembic (:mod:`grader.migrations`) when a gradebook is opened, so one
+written by an earlier version opens with nothing lost.
 :meth:`Gradebook.record` replaces a submission in one transaction: a crash leaves either the
 old grade or the new one, never half of either.
 """
@@ -20,8 +26,13 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import (
     Boolean,
     Column,
@@ -37,14 +48,22 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    false,
     func,
     insert,
+    inspect,
     select,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
+from .course import Assignment, Delivery, LatePolicy, Person
 from .outcomes import Grade, SubmissionResult, result_from_json, result_to_json
+
+# The schema these tables describe: the newest revision in grader/migrations/versions/
+# (tests/test_gradebook_migrations.py keeps the two equal).
+SCHEMA_REVISION = "0002"
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 metadata = MetaData()
 
@@ -54,6 +73,7 @@ submissions_table = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("lab", String(200), nullable=False),
     Column("student", String(200), nullable=False),
+    Column("assignment", String(200), nullable=False),
     Column("file", Text, nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("rubric_hash", String(64), nullable=False),
@@ -64,7 +84,10 @@ submissions_table = Table(
     Column("max", Float, nullable=False),
     Column("graded_at", String(40), nullable=False),
     Column("grade_json", Text, nullable=False),
-    UniqueConstraint("lab", "student", name="uq_submissions_lab_student"),
+    Column("submitted_at", String(40)),  # ISO 8601, from the LMS; None for a plain folder
+    Column("attempt", Integer, nullable=False, server_default="1"),
+    Column("late", Boolean, nullable=False, server_default=false()),
+    UniqueConstraint("assignment", "student", name="uq_submissions_assignment_student"),
 )
 
 items_table = Table(
@@ -78,7 +101,7 @@ items_table = Table(
     Column("max_points", Float, nullable=False),
     Column("auto_points", Float, nullable=False),
     Column("manual_points", Float),
-    Column("bonus", Boolean, nullable=False, default=False),
+    Column("bonus", Boolean, nullable=False),
 )
 
 checks_table = Table(
@@ -106,12 +129,42 @@ results_table = Table(
 manual_scores_table = Table(
     "manual_scores",
     metadata,
-    Column("lab", String(200), primary_key=True),
+    Column("assignment", String(200), primary_key=True),
     Column("student", String(200), primary_key=True),
     Column("item_id", String(200), primary_key=True),
     Column("points", Float, nullable=False),
-    Column("comment", Text, nullable=False, default=""),
+    Column("comment", Text, nullable=False),
     Column("updated_at", String(40), nullable=False),
+)
+
+assignments_table = Table(
+    "assignments",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("lab", String(200), nullable=False),
+    Column("lms", String(32), nullable=False),
+    Column("lms_ids_json", Text, nullable=False),
+    Column("due", String(40)),
+    Column("late_policy_json", Text, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+students_table = Table(
+    "students",
+    metadata,
+    Column("assignment", String(200), primary_key=True),
+    Column("student", String(200), primary_key=True),
+    Column("display_name", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("lms_user_id", String(64), nullable=False),
+    Column("sis_id", String(200), nullable=False),
+    Column("sis_login", String(200), nullable=False),
+    Column("section", Text, nullable=False),
+    Column("participant_id", String(64), nullable=False),
+    Column("lms_status", Text, nullable=False),
+    Column("delivery", String(32), nullable=False),
+    Column("delivery_note", Text, nullable=False),
+    Column("attachments_json", Text, nullable=False),
 )
 
 
@@ -144,8 +197,36 @@ def _make_engine(url: str):
     return engine, kind
 
 
+def migrate(engine) -> None:
+    """Bring the gradebook at ``engine`` to :data:`SCHEMA_REVISION`: create it when empty, upgrade it
+    when an earlier version wrote it (one without Alembic's table is that first schema, revision
+    0001). Every step runs in one transaction: a failure leaves the gradebook as it was."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current == SCHEMA_REVISION:
+            return
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # a batch migration copies a table and drops the old one; with foreign keys on, SQLite's
+            # DROP would cascade to items, checks and results. The pragma is a no-op inside a
+            # transaction, so it is set before the migration's transaction begins.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        config.attributes["connection"] = conn
+        if current is None and inspect(conn).has_table("submissions"):
+            command.stamp(config, "0001")
+        command.upgrade(config, SCHEMA_REVISION)
+        conn.commit()
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
 class Gradebook:
-    """A gradebook at a SQLAlchemy URL (``sqlite:///gradebook.db``); tables made on open."""
+    """A gradebook at a SQLAlchemy URL (``sqlite:///gradebook.db``); made or migrated on open.
+
+    Its submissions are keyed by ``assignment``: the name of an :class:`~grader.course.Assignment`,
+    or, for a batch graded without one, the lab's id."""
 
     def __init__(self, url: str):
         self.url = url
@@ -156,7 +237,7 @@ class Gradebook:
         self._write_lock = contextlib.nullcontext() if kind == "server" else lock
         # In-memory SQLite is one shared connection: readers must queue behind writers too.
         self._read_lock = lock if kind == "memory" else contextlib.nullcontext()
-        metadata.create_all(self.engine)
+        migrate(self.engine)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -168,14 +249,30 @@ class Gradebook:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def record(self, grade: Grade, grade_json: dict, grader_version: str, grading_key: str = "") -> int:
-        """Replace the (lab, student) submission with ``grade``, and keep the judge's result
-        under ``grading_key`` for reuse (:meth:`reusable`); returns the new row id."""
+    def record(
+        self,
+        grade: Grade,
+        grade_json: dict,
+        grader_version: str,
+        grading_key: str = "",
+        *,
+        assignment: str | None = None,
+        submitted_at: str | None = None,
+        attempt: int = 1,
+    ) -> int:
+        """Replace the (assignment, student) submission with ``grade``, and keep the judge's result
+        under ``grading_key`` for reuse (:meth:`reusable`); returns the new row id. ``assignment``:
+        default the grade's lab; ``submitted_at`` (ISO 8601) and ``attempt``: as the LMS said."""
+        key = assignment or grade.lab
+        row = _submission_row(grade, grade_json, grader_version) | {
+            "assignment": key,
+            "submitted_at": submitted_at,
+            "attempt": attempt,
+            "late": bool(grade.lateness and grade.lateness.late),
+        }
         with self._write_lock, self.engine.begin() as conn:
-            self._delete_submission(conn, grade.lab, grade.student)
-            submission_id = conn.execute(
-                insert(submissions_table).values(**_submission_row(grade, grade_json, grader_version))
-            ).inserted_primary_key[0]
+            self._delete_submission(conn, key, grade.student)
+            submission_id = conn.execute(insert(submissions_table).values(**row)).inserted_primary_key[0]
             item_rows, check_rows = _child_rows(grade, submission_id)
             if item_rows:
                 conn.execute(insert(items_table), item_rows)
@@ -190,27 +287,27 @@ class Gradebook:
             )
         return submission_id
 
-    def reusable(self, lab: str, grading_key: str) -> dict[str, tuple[str, SubmissionResult]]:
-        """The judge's results kept for ``lab`` under ``grading_key``: student -> (sha256, result).
+    def reusable(self, assignment: str, grading_key: str) -> dict[str, tuple[str, SubmissionResult]]:
+        """The judge's results kept for ``assignment`` under ``grading_key``: student -> (sha256, result).
         A re-run reuses them for files that did not change instead of judging them again."""
         s, r = submissions_table, results_table
         query = (
             select(s.c.student, s.c.sha256, r.c.result_json)
             .select_from(s.join(r, r.c.submission_id == s.c.id))
-            .where(and_(s.c.lab == lab, r.c.grading_key == grading_key))
+            .where(and_(s.c.assignment == assignment, r.c.grading_key == grading_key))
         )
         with self._read_lock, self.engine.connect() as conn:
             rows = list(conn.execute(query))
         return {row.student: (row.sha256, result_from_json(json.loads(row.result_json))) for row in rows}
 
-    def kept_results(self, lab: str) -> dict[str, tuple[str, SubmissionResult]]:
-        """Every judge's result kept for ``lab``, whatever its grading key: student -> (grading key,
-        result). What re-scoring and the class-wide views read (:mod:`grader.service`)."""
+    def kept_results(self, assignment: str) -> dict[str, tuple[str, SubmissionResult]]:
+        """Every judge's result kept for ``assignment``, whatever its grading key: student -> (grading
+        key, result). What re-scoring and the class-wide views read (:mod:`grader.service`)."""
         s, r = submissions_table, results_table
         query = (
             select(s.c.student, r.c.grading_key, r.c.result_json)
             .select_from(s.join(r, r.c.submission_id == s.c.id))
-            .where(s.c.lab == lab)
+            .where(s.c.assignment == assignment)
             .order_by(s.c.student)
         )
         with self._read_lock, self.engine.connect() as conn:
@@ -218,40 +315,40 @@ class Gradebook:
         return {row.student: (row.grading_key, result_from_json(json.loads(row.result_json))) for row in rows}
 
     @staticmethod
-    def _delete_submission(conn, lab: str, student: str) -> None:
-        old = select(submissions_table.c.id).where(
-            and_(submissions_table.c.lab == lab, submissions_table.c.student == student)
-        )
+    def _delete_submission(conn, assignment: str, student: str) -> None:
+        t = submissions_table
+        old = select(t.c.id).where(and_(t.c.assignment == assignment, t.c.student == student))
         # Delete children explicitly too: correct even where the database ignores CASCADE.
         conn.execute(delete(results_table).where(results_table.c.submission_id.in_(old)))
         conn.execute(delete(checks_table).where(checks_table.c.submission_id.in_(old)))
         conn.execute(delete(items_table).where(items_table.c.submission_id.in_(old)))
-        conn.execute(
-            delete(submissions_table).where(
-                and_(submissions_table.c.lab == lab, submissions_table.c.student == student)
-            )
-        )
+        conn.execute(delete(t).where(and_(t.c.assignment == assignment, t.c.student == student)))
 
-    def manual_scores(self, lab: str, student: str) -> dict[str, float]:
+    def manual_scores(self, assignment: str, student: str) -> dict[str, float]:
         """The instructor's points for ``student``'s items, by item id."""
         t = manual_scores_table
-        query = select(t.c.item_id, t.c.points).where(and_(t.c.lab == lab, t.c.student == student))
+        query = select(t.c.item_id, t.c.points).where(and_(t.c.assignment == assignment, t.c.student == student))
         with self._read_lock, self.engine.connect() as conn:
             return {row.item_id: row.points for row in conn.execute(query)}
 
-    def set_manual_score(self, lab: str, student: str, item_id: str, points: float, comment: str = "") -> None:
+    def set_manual_score(self, assignment: str, student: str, item_id: str, points: float, comment: str = "") -> None:
         """Set (or replace) the instructor's points for one item of one student."""
         t = manual_scores_table
-        key = and_(t.c.lab == lab, t.c.student == student, t.c.item_id == item_id)
+        key = and_(t.c.assignment == assignment, t.c.student == student, t.c.item_id == item_id)
         with self._write_lock, self.engine.begin() as conn:
             conn.execute(delete(t).where(key))
             conn.execute(
                 insert(t).values(
-                    lab=lab, student=student, item_id=item_id, points=float(points), comment=comment, updated_at=_now()
+                    assignment=assignment,
+                    student=student,
+                    item_id=item_id,
+                    points=float(points),
+                    comment=comment,
+                    updated_at=_now(),
                 )
             )
 
-    def find(self, lab: str, student: str, sha256: str, rubric_hash: str, grader_version: str) -> bool:
+    def find(self, assignment: str, student: str, sha256: str, rubric_hash: str, grader_version: str) -> bool:
         """Whether this exact file was already graded with this rubric and grader version."""
         t = submissions_table
         query = (
@@ -259,7 +356,7 @@ class Gradebook:
             .select_from(t)
             .where(
                 and_(
-                    t.c.lab == lab,
+                    t.c.assignment == assignment,
                     t.c.student == student,
                     t.c.sha256 == sha256,
                     t.c.rubric_hash == rubric_hash,
@@ -270,15 +367,129 @@ class Gradebook:
         with self._read_lock, self.engine.connect() as conn:
             return conn.execute(query).scalar_one() > 0
 
-    def submissions(self, lab: str) -> list[dict]:
-        """The lab's submissions sorted by student; ``grade_json`` comes back parsed."""
+    def submissions(self, assignment: str) -> list[dict]:
+        """The assignment's submissions sorted by student; ``grade_json`` comes back parsed."""
         t = submissions_table
-        query = select(t).where(t.c.lab == lab).order_by(t.c.student)
+        query = select(t).where(t.c.assignment == assignment).order_by(t.c.student)
         with self._read_lock, self.engine.connect() as conn:
             rows = [dict(row._mapping) for row in conn.execute(query)]
         for row in rows:
             row["grade_json"] = json.loads(row["grade_json"])
         return rows
+
+    def submitted_at(self, assignment: str, student: str) -> str | None:
+        """When ``student``'s submission came in, as the LMS said (ISO 8601), or None."""
+        t = submissions_table
+        query = select(t.c.submitted_at).where(and_(t.c.assignment == assignment, t.c.student == student))
+        with self._read_lock, self.engine.connect() as conn:
+            return conn.execute(query).scalar_one_or_none()
+
+    # -- the course: assignments and rosters --------------------------------------------------
+
+    def save_assignment(self, assignment: Assignment) -> None:
+        """Create or replace ``assignment`` (its lab, LMS ids and late policy)."""
+        t = assignments_table
+        row = {
+            "name": assignment.name,
+            "lab": assignment.lab,
+            "lms": assignment.lms,
+            "lms_ids_json": json.dumps(dict(assignment.lms_ids), sort_keys=True),
+            "due": assignment.late.due.isoformat() if assignment.late.due else None,
+            "late_policy_json": json.dumps(_policy_to_json(assignment.late), sort_keys=True),
+            "updated_at": _now(),
+        }
+        with self._write_lock, self.engine.begin() as conn:
+            conn.execute(delete(t).where(t.c.name == assignment.name))
+            conn.execute(insert(t).values(**row))
+
+    def assignment(self, name: str) -> Assignment | None:
+        """The assignment saved under ``name``, or None (a batch graded without one)."""
+        t = assignments_table
+        with self._read_lock, self.engine.connect() as conn:
+            row = conn.execute(select(t).where(t.c.name == name)).one_or_none()
+        if row is None:
+            return None
+        return Assignment(
+            name=row.name,
+            lab=row.lab,
+            lms=row.lms,
+            lms_ids=json.loads(row.lms_ids_json),
+            late=_policy_from_json(json.loads(row.late_policy_json)),
+        )
+
+    def save_roster(self, assignment: str, deliveries: Iterable[Delivery]) -> None:
+        """Replace ``assignment``'s roster with ``deliveries``: every person, with what they handed in."""
+        t = students_table
+        rows = [
+            {
+                "assignment": assignment,
+                "student": d.person.key,
+                "display_name": d.person.display_name,
+                "email": d.person.email,
+                "lms_user_id": d.person.lms_user_id,
+                "sis_id": d.person.sis_id,
+                "sis_login": d.person.sis_login,
+                "section": d.person.section,
+                "participant_id": d.person.participant_id,
+                "lms_status": d.person.lms_status,
+                "delivery": d.state,
+                "delivery_note": d.note,
+                "attachments_json": json.dumps(list(d.attachments), ensure_ascii=False),
+            }
+            for d in deliveries
+        ]
+        with self._write_lock, self.engine.begin() as conn:
+            conn.execute(delete(t).where(t.c.assignment == assignment))
+            if rows:
+                conn.execute(insert(t), rows)
+
+    def roster(self, assignment: str) -> list[Delivery]:
+        """``assignment``'s roster as saved, sorted by student key; empty for a batch without one."""
+        t = students_table
+        query = select(t).where(t.c.assignment == assignment).order_by(t.c.student)
+        with self._read_lock, self.engine.connect() as conn:
+            rows = list(conn.execute(query))
+        return [
+            Delivery(
+                Person(
+                    key=r.student,
+                    display_name=r.display_name,
+                    email=r.email,
+                    lms_user_id=r.lms_user_id,
+                    sis_id=r.sis_id,
+                    sis_login=r.sis_login,
+                    section=r.section,
+                    participant_id=r.participant_id,
+                    lms_status=r.lms_status,
+                ),
+                r.delivery,
+                r.delivery_note,
+                tuple(json.loads(r.attachments_json)),
+            )
+            for r in rows
+        ]
+
+
+def _policy_to_json(policy: LatePolicy) -> dict:
+    return {
+        "due": policy.due.isoformat() if policy.due else None,
+        "penalty": policy.penalty,
+        "per": policy.per,
+        "cap": policy.cap,
+        "grace_s": policy.grace.total_seconds(),
+        "extensions": {k: v.isoformat() for k, v in sorted(policy.extensions.items())},
+    }
+
+
+def _policy_from_json(data: dict) -> LatePolicy:
+    return LatePolicy(
+        due=datetime.fromisoformat(data["due"]) if data["due"] else None,
+        penalty=data["penalty"],
+        per=data["per"],
+        cap=data["cap"],
+        grace=timedelta(seconds=data["grace_s"]),
+        extensions={k: datetime.fromisoformat(v) for k, v in data["extensions"].items()},
+    )
 
 
 def _submission_row(grade: Grade, grade_json: dict, grader_version: str) -> dict:

@@ -198,6 +198,17 @@ MESSAGES: dict[str, Text] = {
         pl="Plik {file} nie jest poprawnym eksportem jupytext: {error}",
         en="File {file} is not a valid jupytext export: {error}",
     ),
+    # LMS exports: what a student reads in the LMS's comment field
+    "lms_not_submitted": Text(pl="Nie oddano pracy.", en="Not submitted."),
+    "lms_no_notebook": Text(
+        pl="Oddano pliki, ale żaden nie jest notatnikiem (.ipynb).",
+        en="Files submitted, but none is a notebook (.ipynb).",
+    ),
+    "lms_awaiting": Text(pl="czeka na ocenę prowadzącego", en="awaiting manual grading"),
+    "lms_late": Text(
+        pl="Oddano {late} po terminie: -{points} pkt ({percent}% maksimum).",
+        en="Submitted {late} late: -{points} points ({percent}% of the maximum).",
+    ),
 }
 
 
@@ -213,6 +224,7 @@ UI_LABELS: dict[str, Text] = {
     "dashboard": Text("Podsumowanie grupy", "Class dashboard"),
     "student": Text("Student", "Student"),
     "file": Text("Plik", "File"),
+    "late": Text("Spóźnienie", "Late"),
     "sha256": Text("SHA-256", "SHA-256"),
     "total": Text("Suma", "Total"),
     "status": Text("Status", "Status"),
@@ -299,6 +311,8 @@ OUTCOME_LABELS: dict[str, Text] = {
 SUBMISSION_STATUS_LABELS: dict[str, Text] = {
     "graded": Text("ocenione", "graded"),
     "error": Text("błąd", "error"),
+    "not submitted": Text("nie oddano", "not submitted"),
+    "no notebook": Text("brak notatnika", "no notebook"),
 }
 
 

@@ -10,6 +10,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from .course import Lateness
 from .i18n import Text
 
 
@@ -177,6 +178,8 @@ class Grade:
     items: tuple[ItemGrade, ...]
     result: SubmissionResult
     rubric_hash: str = ""
+    lateness: Lateness | None = None  # how late it came in, under the assignment's late policy
+    late_deduction: float = 0.0  # points taken off ``total`` for lateness (already applied)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,13 +14,14 @@ import itertools
 import json
 import platform
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 from . import export
+from .course import SUBMITTED, Delivery, Intake
 from .data import data_sources
 from .discover import Submission, discover
 from .gradebook import Gradebook
@@ -91,8 +92,13 @@ def grade_batch(
     judging: Judging | None = None,
     on_start: Callable[[int], None] | None = None,
     on_graded: Callable[[Grade], None] | None = None,
+    intake: Intake | None = None,
 ) -> BatchResult:
     """Grade every submission under ``paths`` into ``out_dir``; return the grades by student.
+
+    ``intake``: a class imported from an LMS download (:mod:`grader.lms.intake`): its notebooks are
+    graded instead of searching ``paths``, under its assignment (the gradebook's key, the late
+    policy applied to each submission time), and its roster is saved, absent people listed.
 
     A submission already in the gradebook with the same file (sha256) and grading key (rubric,
     the settings that change verdicts, grader version) is not judged again: its kept result is
@@ -100,7 +106,8 @@ def grade_batch(
     where the submissions are judged (default :class:`LocalJudging`). ``on_start(count)`` is
     called once the submissions are found; ``on_graded(grade)`` after each grade is recorded."""
     judging = judging or LocalJudging()
-    submissions = discover(paths)
+    submissions = list(intake.submissions) if intake else discover(paths)
+    assignment = intake.assignment.name if intake else lab.name
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.time()
     if on_start is not None:
@@ -108,7 +115,10 @@ def grade_batch(
     grades: list[Grade] = []
     key = grading_key(lab, settings)
     with Gradebook(gradebook_url(out_dir, db_url)) as gradebook:
-        kept = {} if regrade else gradebook.reusable(lab.name, key)
+        if intake:
+            gradebook.save_assignment(intake.assignment)
+            gradebook.save_roster(assignment, intake.deliveries)
+        kept = {} if regrade else gradebook.reusable(assignment, key)
         reused = {
             sub.student: replace(kept[sub.student][1], file=str(sub.path))
             for sub in submissions
@@ -119,28 +129,46 @@ def grade_batch(
         judged = judging(todo, lab, settings, hidden)
         # each grade is recorded as soon as it is known (a lazy chain, not a list: nothing waits)
         for result in itertools.chain(reused.values(), judged):
-            grade = score(result, lab.rubric, gradebook.manual_scores(lab.name, result.student), lab.rubric_hash)
-            gradebook.record(grade, export.submission_document(grade, settings.lang), export.grader_version(), key)
+            when = intake.submitted_at.get(result.student) if intake else None
+            lateness = intake.assignment.late.lateness(result.student, when) if intake else None
+            manual = gradebook.manual_scores(assignment, result.student)
+            grade = score(result, lab.rubric, manual, lab.rubric_hash, lateness)
+            document = export.submission_document(grade, settings.lang)
+            gradebook.record(
+                grade,
+                document,
+                export.grader_version(),
+                key,
+                assignment=assignment,
+                submitted_at=when.isoformat() if when else None,
+            )
             grades.append(grade)
             if on_graded is not None:
                 on_graded(grade)
     grades.sort(key=lambda g: g.student)
+    absent = [d for d in intake.deliveries if d.state != SUBMITTED] if intake else []
     meta = dict(
         _meta(lab, settings, started, len(submissions)),
+        assignment=assignment,
         reused=len(reused),
         worker_starts=_worker_starts(grades),
         **judging.describe(),
     )
-    write_outputs(out_dir, grades, lab, settings.lang, meta)
+    if intake:
+        meta["roster"] = {"people": len(intake.deliveries), "absent": len(absent), "source": intake.source}
+    write_outputs(out_dir, grades, lab, settings.lang, meta, absent)
     return BatchResult(grades, out_dir, meta)
 
 
-def write_outputs(out_dir: Path, grades: list[Grade], lab: Lab, lang: str, meta: dict) -> None:
-    """results.json, grades.csv, the dashboard and one report per student."""
+def write_outputs(
+    out_dir: Path, grades: list[Grade], lab: Lab, lang: str, meta: dict, absent: Sequence[Delivery] = ()
+) -> None:
+    """results.json, grades.csv, the dashboard and one report per student; ``absent``: the roster's
+    people without a graded notebook, listed in all three."""
     items = [(i.id, i.kind) for i in lab.rubric.items]
-    export.write_results_json(out_dir / "results.json", grades, lab.name, lang, meta)
-    export.write_grades_csv(out_dir / "grades.csv", grades, items)
-    write_reports(out_dir, grades, lang, lab.title(lang), list(lab.rubric.items), meta)
+    export.write_results_json(out_dir / "results.json", grades, lab.name, lang, meta, absent)
+    export.write_grades_csv(out_dir / "grades.csv", grades, items, absent)
+    write_reports(out_dir, grades, lang, lab.title(lang), list(lab.rubric.items), meta, absent)
 
 
 def grading_key(lab: Lab, settings: Settings) -> str:

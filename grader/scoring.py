@@ -10,7 +10,9 @@ Rules (DESIGN.md decision 5):
   scores them; a prose item with an empty or untouched answer scores 0 automatically;
 - a manual score (``manual``, item id -> points) replaces the computed points of that item,
   clamped to [0, points];
-- a bonus item adds to ``total`` but not to ``max``.
+- a bonus item adds to ``total`` but not to ``max``;
+- lateness (``lateness``, from the assignment's late policy) takes ``fraction`` of ``max`` off the
+  total, never below 0; the grade keeps what was taken (``late_deduction``) and why (``lateness``).
 No I/O, no clock: the same inputs give the same Grade.
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from .course import Lateness
 from .outcomes import Grade, ItemGrade, ItemResult, Outcome, SubmissionResult
 from .rubric import Item, Rubric
 
@@ -25,12 +28,18 @@ ROUND = 6
 
 
 def score(
-    result: SubmissionResult, rubric: Rubric, manual: Mapping[str, float] | None = None, rubric_hash: str = ""
+    result: SubmissionResult,
+    rubric: Rubric,
+    manual: Mapping[str, float] | None = None,
+    rubric_hash: str = "",
+    lateness: Lateness | None = None,
 ) -> Grade:
     manual = manual or {}
     by_id = {r.item_id: r for r in result.items}
     items = tuple(_score_item(item, by_id.get(item.id) or _absent(item), manual.get(item.id)) for item in rubric.items)
-    total = round(sum(i.points for i in items), ROUND)
+    earned = round(sum(i.points for i in items), ROUND)
+    deduction = round(min(earned, lateness.fraction * rubric.max_points), ROUND) if lateness else 0.0
+    total = round(earned - deduction, ROUND)
     return Grade(
         lab=rubric.lab,
         student=result.student,
@@ -43,6 +52,8 @@ def score(
         items=items,
         result=result,
         rubric_hash=rubric_hash,
+        lateness=lateness,
+        late_deduction=deduction,
     )
 
 

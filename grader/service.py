@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from . import export
+from .course import Intake
 from .errors import ManualScoreError, NotGraded
 from .gradebook import Gradebook
 from .labs import Lab
@@ -26,7 +28,17 @@ from .rubric import Item
 from .scoring import score
 from .settings import Settings
 
-__all__ = ["Answer", "BatchResult", "answers", "grade", "open_gradebook", "render_report", "rescore", "set_manual"]
+__all__ = [
+    "Answer",
+    "BatchResult",
+    "answers",
+    "current_grades",
+    "grade",
+    "open_gradebook",
+    "render_report",
+    "rescore",
+    "set_manual",
+]
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,7 @@ def grade(
     judging: Judging | None = None,
     on_start: Callable[[int], None] | None = None,
     on_graded: Callable[[Grade], None] | None = None,
+    intake: Intake | None = None,
 ) -> BatchResult:
     """Grade a class: every notebook under ``paths``, into ``out_dir`` (results.json, grades.csv, the
     reports) and the gradebook (``db_url``, else ``out_dir/gradebook.db``).
@@ -58,7 +71,9 @@ def grade(
     interrupted batch keeps what it finished; unchanged files graded under the same rubric and
     settings are scored again from their kept result, not judged again (``regrade`` judges them);
     manual scores are applied. ``on_start(count)``: once the submissions are found. ``judging``:
-    where they are judged (default: threads on this machine; :class:`grader.cluster.ClusterJudging`)."""
+    where they are judged (default: threads on this machine; :class:`grader.cluster.ClusterJudging`).
+    ``intake``: a class imported from an LMS download (:mod:`grader.lms.intake`), graded under its
+    assignment with its roster, instead of the notebooks found under ``paths``."""
     return grade_batch(
         paths,
         lab,
@@ -69,6 +84,7 @@ def grade(
         judging=judging,
         on_start=on_start,
         on_graded=on_graded,
+        intake=intake,
     )
 
 
@@ -77,21 +93,32 @@ def open_gradebook(out_dir: Path, db_url: str | None = None) -> Gradebook:
     return Gradebook(gradebook_url(out_dir, db_url))
 
 
-def rescore(gradebook: Gradebook, lab: Lab, student: str, lang: str = "pl") -> Grade:
-    """Score ``student``'s kept result again under ``lab``'s rubric and the manual scores now in the
-    gradebook, record the new grade (its document's texts in ``lang``, as a batch's ``--lang``) and
-    return it. Nothing is judged again (no sandbox runs); results.json and the report files are
-    rewritten by the next batch (:func:`render_report` renders one page now).
+def rescore(gradebook: Gradebook, lab: Lab, student: str, lang: str = "pl", assignment: str | None = None) -> Grade:
+    """Score ``student``'s kept result again under ``lab``'s rubric, the manual scores now in the
+    gradebook and the assignment's late policy, record the new grade (its document's texts in
+    ``lang``, as a batch's ``--lang``) and return it. Nothing is judged again (no sandbox runs);
+    results.json and the report files are rewritten by the next batch (:func:`render_report`
+    renders one page now). ``assignment``: the gradebook's key (default: the lab's id).
 
     Raises :class:`~grader.errors.NotGraded` when the gradebook keeps no result for the student."""
-    grading_key, result = _kept(gradebook, lab, student)
-    new = score(result, lab.rubric, gradebook.manual_scores(lab.name, student), lab.rubric_hash)
-    gradebook.record(new, export.submission_document(new, lang), export.grader_version(), grading_key)
+    key = assignment or lab.name
+    grading_key, result = _kept(gradebook, lab, student, key)
+    new = _current(gradebook, lab, student, result, key)
+    submitted_at = gradebook.submitted_at(key, student)
+    document = export.submission_document(new, lang)
+    gradebook.record(new, document, export.grader_version(), grading_key, assignment=key, submitted_at=submitted_at)
     return new
 
 
 def set_manual(
-    gradebook: Gradebook, lab: Lab, student: str, item_id: str, points: float, comment: str = "", lang: str = "pl"
+    gradebook: Gradebook,
+    lab: Lab,
+    student: str,
+    item_id: str,
+    points: float,
+    comment: str = "",
+    lang: str = "pl",
+    assignment: str | None = None,
 ) -> Grade:
     """Set a person's ``points`` for ``item_id`` of ``student`` and return the student's new grade
     (recorded, :func:`rescore`). A later batch keeps the score: regrading never touches it.
@@ -105,40 +132,63 @@ def set_manual(
             f"{lab.name} item {item_id}: {points:g} points is outside 0..{item.points:g}. "
             f"Fix: give between 0 and {item.points:g} points."
         )
-    _kept(gradebook, lab, student)
-    gradebook.set_manual_score(lab.name, student, item_id, points, comment)
-    return rescore(gradebook, lab, student, lang)
+    key = assignment or lab.name
+    _kept(gradebook, lab, student, key)
+    gradebook.set_manual_score(key, student, item_id, points, comment)
+    return rescore(gradebook, lab, student, lang, key)
 
 
-def answers(gradebook: Gradebook, lab: Lab, item_id: str) -> list[Answer]:
+def answers(gradebook: Gradebook, lab: Lab, item_id: str, assignment: str | None = None) -> list[Answer]:
     """Every graded student's answer to ``item_id`` (a prose item, or the conclusions of a code item
     with a manual part), sorted by student, with the points a person gave each so far.
 
     Raises :class:`~grader.errors.ManualScoreError` when ``item_id`` is no item of the rubric."""
     item = _item(lab, item_id)
+    key = assignment or lab.name
     found = []
-    for student, (_key, result) in sorted(gradebook.kept_results(lab.name).items()):
+    for student, (_grading_key, result) in sorted(gradebook.kept_results(key).items()):
         answer = next((r.answer for r in result.items if r.item_id == item_id), None)
-        found.append(Answer(student, answer, gradebook.manual_scores(lab.name, student).get(item_id), item.points))
+        found.append(Answer(student, answer, gradebook.manual_scores(key, student).get(item_id), item.points))
     return found
 
 
-def render_report(gradebook: Gradebook, lab: Lab, student: str, lang: str, meta: dict | None = None) -> str:
+def render_report(
+    gradebook: Gradebook, lab: Lab, student: str, lang: str, meta: dict | None = None, assignment: str | None = None
+) -> str:
     """``student``'s report as a self-contained HTML page, from the kept result and the manual
     scores now in the gradebook (so it shows a score set since the batch). ``meta``: the "run
     information" rows (a batch's reports show its ``meta``; none by default). Writes nothing.
 
     Raises :class:`~grader.errors.NotGraded` when the gradebook keeps no result for the student."""
-    _key, result = _kept(gradebook, lab, student)
-    current = score(result, lab.rubric, gradebook.manual_scores(lab.name, student), lab.rubric_hash)
-    return render_student_report(current, lang, lab.title(lang), meta or {})
+    key = assignment or lab.name
+    _grading_key, result = _kept(gradebook, lab, student, key)
+    return render_student_report(_current(gradebook, lab, student, result, key), lang, lab.title(lang), meta or {})
 
 
-def _kept(gradebook: Gradebook, lab: Lab, student: str) -> tuple[str, SubmissionResult]:
-    kept = gradebook.kept_results(lab.name)
+def current_grades(gradebook: Gradebook, lab: Lab, assignment: str | None = None) -> dict[str, Grade]:
+    """Every graded student's grade as it stands now (kept result, manual scores, lateness), by
+    student: what the LMS exports send. Nothing is recorded or judged."""
+    key = assignment or lab.name
+    return {
+        student: _current(gradebook, lab, student, result, key)
+        for student, (_grading_key, result) in gradebook.kept_results(key).items()
+    }
+
+
+def _current(gradebook: Gradebook, lab: Lab, student: str, result: SubmissionResult, key: str) -> Grade:
+    """The grade of a kept result under the manual scores and late policy in the gradebook now."""
+    saved = gradebook.assignment(key)
+    submitted_at = gradebook.submitted_at(key, student)
+    when = datetime.fromisoformat(submitted_at) if submitted_at else None
+    lateness = saved.late.lateness(student, when) if saved else None
+    return score(result, lab.rubric, gradebook.manual_scores(key, student), lab.rubric_hash, lateness)
+
+
+def _kept(gradebook: Gradebook, lab: Lab, student: str, key: str) -> tuple[str, SubmissionResult]:
+    kept = gradebook.kept_results(key)
     if student not in kept:
         raise NotGraded(
-            f"the gradebook {gradebook.url} holds no graded submission of {student!r} for {lab.name}. "
+            f"the gradebook {gradebook.url} holds no graded submission of {student!r} for {key}. "
             f"Fix: grade it first (`grader grade PATH --lab {lab.name}`), or check the student id."
         )
     return kept[student]

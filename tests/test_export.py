@@ -12,7 +12,7 @@ from grader.i18n import Text
 from grader.outcomes import Outcome
 from tests.factories import RUBRIC_ITEMS, make_check, make_grade, without_timings
 
-TOP_KEYS = ["schema_version", "lab", "grader_version", "lang", "meta", "submissions"]
+TOP_KEYS = ["schema_version", "lab", "grader_version", "lang", "meta", "submissions", "absent"]
 SUBMISSION_KEYS = {
     "student",
     "file",
@@ -22,6 +22,8 @@ SUBMISSION_KEYS = {
     "error_i18n",
     "total",
     "max",
+    "late",
+    "late_deduction",
     "duration_s",
     "environment",
     "notices",
@@ -168,11 +170,11 @@ def test_grades_csv_columns_and_pending_prose(tmp_path):
     path = write_grades_csv(tmp_path / "grades.csv", grades, RUBRIC_ITEMS)
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["student", "file", "status", "encoder", "q1", "total", "max"]
+    assert rows[0] == ["student", "file", "status", "encoder", "q1", "late_deduction", "total", "max"]
     assert [r[0] for r in rows[1:]] == ["s1", "s2", "s3"]
-    assert rows[1] == ["s1", "s1.ipynb", "graded", "2", "0.5", "2.5", "3"]
-    assert rows[2][3:] == ["0", "", "0", "3"]  # s2's prose answer awaits a person: empty cell
-    assert rows[3][3:] == ["1.25", "", "1.25", "3"]
+    assert rows[1] == ["s1", "s1.ipynb", "graded", "2", "0.5", "0", "2.5", "3"]
+    assert rows[2][3:] == ["0", "", "0", "0", "3"]  # s2's prose answer awaits a person: empty cell
+    assert rows[3][3:] == ["1.25", "", "0", "1.25", "3"]
 
 
 def test_grades_csv_missing_prose_is_zero_not_empty(tmp_path):

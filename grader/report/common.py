@@ -26,7 +26,7 @@ STATUS_COLOURS = {
     "manual": "#0969da",
     "grader_error": "#24292f",
 }
-SUBMISSION_COLOURS = {"graded": "#1a7f37", "error": "#cf222e"}
+SUBMISSION_COLOURS = {"graded": "#1a7f37", "error": "#cf222e", "not submitted": "#6e7781", "no notebook": "#6e7781"}
 
 _ENV = Environment(
     loader=PackageLoader("grader", "report/templates"),

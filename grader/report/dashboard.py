@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Sequence
 
+from ..course import Delivery
 from ..export import format_number
 from ..i18n import ui_labels
 from ..outcomes import Grade, Outcome
@@ -99,9 +101,16 @@ def _attention(grades: list[Grade], lang: str, ui: dict, links: dict) -> list[di
 
 
 def dashboard_context(
-    grades: list[Grade], lang: str, lab_title: str, rubric_items: list, meta: dict, report_links: dict[str, str]
+    grades: list[Grade],
+    lang: str,
+    lab_title: str,
+    rubric_items: list,
+    meta: dict,
+    report_links: dict[str, str],
+    absent: Sequence[Delivery] = (),
 ) -> dict:
-    """Everything the dashboard template shows, computed."""
+    """Everything the dashboard template shows, computed. ``absent``: roster people without a
+    graded notebook, listed with 0 points after the graded ones (never silently left out)."""
     ui = ui_labels(lang)
     totals = [g.total for g in grades]
     maximum = max((g.max for g in grades), default=0.0)
@@ -125,6 +134,17 @@ def dashboard_context(
                 "colour": SUBMISSION_COLOURS.get(g.status, SUBMISSION_COLOURS["error"]),
             }
             for g in ordered
+        ]
+        + [
+            {
+                "student": d.person.key,
+                "href": None,
+                "total": "0",
+                "max": format_number(maximum),
+                "status_label": ui["submission_statuses"].get(d.state, d.state),
+                "colour": SUBMISSION_COLOURS.get(d.state, SUBMISSION_COLOURS["error"]),
+            }
+            for d in sorted(absent, key=lambda d: d.person.key)
         ],
         "attention": _attention(grades, lang, ui, report_links),
         "slowest": [
@@ -136,8 +156,14 @@ def dashboard_context(
 
 
 def render_dashboard(
-    grades: list[Grade], lang: str, lab_title: str, rubric_items: list, meta: dict, report_links: dict[str, str]
+    grades: list[Grade],
+    lang: str,
+    lab_title: str,
+    rubric_items: list,
+    meta: dict,
+    report_links: dict[str, str],
+    absent: Sequence[Delivery] = (),
 ) -> str:
     """The class dashboard as a self-contained HTML page."""
-    context = dashboard_context(grades, lang, lab_title, rubric_items, meta, report_links)
+    context = dashboard_context(grades, lang, lab_title, rubric_items, meta, report_links, absent)
     return page("index.html", lang, lab_title, **context)

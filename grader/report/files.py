@@ -4,8 +4,10 @@ safe and distinct on every file system."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
+from ..course import Delivery
 from ..outcomes import Grade
 from .dashboard import render_dashboard
 from .student import render_student_report
@@ -31,8 +33,17 @@ def report_names(students: list[str]) -> dict[str, str]:
     return names
 
 
-def write_reports(out_dir, grades: list[Grade], lang: str, lab_title: str, rubric_items: list, meta: dict) -> Path:
-    """Write ``index.html`` and ``students/<student>.html`` under ``out_dir``; returns the index."""
+def write_reports(
+    out_dir,
+    grades: list[Grade],
+    lang: str,
+    lab_title: str,
+    rubric_items: list,
+    meta: dict,
+    absent: Sequence[Delivery] = (),
+) -> Path:
+    """Write ``index.html`` and ``students/<student>.html`` under ``out_dir``; returns the index.
+    ``absent``: roster people without a graded notebook, listed on the dashboard."""
     out = Path(out_dir)
     (out / "students").mkdir(parents=True, exist_ok=True)
     names = report_names([g.student for g in grades])
@@ -41,5 +52,5 @@ def write_reports(out_dir, grades: list[Grade], lang: str, lab_title: str, rubri
         page = render_student_report(grade, lang, lab_title, meta)
         (out / links[grade.student]).write_text(page, encoding="utf-8")
     index = out / "index.html"
-    index.write_text(render_dashboard(grades, lang, lab_title, rubric_items, meta, links), encoding="utf-8")
+    index.write_text(render_dashboard(grades, lang, lab_title, rubric_items, meta, links, absent), encoding="utf-8")
     return index

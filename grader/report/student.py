@@ -4,7 +4,7 @@ run of the notebook and the grading environment, as a self-contained HTML page."
 from __future__ import annotations
 
 from ..data import standin_notes
-from ..export import format_number
+from ..export import format_number, late_text
 from ..i18n import ui_labels
 from ..outcomes import Grade, ItemGrade, Outcome
 from .common import STATUS_COLOURS, SUBMISSION_COLOURS, meta_rows, page, plain
@@ -88,6 +88,7 @@ def student_context(grade: Grade, lang: str, lab_title: str, meta: dict) -> dict
         "sha_short": grade.sha256[:12],
         "total": format_number(grade.total),
         "max": format_number(grade.max),
+        "late": _late(grade, lang),
         "status_label": ui["submission_statuses"].get(grade.status, grade.status),
         "status_colour": SUBMISSION_COLOURS.get(grade.status, SUBMISSION_COLOURS["error"]),
         "error": grade.error(lang) if grade.error else None,
@@ -109,6 +110,11 @@ def student_context(grade: Grade, lang: str, lab_title: str, meta: dict) -> dict
         "standin_notes": standin_notes(environment, lang),
         "meta": meta_rows(meta),
     }
+
+
+def _late(grade: Grade, lang: str) -> str | None:
+    text = late_text(grade)
+    return text(lang) if text else None
 
 
 def render_student_report(grade: Grade, lang: str, lab_title: str, meta: dict) -> str:
