@@ -123,7 +123,7 @@ def student_key(display_name: str, number: str = "") -> str:
     """A student id made from a name and the LMS's number for them: letters (any script), digits,
     ``.`` and ``-`` kept, every other run of characters one ``_``: ``Zażółć Gęślą`` + 42 ->
     ``Zażółć_Gęślą_42``. The number keeps two people of one name apart."""
-    cleaned = re.sub(r"[^\w.-]+", "_", display_name).strip("_") or "student"
+    cleaned = re.sub(r"[^\w.-]+", "_", display_name).lstrip("._").rstrip("_") or "student"
     return f"{cleaned}_{number}" if number else cleaned
 
 

@@ -17,10 +17,11 @@ from datetime import datetime
 from pathlib import Path
 
 from . import export
-from .course import Intake
+from .course import NO_NOTEBOOK, Intake, Person
 from .errors import ManualScoreError, NotGraded
 from .gradebook import Gradebook
 from .labs import Lab
+from .lms.marks import Mark, make_marks
 from .outcomes import Grade, SubmissionResult
 from .pipeline import BatchResult, Judging, grade_batch, gradebook_url
 from .report import render_student_report
@@ -34,6 +35,7 @@ __all__ = [
     "answers",
     "current_grades",
     "grade",
+    "marks",
     "open_gradebook",
     "render_report",
     "rescore",
@@ -173,6 +175,30 @@ def current_grades(gradebook: Gradebook, lab: Lab, assignment: str | None = None
         student: _current(gradebook, lab, student, result, key)
         for student, (_grading_key, result) in gradebook.kept_results(key).items()
     }
+
+
+def marks(
+    gradebook: Gradebook, lab: Lab, lang: str = "pl", assignment: str | None = None, allow_pending: bool = False
+) -> list[Mark]:
+    """What an LMS export sends, one :class:`~grader.lms.marks.Mark` per roster person (every graded
+    student when the batch had no roster): the grade as it stands now, each student's report, and
+    why a person gets no points (pending a person, not submitted, no notebook). With items still
+    awaiting a person the points are left out unless ``allow_pending`` (the partial total)."""
+    key = assignment or lab.name
+    grades = current_grades(gradebook, lab, key)
+    roster = gradebook.roster(key)
+    people = [d.person for d in roster] or [Person(student, student) for student in sorted(grades)]
+    no_notebook = [d.person.key for d in roster if d.state == NO_NOTEBOOK]
+    reports = {s: render_student_report(g, lang, lab.title(lang), {}) for s, g in grades.items()}
+    return make_marks(
+        people,
+        grades,
+        lab.rubric.max_points,
+        no_notebook=no_notebook,
+        reports=reports,
+        allow_pending=allow_pending,
+        lang=lang,
+    )
 
 
 def _current(gradebook: Gradebook, lab: Lab, student: str, result: SubmissionResult, key: str) -> Grade:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from html import escape
 
 from ..course import Person
+from ..export import format_number, late_text
 from ..i18n import message
 from ..outcomes import Grade
 
@@ -86,10 +87,15 @@ def make_marks(
 def feedback_summary(grade: Grade, lang: str = "pl") -> str:
     """A few lines of HTML in ``lang`` for an LMS comment: the total, each item's points, what is
     pending. Every text is escaped (item titles come from the rubric, but nothing here trusts them)."""
-    lines = [f"<p><strong>{grade.total:g} / {grade.max:g}</strong></p>", "<ul>"]
+    lines = [f"<p><strong>{format_number(grade.total)} / {format_number(grade.max)}</strong></p>"]
+    late = late_text(grade)
+    if late is not None:
+        lines.append(f"<p>{escape(late(lang))}</p>")
+    lines.append("<ul>")
     for item in grade.items:
         waiting = item.manual_points is None and item.manual_max > 0
-        shown = f"{item.points:g} / {item.max_points:g}" + (f" ({message('lms_awaiting')(lang)})" if waiting else "")
+        shown = f"{format_number(item.points)} / {format_number(item.max_points)}"
+        shown += f" ({message('lms_awaiting')(lang)})" if waiting else ""
         lines.append(f"<li>{escape(item.id)} {escape(item.title(lang))}: {escape(shown)}</li>")
     lines.append("</ul>")
     return "".join(lines)
