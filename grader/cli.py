@@ -152,6 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     scope.add_argument("lab", help=LAB_HELP)
     scope.add_argument("--out", type=Path, help="the zip to write (default: ./<lab>-gradescope.zip)")
     scope.add_argument("--lang", choices=("pl", "en"), default="pl", help="language of what students read")
+    scope.add_argument("--wheel", type=Path, help="the grader's wheel to ship (default: built from this checkout)")
     scope.set_defaults(run=_gradescope)
 
     check = sub.add_parser("check", help="a student's self-check: public checks, a table in the terminal")
@@ -363,7 +364,7 @@ def _say_pending(marks: list[Mark], allowed: bool) -> None:
 def _gradescope(args) -> int:
     lab = find_lab(args.lab, load_settings())
     out = args.out or Path(f"{lab.name}-gradescope.zip")
-    members = gradescope.build_autograder(lab, out, lang=args.lang)
+    members = gradescope.build_autograder(lab, out, lang=args.lang, wheel=args.wheel)
     print(f"wrote {out}: {len(members)} files; upload it in Gradescope: Configure Autograder > Zip file upload")
     return 0
 

@@ -157,3 +157,22 @@ def test_a_canvas_download_of_another_course_is_refused(tmp_path):
     gradebook.write_bytes(gradebook_csv([ExportStudent("Roe, Rick", "555")], [ExportAssignment("Lab 3", "345", 5.5)]))
     with pytest.raises(CourseError, match=r"s.zip: 1 user id\(s\) of 1 are not in .*gradebook.csv \(first: 101\)"):
         canvas_intake(download, ASSIGNMENT, "template.ipynb", tmp_path / "out", gradebook_path=gradebook)
+
+
+@pytest.mark.parametrize("version", ["4.1", "3.x"])
+def test_a_team_submission_is_every_members_notebook(tmp_path, version):
+    """Moodle >= 4.1 writes one folder per team, named and numbered by the group; 3.1-4.0 one
+    folder per member. Either way every member of the team gets the team's notebook."""
+    on_time = datetime(2024, 10, 14, 21, 15)
+    team = {"template.ipynb": NB}
+    people = [
+        Participant("Jan Kowalski", 11, files=team, submitted_at=on_time, group="Group A", group_id=41),
+        Participant("Ewa Nowak", 12, files=team, submitted_at=on_time, group="Group A", group_id=41),
+        Participant("Piotr Zieliński", 13, group="Group B", group_id=42),
+    ]
+    download = write_download(tmp_path / "d.zip", people, version=version, team=True)
+    worksheet = write_worksheet_csv(tmp_path / "Grades.csv", people, team=True)
+    intake, _ = moodle_intake(download, ASSIGNMENT, "template.ipynb", tmp_path / "out", worksheet_path=worksheet)
+    states = {d.person.key: d.state for d in intake.deliveries}
+    assert states == {"Jan_Kowalski_11": SUBMITTED, "Ewa_Nowak_12": SUBMITTED, "Piotr_Zieliński_13": NOT_SUBMITTED}
+    assert [s.student for s in intake.submissions] == ["Ewa_Nowak_12", "Jan_Kowalski_11"]

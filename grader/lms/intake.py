@@ -17,7 +17,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path, PurePosixPath
 
@@ -64,9 +64,15 @@ def moodle_intake(
         f"{download_path}: {p}: no participant's file, not graded" for p in layout.unrecognised
     ]
     worksheet = read_worksheet(worksheet_path, columns) if worksheet_path else None
+    teams: dict[str, tuple[Person, ...]] = {}
     if worksheet is not None:
         problems += list(worksheet.problems)
-        by_participant = match_download(worksheet, layout, str(download_path))
+        # Moodle >= 4.1 names a team's folder by its group and numbers it by the group id, which no
+        # worksheet row carries: the team is the people whose Group cell is that name
+        teams = {s.participant_id: worksheet.members(s.display_name) for s in layout.submissions}
+        teams = {pid: members for pid, members in teams.items() if members}
+        individual = replace(layout, submissions=tuple(s for s in layout.submissions if s.participant_id not in teams))
+        by_participant = match_download(worksheet, individual, str(download_path))
         people = list(worksheet.roster.people)
     else:
         by_participant = {
@@ -79,9 +85,10 @@ def moodle_intake(
     mtimes = _mtimes(download)
     handed = {}
     for submission in layout.submissions:
-        person = by_participant[submission.participant_id]
         notebook, why = choose_notebook(submission.files, template_name, mtimes)
-        handed[person.key] = _Handed(person, submission.files, notebook, why)
+        for person in teams.get(submission.participant_id) or (by_participant[submission.participant_id],):
+            team = f"; the team submission of {submission.display_name}" if submission.participant_id in teams else ""
+            handed[person.key] = _Handed(person, submission.files, notebook, why + team)
 
     def when(person: Person, notebook: PurePosixPath) -> datetime | None:
         if worksheet is not None:

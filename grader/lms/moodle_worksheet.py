@@ -49,6 +49,7 @@ ROLES = (
     "modified_submission",
     "modified_grade",
     "feedback_comments",
+    "group",
 )
 ROSTER_ROLES = ("identifier", "full_name")
 WRITE_ROLES = ("grade", "modified_grade")  # with identifier: what Moodle's importer refuses without
@@ -69,6 +70,7 @@ HEADERS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "modified_submission": ("Last modified (submission)",),
         "modified_grade": ("Last modified (grade)",),
         "feedback_comments": ("Feedback comments",),
+        "group": ("Group",),
     },
     "pl": {
         "identifier": ("Identyfikator",),
@@ -81,6 +83,7 @@ HEADERS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "modified_submission": ("Ostatnio modyfikowany (zgłoszenie)",),
         "modified_grade": ("Ostatnio modyfikowany (ocena)",),
         "feedback_comments": ("Komentarze zwrotne",),
+        "group": ("Grupa",),
     },
 }
 SCALE_HEADERS = ("Scale", "Skala")  # instead of the maximum when the assignment is graded with a scale
@@ -128,6 +131,13 @@ class Worksheet:
         no zone: it is the Moodle user's); None when not submitted or the date could not be read."""
         moment = self._submitted.get(participant_id)
         return moment.replace(tzinfo=tz) if moment else None
+
+    def members(self, group: str) -> tuple[Person, ...]:
+        """The people whose ``Group`` cell is ``group`` (a team submission's members), in file order;
+        empty without a Group column (the worksheet of an assignment without teams)."""
+        if "group" not in self.columns:
+            return ()
+        return tuple(p for p in self.roster.people if self.row(p.participant_id).get("group") == group)
 
     def row(self, participant_id: str) -> dict[str, str]:
         """The row of ``participant_id`` as role -> cell, for the roles found."""
