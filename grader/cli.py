@@ -1,5 +1,6 @@
 """The command line: ``grader grade``, ``grader export``, ``grader gradescope``, ``grader check``,
-``grader labs``, ``grader handout``, ``grader doctor``.
+``grader labs``, ``grader handout``, ``grader doctor``, and the web app's ``grader serve`` and
+``grader users`` (:mod:`grader.serve.commands`).
 
 The only place that catches :class:`GraderError`: it prints the message once and exits with
 the error's code (documented in docs/cli.md). Settings are built here, once.
@@ -29,6 +30,7 @@ from .lms.intake import canvas_intake, moodle_intake
 from .lms.marks import Mark
 from .outcomes import Grade
 from .selfcheck import run_self_check
+from .serve.commands import add_commands as add_serve_commands
 from .settings import Settings, load_settings
 
 LAB_HELP = (
@@ -176,6 +178,7 @@ def _parser() -> argparse.ArgumentParser:
     labs = sub.add_parser("labs", help="list the registered labs (entry point group grader.labs): id, points, title")
     labs.add_argument("--lang", choices=("pl", "en"))
     labs.set_defaults(run=_labs)
+    add_serve_commands(sub)
     return parser
 
 

@@ -95,3 +95,20 @@ class ExportError(GraderError):
     LMS's importer needs, or the LMS's API refused a request."""
 
     exit_code = 15
+
+
+class AccountError(GraderError):
+    """An account command that cannot be done: an unknown role or person, a name taken."""
+
+    exit_code = 16
+
+
+class GradingConflict(GraderError):
+    """Someone else saved this answer's grade since the grader opened it: nothing was written.
+    ``current`` is the grade now stored (a :class:`grader.manual.answers.ManualGrade`)."""
+
+    exit_code = 17
+
+    def __init__(self, message: str, current=None):
+        super().__init__(message)
+        self.current = current

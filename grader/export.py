@@ -5,13 +5,15 @@
     {"schema_version": 1, "lab": str, "grader_version": str, "lang": "pl" | "en",
      "meta": {...},                      # free-form; timestamps and run timings live here
      "submissions": [                    # sorted by student
-       {"student", "file", "sha256", "status": "graded" | "error",
+       {"student", "file", "sha256", "status": "graded" | "awaiting" | "error",
+        "awaiting": {"items": [item id], "points", "text"} | null,   # items a person has yet to score
         "error": str | null, "error_i18n": {"pl", "en"} | null,
         "total", "max", "late": {...} | null, "late_deduction", "duration_s", "environment": {...},
         "items": [
           {"id", "title", "kind": "code" | "prose", "points", "max_points",
            "auto_points", "auto_max", "manual_points", "manual_max",
            "status", "bonus", "object_name", "message", "message_i18n", "answer",
+           "feedback": {"criteria": [{"id", "points", "text"}], "adjustment", "comment"} | null,
            "checks": [
              {"id", "title", "status", "weight", "public", "message", "message_i18n",
               "hint", "expected", "got", "traceback", "duration_s"}],
@@ -34,7 +36,7 @@ from pathlib import Path
 
 from ._version import __version__
 from .course import Delivery
-from .i18n import Text, message
+from .i18n import Text, awaiting_text, message
 from .outcomes import CheckResult, Grade, ItemGrade, Outcome, Table
 
 SCHEMA_VERSION = 1
@@ -111,9 +113,21 @@ def item_document(item: ItemGrade, lang: str) -> dict:
         "message": _text(result.message, lang),
         "message_i18n": _i18n(result.message),
         "answer": result.answer,
+        "feedback": _feedback_document(item, lang),
         "checks": [check_document(c, lang) for c in result.checks],
         "tables": [table_document(t, lang) for t in result.tables],
         "duration_s": round(sum(c.duration_s for c in result.checks), 3),
+    }
+
+
+def _feedback_document(item: ItemGrade, lang: str) -> dict | None:
+    feedback = item.feedback
+    if feedback is None:
+        return None
+    return {
+        "criteria": [{"id": cid, "points": points, "text": text(lang)} for cid, points, text in feedback.criteria],
+        "adjustment": feedback.adjustment,
+        "comment": feedback.comment,
     }
 
 
@@ -133,7 +147,8 @@ def submission_document(grade: Grade, lang: str) -> dict:
         "student": grade.student,
         "file": grade.file,
         "sha256": grade.sha256,
-        "status": grade.status,
+        "status": grade.state,
+        "awaiting": _awaiting_document(grade, lang),
         "error": _text(grade.error, lang),
         "error_i18n": _i18n(grade.error),
         "total": grade.total,
@@ -148,6 +163,16 @@ def submission_document(grade: Grade, lang: str) -> dict:
             {"cell": c.cell, "status": c.status, "duration_s": c.duration_s, "error": c.error}
             for c in grade.result.cells
         ],
+    }
+
+
+def _awaiting_document(grade: Grade, lang: str) -> dict | None:
+    if not grade.awaiting:
+        return None
+    return {
+        "items": list(grade.awaiting),
+        "points": grade.awaiting_points,
+        "text": awaiting_text(len(grade.awaiting), grade.awaiting_points)(lang),
     }
 
 
@@ -234,7 +259,7 @@ def grades_csv_rows(
             [
                 grade.student,
                 grade.file,
-                grade.status,
+                awaiting_text(len(grade.awaiting), grade.awaiting_points).en if grade.awaiting else grade.status,
                 *cells,
                 format_number(grade.late_deduction),
                 format_number(grade.total),

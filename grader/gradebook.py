@@ -9,11 +9,14 @@ Tables (``docs/results-schema.md`` describes them column by column):
 * ``results``: the judge's result of each submission (lossless JSON, figures included) with the
   key of the rubric, settings and grader that produced it: a re-run reuses it for an unchanged
   file instead of judging it again (``grader grade --regrade`` does not).
-* ``manual_scores``: an instructor's points for prose items. Regrading never touches it, so a
-  rerun keeps what a person typed in.
+* ``manual_scores``: a person's points: an instructor's override of an item, or a grader's points
+  for an answer (the manual part, :mod:`grader.manual`). Regrading never touches it, so a rerun
+  keeps what a person typed in.
 * ``assignments`` and ``students``: the course around a batch imported from an LMS: the
   assignment's LMS ids and late policy, and its roster (every person, with or without a
   submission, and what they handed in).
+* the people who grade by hand and what they did (users, sessions, the audit log...), written by
+  :mod:`grader.manual`; every table is declared in :mod:`grader.tables`.
 
 The schema is migrated with Alembic (:mod:`grader.migrations`) when a gradebook is opened, so one
 written by an earlier version opens with nothing lost.
@@ -26,145 +29,39 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import (
-    Boolean,
-    Column,
-    Float,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
     and_,
     create_engine,
     delete,
     event,
-    false,
     func,
     insert,
     inspect,
     select,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import StaticPool
 
 from .course import Assignment, Delivery, LatePolicy, Person
 from .outcomes import Grade, SubmissionResult, result_from_json, result_to_json
-
-# The schema these tables describe: the newest revision in grader/migrations/versions/
-# (tests/test_gradebook_migrations.py keeps the two equal).
-SCHEMA_REVISION = "0002"
-MIGRATIONS = Path(__file__).parent / "migrations"
-
-metadata = MetaData()
-
-submissions_table = Table(
-    "submissions",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("lab", String(200), nullable=False),
-    Column("student", String(200), nullable=False),
-    Column("assignment", String(200), nullable=False),
-    Column("file", Text, nullable=False),
-    Column("sha256", String(64), nullable=False),
-    Column("rubric_hash", String(64), nullable=False),
-    Column("grader_version", String(64), nullable=False),
-    Column("status", String(32), nullable=False),
-    Column("error", Text),
-    Column("total", Float, nullable=False),
-    Column("max", Float, nullable=False),
-    Column("graded_at", String(40), nullable=False),
-    Column("grade_json", Text, nullable=False),
-    Column("submitted_at", String(40)),  # ISO 8601, from the LMS; None for a plain folder
-    Column("attempt", Integer, nullable=False, server_default="1"),
-    Column("late", Boolean, nullable=False, server_default=false()),
-    UniqueConstraint("assignment", "student", name="uq_submissions_assignment_student"),
-)
-
-items_table = Table(
-    "items",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("submission_id", Integer, ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("item_id", String(200), nullable=False),
-    Column("status", String(32), nullable=False),
-    Column("points", Float, nullable=False),
-    Column("max_points", Float, nullable=False),
-    Column("auto_points", Float, nullable=False),
-    Column("manual_points", Float),
-    Column("bonus", Boolean, nullable=False),
-)
-
-checks_table = Table(
-    "checks",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("submission_id", Integer, ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("item_id", String(200), nullable=False),
-    Column("check_id", String(400), nullable=False),
-    Column("status", String(32), nullable=False),
-    Column("message_pl", Text),
-    Column("message_en", Text),
-    Column("expected", Text),
-    Column("got", Text),
-)
-
-results_table = Table(
-    "results",
-    metadata,
-    Column("submission_id", Integer, ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True),
-    Column("grading_key", String(64), nullable=False),  # rubric, settings and grader that produced it
-    Column("result_json", Text, nullable=False),  # the judge's SubmissionResult, lossless
-)
-
-manual_scores_table = Table(
-    "manual_scores",
-    metadata,
-    Column("assignment", String(200), primary_key=True),
-    Column("student", String(200), primary_key=True),
-    Column("item_id", String(200), primary_key=True),
-    Column("points", Float, nullable=False),
-    Column("comment", Text, nullable=False),
-    Column("updated_at", String(40), nullable=False),
-)
-
-assignments_table = Table(
-    "assignments",
-    metadata,
-    Column("name", String(200), primary_key=True),
-    Column("lab", String(200), nullable=False),
-    Column("lms", String(32), nullable=False),
-    Column("lms_ids_json", Text, nullable=False),
-    Column("due", String(40)),
-    Column("late_policy_json", Text, nullable=False),
-    Column("updated_at", String(40), nullable=False),
-)
-
-students_table = Table(
-    "students",
-    metadata,
-    Column("assignment", String(200), primary_key=True),
-    Column("student", String(200), primary_key=True),
-    Column("display_name", Text, nullable=False),
-    Column("email", Text, nullable=False),
-    Column("lms_user_id", String(64), nullable=False),
-    Column("sis_id", String(200), nullable=False),
-    Column("sis_login", String(200), nullable=False),
-    Column("section", Text, nullable=False),
-    Column("participant_id", String(64), nullable=False),
-    Column("lms_status", Text, nullable=False),
-    Column("delivery", String(32), nullable=False),
-    Column("delivery_note", Text, nullable=False),
-    Column("attachments_json", Text, nullable=False),
+from .tables import (
+    MIGRATIONS,
+    OVERRIDE,
+    PART,
+    SCHEMA_REVISION,
+    assignments_table,
+    checks_table,
+    items_table,
+    manual_scores_table,
+    results_table,
+    students_table,
+    submissions_table,
 )
 
 
@@ -239,6 +136,19 @@ class Gradebook:
         self._read_lock = lock if kind == "memory" else contextlib.nullcontext()
         migrate(self.engine)
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """One write transaction on the gradebook, serialised with this process's other writers
+        on SQLite (it allows one writer at a time); committed when the block ends."""
+        with self._write_lock, self.engine.begin() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for reads (no transaction is committed)."""
+        with self._read_lock, self.engine.connect() as conn:
+            yield conn
+
     def close(self) -> None:
         """Release the database connections."""
         self.engine.dispose()
@@ -300,9 +210,12 @@ class Gradebook:
             rows = list(conn.execute(query))
         return {row.student: (row.sha256, result_from_json(json.loads(row.result_json))) for row in rows}
 
-    def kept_results(self, assignment: str) -> dict[str, tuple[str, SubmissionResult]]:
-        """Every judge's result kept for ``assignment``, whatever its grading key: student -> (grading
-        key, result). What re-scoring and the class-wide views read (:mod:`grader.service`)."""
+    def kept_results(
+        self, assignment: str, students: Iterable[str] | None = None
+    ) -> dict[str, tuple[str, SubmissionResult]]:
+        """Every judge's result kept for ``assignment`` (only ``students``' when given), whatever its
+        grading key: student -> (grading key, result). What re-scoring and the class-wide views read
+        (:mod:`grader.service`)."""
         s, r = submissions_table, results_table
         query = (
             select(s.c.student, r.c.grading_key, r.c.result_json)
@@ -310,9 +223,23 @@ class Gradebook:
             .where(s.c.assignment == assignment)
             .order_by(s.c.student)
         )
+        if students is not None:
+            query = query.where(s.c.student.in_(list(students)))
         with self._read_lock, self.engine.connect() as conn:
             rows = list(conn.execute(query))
         return {row.student: (row.grading_key, result_from_json(json.loads(row.result_json))) for row in rows}
+
+    def result_versions(self, assignment: str) -> dict[str, str]:
+        """A fingerprint of each student's kept result (the file's hash and the grading key): what a
+        long-running reader (the web app) compares to see which results changed since it read them."""
+        s, r = submissions_table, results_table
+        query = (
+            select(s.c.student, s.c.sha256, r.c.grading_key)
+            .select_from(s.join(r, r.c.submission_id == s.c.id))
+            .where(s.c.assignment == assignment)
+        )
+        with self._read_lock, self.engine.connect() as conn:
+            return {row.student: f"{row.sha256} {row.grading_key}" for row in conn.execute(query)}
 
     @staticmethod
     def _delete_submission(conn, assignment: str, student: str) -> None:
@@ -325,17 +252,30 @@ class Gradebook:
         conn.execute(delete(t).where(and_(t.c.assignment == assignment, t.c.student == student)))
 
     def manual_scores(self, assignment: str, student: str) -> dict[str, float]:
-        """The instructor's points for ``student``'s items, by item id."""
+        """The overrides of ``student``'s items (an instructor's points that replace the item's), by item id."""
+        return self._manual(assignment, student, OVERRIDE)
+
+    def manual_parts(self, assignment: str, student: str) -> dict[str, float]:
+        """A grader's points for the manual part of ``student``'s items (added to the automatic
+        points), by item id."""
+        return self._manual(assignment, student, PART)
+
+    def _manual(self, assignment: str, student: str, kind: str) -> dict[str, float]:
         t = manual_scores_table
-        query = select(t.c.item_id, t.c.points).where(and_(t.c.assignment == assignment, t.c.student == student))
+        query = select(t.c.item_id, t.c.points).where(
+            and_(t.c.assignment == assignment, t.c.student == student, t.c.kind == kind)
+        )
         with self._read_lock, self.engine.connect() as conn:
             return {row.item_id: row.points for row in conn.execute(query)}
 
     def set_manual_score(self, assignment: str, student: str, item_id: str, points: float, comment: str = "") -> None:
-        """Set (or replace) the instructor's points for one item of one student."""
+        """Set (or replace) an override: the instructor's points for one item of one student, in
+        place of the item's computed points. The row's version goes up, so a grader in
+        ``grader serve`` holding the old one sees a conflict instead of overwriting it."""
         t = manual_scores_table
         key = and_(t.c.assignment == assignment, t.c.student == student, t.c.item_id == item_id)
         with self._write_lock, self.engine.begin() as conn:
+            version = conn.execute(select(t.c.version).where(key)).scalar() or 0
             conn.execute(delete(t).where(key))
             conn.execute(
                 insert(t).values(
@@ -345,6 +285,8 @@ class Gradebook:
                     points=float(points),
                     comment=comment,
                     updated_at=_now(),
+                    version=version + 1,
+                    kind=OVERRIDE,
                 )
             )
 

@@ -239,6 +239,8 @@ UI_LABELS: dict[str, Text] = {
     "got": Text("Otrzymano", "Got"),
     "traceback": Text("Ślad wywołań", "Traceback"),
     "answer": Text("Odpowiedź", "Answer"),
+    "feedback": Text("Ocena prowadzącego", "The grader's feedback"),
+    "adjustment": Text("Korekta punktów", "Point adjustment"),
     "not_scored": Text("nie wpływa na ocenę", "not scored"),
     "hidden_check": Text("test ukryty", "hidden check"),
     "pending": Text("czeka na ocenę", "awaiting scoring"),
@@ -310,10 +312,20 @@ OUTCOME_LABELS: dict[str, Text] = {
 # a submission's status -> its label
 SUBMISSION_STATUS_LABELS: dict[str, Text] = {
     "graded": Text("ocenione", "graded"),
+    "awaiting": Text("czeka na ocenę prowadzącego", "awaiting manual grading"),
     "error": Text("błąd", "error"),
     "not submitted": Text("nie oddano", "not submitted"),
     "no notebook": Text("brak notatnika", "no notebook"),
 }
+
+
+def awaiting_text(items: int, points: float) -> Text:
+    """What a grade still waiting for a person says: how many items and how many points."""
+    number = f"{points:g}"
+    return Text(
+        f"czeka na ocenę prowadzącego ({items} poz., {number.replace('.', ',')} pkt)",
+        f"awaiting manual grading ({items} {'item' if items == 1 else 'items'}, {number} points)",
+    )
 
 
 def ui_labels(lang: str) -> dict:

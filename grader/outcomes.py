@@ -146,6 +146,16 @@ class SubmissionResult:
 
 
 @dataclass(frozen=True)
+class Feedback:
+    """What the person who scored an item told the student: the criteria they applied (id,
+    points, text) and their comment (markdown, sanitised wherever it is shown)."""
+
+    criteria: tuple[tuple[str, float, Text], ...] = ()
+    comment: str = ""
+    adjustment: float = 0.0
+
+
+@dataclass(frozen=True)
 class ItemGrade:
     """One item's points, as ``score()`` computed them from an ItemResult and the rubric."""
 
@@ -161,6 +171,7 @@ class ItemGrade:
     status: Outcome
     bonus: bool
     result: ItemResult
+    feedback: Feedback | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +191,22 @@ class Grade:
     rubric_hash: str = ""
     lateness: Lateness | None = None  # how late it came in, under the assignment's late policy
     late_deduction: float = 0.0  # points taken off ``total`` for lateness (already applied)
+
+    @property
+    def awaiting(self) -> tuple[str, ...]:
+        """The items that still await a person's points (their share is not in ``total`` yet)."""
+        return tuple(i.id for i in self.items if i.manual_points is None and i.manual_max > 0)
+
+    @property
+    def awaiting_points(self) -> float:
+        return round(sum(i.manual_max for i in self.items if i.id in self.awaiting), 6)
+
+    @property
+    def state(self) -> str:
+        """``error``, ``awaiting`` (items await a person: the total is not final) or ``graded``."""
+        if self.status == "error":
+            return "error"
+        return "awaiting" if self.awaiting else self.status
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from .discover import Submission, discover
 from .gradebook import Gradebook
 from .judge import judge_or_flag
 from .labs import Lab
+from .manual.criteria import feedback_for
 from .outcomes import Grade, SubmissionResult
 from .report import write_reports
 from .scoring import score
@@ -132,7 +133,9 @@ def grade_batch(
             when = intake.submitted_at.get(result.student) if intake else None
             lateness = intake.assignment.late.lateness(result.student, when) if intake else None
             manual = gradebook.manual_scores(assignment, result.student)
-            grade = score(result, lab.rubric, manual, lab.rubric_hash, lateness)
+            parts = gradebook.manual_parts(assignment, result.student)
+            feedback = feedback_for(gradebook, assignment, lab.rubric.items, result.student)
+            grade = score(result, lab.rubric, manual, lab.rubric_hash, lateness, parts, feedback)
             document = export.submission_document(grade, settings.lang)
             gradebook.record(
                 grade,

@@ -42,6 +42,15 @@ class CheckSpec(_Strict):
     public: bool = Field(True, description="run by students' self-check and shown in detail")
 
 
+class Criterion(_Strict):
+    """One line of the rubric a person applies to an answer (Gradescope's and PrairieLearn's
+    "rubric item"): applied or not, its points added to the answer's (negative: taken off)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="stable key, kept by every grade that applied it")
+    points: float = Field(description="added when applied; negative takes points off")
+    text: Bilingual = Field(description="what the student reads in the report")
+
+
 class Item(_Strict):
     """A rubric item: a code item names a student object; a prose item a question."""
 
@@ -65,6 +74,25 @@ class Item(_Strict):
     reports: tuple[str, ...] = Field(
         (), description="functions report_* of the checks module: tables shown with the item, never scored"
     )
+    criteria: tuple[Criterion, ...] = Field(
+        (), description="the rubric lines a person applies to the answer (default: full, half, none)"
+    )
+    scoring: Literal["positive", "negative"] = Field(
+        "positive",
+        description="positive: an answer starts at 0 and criteria add; negative: it starts at the "
+        "person's share of the points and criteria take off",
+    )
+
+    @field_validator("criteria")
+    @classmethod
+    def _criteria_unique(cls, criteria: tuple[Criterion, ...]) -> tuple[Criterion, ...]:
+        seen: set[str] = set()
+        for criterion in criteria:
+            if criterion.id in seen:
+                raise ValueError(f"criterion id {criterion.id!r} appears twice; each criterion needs its own id")
+            seen.add(criterion.id)
+        return criteria
+
     mode: Literal["definitions", "execute"] | None = Field(
         None, description="how this item's objects are obtained; default: the rubric's `mode`"
     )

@@ -9,7 +9,12 @@ Rules (DESIGN.md decision 5):
 - a code item with no checks, and a prose item with an answer, are ``manual``: 0 until a person
   scores them; a prose item with an empty or untouched answer scores 0 automatically;
 - a manual score (``manual``, item id -> points) replaces the computed points of that item,
-  clamped to [0, points];
+  clamped to [0, points]: an instructor's override;
+- a person's points for the manual part (``manual_parts``, item id -> points, what a grader gives
+  an answer in ``grader serve``) are added to the automatic points, clamped to [0, manual_max];
+  an override of the same item wins;
+- ``feedback`` (item id -> what the person applied and wrote) travels with the item to the
+  report and the exports; it changes no points;
 - a bonus item adds to ``total`` but not to ``max``;
 - lateness (``lateness``, from the assignment's late policy) takes ``fraction`` of ``max`` off the
   total, never below 0; the grade keeps what was taken (``late_deduction``) and why (``lateness``).
@@ -21,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .course import Lateness
-from .outcomes import Grade, ItemGrade, ItemResult, Outcome, SubmissionResult
+from .outcomes import Feedback, Grade, ItemGrade, ItemResult, Outcome, SubmissionResult
 from .rubric import Item, Rubric
 
 ROUND = 6
@@ -33,10 +38,19 @@ def score(
     manual: Mapping[str, float] | None = None,
     rubric_hash: str = "",
     lateness: Lateness | None = None,
+    manual_parts: Mapping[str, float] | None = None,
+    feedback: Mapping[str, Feedback] | None = None,
 ) -> Grade:
     manual = manual or {}
+    parts = manual_parts or {}
+    said = feedback or {}
     by_id = {r.item_id: r for r in result.items}
-    items = tuple(_score_item(item, by_id.get(item.id) or _absent(item), manual.get(item.id)) for item in rubric.items)
+    items = tuple(
+        _score_item(
+            item, by_id.get(item.id) or _absent(item), manual.get(item.id), parts.get(item.id), said.get(item.id)
+        )
+        for item in rubric.items
+    )
     earned = round(sum(i.points for i in items), ROUND)
     deduction = round(min(earned, lateness.fraction * rubric.max_points), ROUND) if lateness else 0.0
     total = round(earned - deduction, ROUND)
@@ -57,11 +71,16 @@ def score(
     )
 
 
-def _score_item(item: Item, result: ItemResult, manual_points: float | None) -> ItemGrade:
+def _score_item(
+    item: Item, result: ItemResult, manual_points: float | None, part: float | None, feedback: Feedback | None
+) -> ItemGrade:
     auto_points, auto_max = _auto(item, result)
     manual_max = round(item.points - auto_max, ROUND)
     if manual_points is not None:
         points = min(max(float(manual_points), 0.0), item.points)
+    elif part is not None and manual_max > 0:
+        manual_points = min(max(float(part), 0.0), manual_max)
+        points = auto_points + manual_points
     else:
         points = auto_points
     return ItemGrade(
@@ -77,6 +96,7 @@ def _score_item(item: Item, result: ItemResult, manual_points: float | None) -> 
         status=result.status,
         bonus=item.bonus,
         result=result,
+        feedback=feedback,
     )
 
 

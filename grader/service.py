@@ -17,13 +17,15 @@ from datetime import datetime
 from pathlib import Path
 
 from . import export
-from .course import NO_NOTEBOOK, Intake, Person
+from .course import NO_NOTEBOOK, SUBMITTED, Intake, Person
 from .errors import ManualScoreError, NotGraded
 from .gradebook import Gradebook
 from .labs import Lab
 from .lms.marks import Mark, make_marks
+from .lms.moodle_feedback import feedback_zip
+from .manual.criteria import feedback_for
 from .outcomes import Grade, SubmissionResult
-from .pipeline import BatchResult, Judging, grade_batch, gradebook_url
+from .pipeline import BatchResult, Judging, grade_batch, gradebook_url, write_outputs
 from .report import render_student_report
 from .rubric import Item
 from .scoring import score
@@ -31,6 +33,8 @@ from .settings import Settings
 
 __all__ = [
     "Answer",
+    "Release",
+    "release",
     "BatchResult",
     "answers",
     "current_grades",
@@ -201,17 +205,55 @@ def marks(
     )
 
 
+@dataclass(frozen=True)
+class Release:
+    """What :func:`release` wrote: the folder, how many reports, and who is still awaiting a person."""
+
+    out_dir: Path
+    reports: int
+    awaiting: tuple[str, ...]  # students whose totals are partial (items await a person)
+    files: tuple[Path, ...]
+
+
+def release(
+    gradebook: Gradebook,
+    lab: Lab,
+    out_dir: Path,
+    lang: str = "pl",
+    assignment: str | None = None,
+    meta: dict | None = None,
+) -> Release:
+    """Write the class's outputs again from the gradebook as it stands now (manual scores, criteria
+    and comments included): results.json, grades.csv, the dashboard, each student's report, and
+    the Moodle feedback-files zip (what needs no file from the LMS; the worksheet and the Canvas
+    CSV are ``grader export``'s). Nothing is judged again."""
+    key = assignment or lab.name
+    grades = sorted(current_grades(gradebook, lab, key).values(), key=lambda g: g.student)
+    absent = [d for d in gradebook.roster(key) if d.state != SUBMITTED]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_outputs(out_dir, grades, lab, lang, {"assignment": key, **(meta or {})}, absent)
+    files = [out_dir / "results.json", out_dir / "grades.csv", out_dir / "index.html"]
+    saved = gradebook.assignment(key)
+    if saved is not None and saved.lms == "moodle":
+        (out_dir / "lms").mkdir(exist_ok=True)
+        files.append(out_dir / "lms" / "moodle-feedback-files.zip")
+        feedback_zip(marks(gradebook, lab, lang, key, allow_pending=False), files[-1])
+    return Release(out_dir, len(grades), tuple(g.student for g in grades if g.awaiting), tuple(files))
+
+
 def _current(gradebook: Gradebook, lab: Lab, student: str, result: SubmissionResult, key: str) -> Grade:
     """The grade of a kept result under the manual scores and late policy in the gradebook now."""
     saved = gradebook.assignment(key)
     submitted_at = gradebook.submitted_at(key, student)
     when = datetime.fromisoformat(submitted_at) if submitted_at else None
     lateness = saved.late.lateness(student, when) if saved else None
-    return score(result, lab.rubric, gradebook.manual_scores(key, student), lab.rubric_hash, lateness)
+    overrides, parts = gradebook.manual_scores(key, student), gradebook.manual_parts(key, student)
+    feedback = feedback_for(gradebook, key, lab.rubric.items, student)
+    return score(result, lab.rubric, overrides, lab.rubric_hash, lateness, parts, feedback)
 
 
 def _kept(gradebook: Gradebook, lab: Lab, student: str, key: str) -> tuple[str, SubmissionResult]:
-    kept = gradebook.kept_results(key)
+    kept = gradebook.kept_results(key, [student])
     if student not in kept:
         raise NotGraded(
             f"the gradebook {gradebook.url} holds no graded submission of {student!r} for {key}. "

@@ -18,6 +18,7 @@ SUBMISSION_KEYS = {
     "file",
     "sha256",
     "status",
+    "awaiting",
     "error",
     "error_i18n",
     "total",
@@ -31,6 +32,7 @@ SUBMISSION_KEYS = {
     "cells",
 }
 ITEM_KEYS = {
+    "feedback",
     "id",
     "title",
     "kind",

@@ -22,9 +22,10 @@ from sqlalchemy import create_engine
 
 from grader import service
 from grader.course import NOT_SUBMITTED, SUBMITTED, Assignment, Delivery, LatePolicy, Person
-from grader.gradebook import MIGRATIONS, SCHEMA_REVISION, Gradebook, metadata
+from grader.gradebook import Gradebook
 from grader.labs import find_lab
 from grader.settings import load_settings
+from grader.tables import MIGRATIONS, SCHEMA_REVISION, metadata
 from tests.factories import make_grade
 
 V0 = Path(__file__).parent / "fixtures" / "gradebooks" / "v0.1-406e7db.db"

@@ -41,7 +41,7 @@ class Mark:
 
 def pending_items(grade: Grade) -> tuple[str, ...]:
     """The items of ``grade`` that still await a person's points."""
-    return tuple(i.id for i in grade.items if i.manual_points is None and i.manual_max > 0)
+    return grade.awaiting
 
 
 def make_marks(

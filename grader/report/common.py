@@ -26,7 +26,13 @@ STATUS_COLOURS = {
     "manual": "#0969da",
     "grader_error": "#24292f",
 }
-SUBMISSION_COLOURS = {"graded": "#1a7f37", "error": "#cf222e", "not submitted": "#6e7781", "no notebook": "#6e7781"}
+SUBMISSION_COLOURS = {
+    "graded": "#1a7f37",
+    "awaiting": "#9a6700",
+    "error": "#cf222e",
+    "not submitted": "#6e7781",
+    "no notebook": "#6e7781",
+}
 
 _ENV = Environment(
     loader=PackageLoader("grader", "report/templates"),

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from ..course import Delivery
 from ..export import format_number
-from ..i18n import ui_labels
+from ..i18n import awaiting_text, ui_labels
 from ..outcomes import Grade, Outcome
 from .common import SUBMISSION_COLOURS, meta_rows, page
 
@@ -130,8 +130,10 @@ def dashboard_context(
                 "href": report_links.get(g.student),
                 "total": format_number(g.total),
                 "max": format_number(g.max),
-                "status_label": ui["submission_statuses"].get(g.status, g.status),
-                "colour": SUBMISSION_COLOURS.get(g.status, SUBMISSION_COLOURS["error"]),
+                "status_label": awaiting_text(len(g.awaiting), g.awaiting_points)(lang)
+                if g.state == "awaiting"
+                else ui["submission_statuses"].get(g.status, g.status),
+                "colour": SUBMISSION_COLOURS.get(g.state, SUBMISSION_COLOURS["error"]),
             }
             for g in ordered
         ]

@@ -44,6 +44,21 @@ def _figure_views(item: ItemGrade, ui: dict) -> list[dict]:
     return views
 
 
+def _feedback_view(item: ItemGrade, lang: str) -> dict | None:
+    feedback = item.feedback
+    if feedback is None:
+        return None
+    return {
+        "criteria": [(format_signed(points), text(lang)) for _id, points, text in feedback.criteria],
+        "adjustment": format_signed(feedback.adjustment) if feedback.adjustment else None,
+        "comment_html": markdown_to_safe_html(feedback.comment) if feedback.comment else None,
+    }
+
+
+def format_signed(points: float) -> str:
+    return ("+" if points > 0 else "") + format_number(points)
+
+
 def _item_view(item: ItemGrade, lang: str, ui: dict) -> dict:
     result = item.result
     # Awaiting a person (a prose answer, or a code item without automatic checks): no number yet.
@@ -64,6 +79,8 @@ def _item_view(item: ItemGrade, lang: str, ui: dict) -> dict:
         "notes": [n(lang) for n in result.notes],
         "checks": [_check_view(c, lang, ui) for c in result.checks],
         "answer_html": markdown_to_safe_html(result.answer) if result.answer else None,
+        # what the person who scored it said: their text is untrusted too (a TA's paste)
+        "feedback": _feedback_view(item, lang),
         "figures": _figure_views(item, ui),
         "tables": [
             {
