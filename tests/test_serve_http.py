@@ -117,7 +117,7 @@ def test_every_page_carries_the_security_headers(app, gradebook):
         headers = c.get(path).headers
         assert headers["content-security-policy"] == CSP and "unsafe-inline" not in CSP
         assert headers["x-content-type-options"] == "nosniff"
-        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["referrer-policy"] == "same-origin"
         assert headers["cache-control"] == "no-store"
         assert headers["x-frame-options"] == "DENY"
     page = c.get(answer).text

@@ -6,7 +6,9 @@
   ``Origin`` equal to the app's own origin and, once logged in, the session's CSRF token in
   the form; GET never changes state. The session cookie is also ``SameSite=Strict``.
 * **Headers on every response**: a CSP without inline script or style (``script-src 'self'``,
-  images only from the app or ``data:``), ``nosniff``, ``no-referrer``, no framing, and
+  images only from the app or ``data:``), ``nosniff``, a ``same-origin`` referrer policy (no
+  URL leaves the app; ``no-referrer`` would make browsers send ``Origin: null`` on the app's own
+  forms), no framing, and
   ``Cache-Control: no-store`` on every page (they all show student data or a token).
 * **Login rate limit**: a client address gets ``LOGIN_ATTEMPTS`` tries per ``LOGIN_WINDOW``.
 """
@@ -30,7 +32,9 @@ CSP = (
 HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    # same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" on the app's
+    # own form posts, which the Origin check must refuse; either way no URL leaves the app
+    "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",
