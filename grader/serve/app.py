@@ -30,19 +30,18 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from .. import service
 from ..errors import GraderError, GradingConflict, LabNotFound
 from ..gradebook import Gradebook
-from ..i18n import Text
 from ..labs import Lab, find_lab
 from ..manual import accounts, audit, calibration, grading
 from ..manual.accounts import Session, User
 from ..manual.answers import AnswerView, ClassAnswers, alias, gradable_items
-from ..manual.criteria import Criterion, edited, item_rubric
+from ..manual.criteria import item_rubric
+from ..report.files import safe_filename
 from ..report.sanitize import markdown_to_safe_html, png_data_uri
 from ..settings import Settings
 from ..tables import submissions_table
-from . import rounds, views
+from . import instructor, rounds, views
 from .security import RateLimit, SecurityHeaders, token_matches
 
 HERE = Path(__file__).parent
@@ -266,7 +265,7 @@ class GradingApp:
             calibration.still_to_calibrate, self.gradebook, course.assignment, item.id, session.user.name
         )
         if pending:  # a calibration round is open: its answers come first, graded blind
-            first = await run_in_threadpool(self._student_alias, course, pending[0])
+            first = await run_in_threadpool(self.alias_of, course, pending[0])
             return self.redirect("a", course.assignment, item.id, "calibration", first)
         view = await run_in_threadpool(grading.next_answer, course.answers, item, session.user, after, skip)
         if view is None:
@@ -430,175 +429,25 @@ class GradingApp:
 
     # --- instructors ---------------------------------------------------------------------------
 
-    async def assignment_page(self, request: Request, session: Session) -> Response:
-        course = self.course(request.path_params["assignment"])
+    def release_dir(self, assignment: str) -> Path:
+        """Where ``assignment`` is released: ``--out`` itself when the gradebook holds one
+        assignment (where its batch wrote), else a folder per assignment under it."""
+        assert self.out_dir is not None
+        if self.assignments() == [assignment]:
+            return self.out_dir
+        return self.out_dir / safe_filename(assignment)
 
-        def build():
-            items = []
-            flagged = []
-            for item in gradable_items(course.lab):
-                version = item_rubric(self.gradebook, course.assignment, item).version
-                answers = course.answers.answers(item, version)
-                items.append((item, views.progress(answers, [], 0)))
-                flagged += [(item, v) for v in answers if v.flag is not None]
-            grades = service.current_grades(self.gradebook, course.lab, course.assignment)
-            students = sorted(
-                ((alias(r.sha256, s), grades[s]) for s, r in course.answers.refresh().items() if s in grades),
-                key=lambda pair: pair[0],
-            )
-            return {"course": course, "items": items, "flagged": flagged, "students": students}
-
-        return self.page(request, "assignment.html", session, **await run_in_threadpool(build))
-
-    def _student_alias(self, course: Course, student: str) -> str:
+    def alias_of(self, course: Course, student: str) -> str:
         return alias(course.answers.refresh()[student].sha256, student)
 
-    def _student(self, course: Course, alias_: str) -> str:
+    def student_of(self, course: Course, alias_: str) -> str:
         for student, result in course.answers.refresh().items():
             if alias(result.sha256, student) == alias_:
                 return student
         raise HTTPException(404, "no such student (the file may have been regraded under a new alias)")
 
-    async def student_page(self, request: Request, session: Session) -> Response:
-        if not session.user.is_instructor:
-            return self.forbidden(request, session)
-        course = self.course(request.path_params["assignment"])
-        alias_ = request.path_params["alias"]
-
-        def build():
-            student = self._student(course, alias_)
-            grade = service.current_grades(self.gradebook, course.lab, course.assignment)[student]
-            stored = {
-                i.id: grading.stored_grade(self.gradebook, course.assignment, student, i.id)
-                for i in course.lab.rubric.items
-            }
-            return {"course": course, "alias": alias_, "grade": grade, "stored": stored}
-
-        return self.page(request, "student.html", session, **await run_in_threadpool(build))
-
-    async def override(self, request: Request, session: Session, form: FormData) -> Response:
-        if not session.user.is_instructor:
-            return self.forbidden(request, session)
-        course = self.course(request.path_params["assignment"])
-        alias_ = request.path_params["alias"]
-        item_id = str(form.get("item") or "")
-        the_item = next((i for i in course.lab.rubric.items if i.id == item_id), None)
-        if the_item is None:
-            raise GraderError(f"{course.assignment} has no item {item_id!r}.")
-        try:
-            points = float(str(form.get("points") or "").replace(",", "."))
-            expected = int(str(form.get("version") or 0))
-        except ValueError:
-            raise GraderError("The points must be a number.") from None
-
-        def work():
-            student = self._student(course, alias_)
-            grading.override(
-                self.gradebook,
-                course.lab,
-                course.assignment,
-                the_item,
-                student,
-                points,
-                str(form.get("reason") or ""),
-                session.user,
-                expected,
-                self.lang,
-            )
-
-        await run_in_threadpool(work)
-        return self.redirect("a", course.assignment, "s", alias_)
-
-    async def release(self, request: Request, session: Session, form: FormData) -> Response:
-        if not session.user.is_instructor:
-            return self.forbidden(request, session)
-        course = self.course(request.path_params["assignment"])
-        if self.out_dir is None:
-            raise GraderError("this server was started without --out, so there is no folder to release into.")
-        out_dir = self.out_dir
-
-        def work():
-            done = service.release(
-                self.gradebook, course.lab, out_dir, self.lang, course.assignment, {"released_by": session.user.name}
-            )
-            with self.gradebook.writing() as conn:
-                audit.log(
-                    conn,
-                    session.user.name,
-                    "release",
-                    assignment=course.assignment,
-                    after={"reports": done.reports, "awaiting": len(done.awaiting), "out": str(out_dir)},
-                )
-            return done
-
-        done = await run_in_threadpool(work)
-        return self.page(request, "released.html", session, course=course, done=done)
-
     def forbidden(self, request: Request, session: Session) -> Response:
         return self.page(request, "error.html", session, status=403, message="Only an instructor can do this.")
-
-    async def criteria_page(self, request: Request, session: Session) -> Response:
-        if not session.user.is_instructor:
-            return self.forbidden(request, session)
-        course = self.course(request.path_params["assignment"])
-        item = self.item(course, request.path_params["item"])
-        rubric = await run_in_threadpool(item_rubric, self.gradebook, course.assignment, item)
-        return self.page(request, "criteria.html", session, course=course, item=item, rubric=rubric, preview=None)
-
-    async def criteria_post(self, request: Request, session: Session, form: FormData) -> Response:
-        if not session.user.is_instructor:
-            return self.forbidden(request, session)
-        course = self.course(request.path_params["assignment"])
-        item = self.item(course, request.path_params["item"])
-        criteria = parse_criteria(form)
-        scoring = str(form.get("scoring") or "") or None
-        expected = int(str(form.get("version") or 0))
-        if form.get("apply") == "1":
-            await run_in_threadpool(
-                grading.edit_criteria,
-                self.gradebook,
-                course.lab,
-                course.assignment,
-                item,
-                criteria,
-                session.user,
-                expected,
-                scoring,
-                self.lang,
-            )
-            return self.redirect("a", course.assignment, item.id)
-        rubric = await run_in_threadpool(item_rubric, self.gradebook, course.assignment, item)
-        preview = await run_in_threadpool(
-            grading.preview_edit, self.gradebook, course.assignment, item, criteria, scoring
-        )
-        proposed = edited(rubric, criteria, scoring)
-        return self.page(
-            request,
-            "criteria.html",
-            session,
-            course=course,
-            item=item,
-            rubric=rubric,
-            preview=preview,
-            proposed=proposed,
-        )
-
-
-def parse_criteria(form: FormData) -> list[Criterion]:
-    """The criteria rows of the edit form (``id``, ``points``, ``pl``, ``en`` lists; an empty id
-    drops a row)."""
-    rows = zip(form.getlist("id"), form.getlist("points"), form.getlist("pl"), form.getlist("en"), strict=False)
-    criteria = []
-    for criterion_id, points, pl, en in rows:
-        criterion_id = str(criterion_id).strip()
-        if not criterion_id:
-            continue
-        try:
-            value = float(str(points).replace(",", "."))
-        except ValueError:
-            raise GraderError(f"criterion {criterion_id}: points {points!r} is not a number.") from None
-        criteria.append(Criterion(criterion_id, value, Text(str(pl).strip(), str(en).strip() or str(pl).strip())))
-    return criteria
 
 
 def create_app(
@@ -621,15 +470,15 @@ def create_app(
         Route("/login/{token}", state.login_page),
         Route("/login", state.login, methods=["POST"]),
         Route("/logout", post(state.logout), methods=["POST"]),
-        Route("/a/{assignment}/", get(state.assignment_page)),
-        Route("/a/{assignment}/release", post(state.release), methods=["POST"]),
-        Route("/a/{assignment}/s/{alias}", get(state.student_page)),
-        Route("/a/{assignment}/s/{alias}/override", post(state.override), methods=["POST"]),
+        Route("/a/{assignment}/", get(partial(instructor.assignment_page, state))),
+        Route("/a/{assignment}/release", post(partial(instructor.release, state)), methods=["POST"]),
+        Route("/a/{assignment}/s/{alias}", get(partial(instructor.student_page, state))),
+        Route("/a/{assignment}/s/{alias}/override", post(partial(instructor.override, state)), methods=["POST"]),
         Route(item + "/", get(state.queue)),
         Route(item + "/next", post(state.next), methods=["POST"]),
         Route(item + "/auto-zero", post(state.confirm_auto_zero), methods=["POST"]),
-        Route(item + "/criteria", get(state.criteria_page)),
-        Route(item + "/criteria", post(state.criteria_post), methods=["POST"]),
+        Route(item + "/criteria", get(partial(instructor.criteria_page, state))),
+        Route(item + "/criteria", post(partial(instructor.criteria_post, state)), methods=["POST"]),
         Route(item + "/groups", get(partial(rounds.groups_page, state))),
         Route(item + "/groups", post(partial(rounds.grade_group, state)), methods=["POST"]),
         Route(item + "/calibration", get(partial(rounds.calibration_page, state))),

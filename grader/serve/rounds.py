@@ -4,8 +4,6 @@ rounds (every grader scores the same few answers blind before the class)."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -19,32 +17,17 @@ from ..manual.accounts import Session
 from ..manual.answers import TO_GRADE
 from ..manual.criteria import item_rubric
 from . import views
-
-
-class GradingApp(Protocol):
-    """What these pages use of :class:`grader.serve.app.GradingApp` (which registers them)."""
-
-    gradebook: Any
-    lang: str
-
-    def course(self, assignment: str) -> Any: ...
-    def item(self, course: Any, item_id: str) -> Any: ...
-    def answer(self, course: Any, item: Any, alias: str) -> Any: ...
-    def answer_context(self, course: Any, item: Any, alias: str, user: Any, **extra: Any) -> dict: ...
-    def page(self, request: Request, template: str, session: Any, status: int = 200, **context: Any) -> Response: ...
-    def forbidden(self, request: Request, session: Session) -> Response: ...
-    def redirect(self, *parts: str) -> Response: ...
-
+from .base import Pages
 
 GROUP_THRESHOLD = 0.6
 
 
-def _place(state: GradingApp, request: Request):
+def _place(state: Pages, request: Request):
     course = state.course(request.path_params["assignment"])
     return course, state.item(course, request.path_params["item"])
 
 
-async def groups_page(state: GradingApp, request: Request, session: Session) -> Response:
+async def groups_page(state: Pages, request: Request, session: Session) -> Response:
     course, item = _place(state, request)
 
     def build():
@@ -65,7 +48,7 @@ async def groups_page(state: GradingApp, request: Request, session: Session) -> 
     return state.page(request, "groups.html", session, **await run_in_threadpool(build))
 
 
-async def grade_group(state: GradingApp, request: Request, session: Session, form: FormData) -> Response:
+async def grade_group(state: Pages, request: Request, session: Session, form: FormData) -> Response:
     course, item = _place(state, request)
     members = {str(a) for a in form.getlist("member")}
     criteria = [str(c) for c in form.getlist("criterion")]
@@ -102,7 +85,7 @@ async def grade_group(state: GradingApp, request: Request, session: Session, for
     return state.page(request, "group_saved.html", session, course=course, item=item, saved=saved, conflicts=conflicts)
 
 
-async def calibration_page(state: GradingApp, request: Request, session: Session) -> Response:
+async def calibration_page(state: Pages, request: Request, session: Session) -> Response:
     course, item = _place(state, request)
 
     def build():
@@ -125,7 +108,7 @@ async def calibration_page(state: GradingApp, request: Request, session: Session
     return state.page(request, "calibration.html", session, **await run_in_threadpool(build))
 
 
-async def choose(state: GradingApp, request: Request, session: Session, form: FormData) -> Response:
+async def choose(state: Pages, request: Request, session: Session, form: FormData) -> Response:
     if not session.user.is_instructor:
         return state.forbidden(request, session)
     course, item = _place(state, request)
@@ -140,7 +123,7 @@ async def choose(state: GradingApp, request: Request, session: Session, form: Fo
     return state.redirect("a", course.assignment, item.id, "calibration")
 
 
-async def calibrate_answer(state: GradingApp, request: Request, session: Session) -> Response:
+async def calibrate_answer(state: Pages, request: Request, session: Session) -> Response:
     course, item = _place(state, request)
     alias = request.path_params["alias"]
 
@@ -155,7 +138,7 @@ async def calibrate_answer(state: GradingApp, request: Request, session: Session
     return state.page(request, "calibrate.html", session, **await run_in_threadpool(build))
 
 
-async def save_calibration(state: GradingApp, request: Request, session: Session, form: FormData) -> Response:
+async def save_calibration(state: Pages, request: Request, session: Session, form: FormData) -> Response:
     course, item = _place(state, request)
     alias = request.path_params["alias"]
     criteria = [str(c) for c in form.getlist("criterion")]
