@@ -44,6 +44,7 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import StaticPool
@@ -67,6 +68,17 @@ from .tables import (
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def lock_key(conn: Connection, *key: str) -> None:
+    """Make concurrent writers of one key wait for each other until ``conn``'s transaction ends.
+
+    The writes here delete a key's rows and insert new ones (or read a version and write the next).
+    Two such transactions at once on PostgreSQL (READ COMMITTED) both find nothing to delete and the
+    second insert violates the primary key, or their cascades deadlock; a transaction-scoped
+    advisory lock on the key serialises them. SQLite already allows one writer at a time."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": "\x1f".join(key)})
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -94,13 +106,18 @@ def _make_engine(url: str):
     return engine, kind
 
 
+_MIGRATE_LOCK = threading.Lock()
+
+
 def migrate(engine) -> None:
     """Bring the gradebook at ``engine`` to :data:`SCHEMA_REVISION`: create it when empty, upgrade it
     when an earlier version wrote it (one without Alembic's table is that first schema, revision
     0001). Every step runs in one transaction: a failure leaves the gradebook as it was."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.connect() as conn:
+    # Alembic's `context` is one module-wide object: two threads migrating at once would share it.
+    with _MIGRATE_LOCK, engine.connect() as conn:
+        lock_key(conn, "migrate")  # two processes opening a new gradebook: one migrates, the other waits
         current = MigrationContext.configure(conn).get_current_revision()
         if current == SCHEMA_REVISION:
             return
@@ -134,7 +151,14 @@ class Gradebook:
         self._write_lock = contextlib.nullcontext() if kind == "server" else lock
         # In-memory SQLite is one shared connection: readers must queue behind writers too.
         self._read_lock = lock if kind == "memory" else contextlib.nullcontext()
-        migrate(self.engine)
+        # how many submissions this object has recorded: a long-running reader in this process
+        # (grader.manual.answers.ClassAnswers) re-reads what changed without polling
+        self.changes = 0
+        try:
+            migrate(self.engine)
+        except BaseException:
+            self.engine.dispose()  # a refused gradebook keeps no connection open
+            raise
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Connection]:
@@ -181,6 +205,7 @@ class Gradebook:
             "late": bool(grade.lateness and grade.lateness.late),
         }
         with self._write_lock, self.engine.begin() as conn:
+            lock_key(conn, "submissions", key, grade.student)
             self._delete_submission(conn, key, grade.student)
             submission_id = conn.execute(insert(submissions_table).values(**row)).inserted_primary_key[0]
             item_rows, check_rows = _child_rows(grade, submission_id)
@@ -195,6 +220,7 @@ class Gradebook:
                     result_json=json.dumps(result_to_json(grade.result)),
                 )
             )
+        self.changes += 1
         return submission_id
 
     def reusable(self, assignment: str, grading_key: str) -> dict[str, tuple[str, SubmissionResult]]:
@@ -275,6 +301,7 @@ class Gradebook:
         t = manual_scores_table
         key = and_(t.c.assignment == assignment, t.c.student == student, t.c.item_id == item_id)
         with self._write_lock, self.engine.begin() as conn:
+            lock_key(conn, "manual_scores", assignment, student, item_id)
             version = conn.execute(select(t.c.version).where(key)).scalar() or 0
             conn.execute(delete(t).where(key))
             conn.execute(
@@ -341,6 +368,7 @@ class Gradebook:
             "updated_at": _now(),
         }
         with self._write_lock, self.engine.begin() as conn:
+            lock_key(conn, "assignments", assignment.name)
             conn.execute(delete(t).where(t.c.name == assignment.name))
             conn.execute(insert(t).values(**row))
 
@@ -381,6 +409,7 @@ class Gradebook:
             for d in deliveries
         ]
         with self._write_lock, self.engine.begin() as conn:
+            lock_key(conn, "students", assignment)
             conn.execute(delete(t).where(t.c.assignment == assignment))
             if rows:
                 conn.execute(insert(t), rows)

@@ -12,6 +12,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 
 from grader.cli import main  # noqa: E402 - after the environment above
+from tests.postgres import fresh_postgres_url, postgres, postgres_url  # noqa: E402,F401 - one server per session
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
 

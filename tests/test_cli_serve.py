@@ -9,8 +9,11 @@ import sys
 import time
 
 import httpx
+from starlette.testclient import TestClient
 
 from grader.cli import main
+from grader.manual import accounts
+from grader.serve.app import create_app
 from tests.serve_class import make_class
 from tests.serve_server import free_port
 
@@ -27,6 +30,23 @@ def test_users_add_prints_a_one_time_link_and_refuses_a_taken_name(tmp_path, cap
     assert main(["users", "add", "<script>", "--role", "ta", "--out", str(tmp_path)]) == 16
     assert main(["users", "list", "--out", str(tmp_path)]) == 0
     assert capsys.readouterr().out == "Ala Kot\tta\n"
+
+
+def test_a_disabled_account_is_logged_out_and_its_link_is_dead(tmp_path, capsys):
+    book = make_class(f"sqlite:///{tmp_path}/gradebook.db", 2)
+    accounts.add_user(book, "tb", "ta")
+    app = create_app(book, allowed_hosts=["127.0.0.1"])
+    c = TestClient(app, base_url="http://127.0.0.1", follow_redirects=False)
+    origin = {"origin": "http://127.0.0.1"}
+    assert c.post("/login", data={"token": accounts.login_link(book, "tb")}, headers=origin).status_code == 303
+    unused = accounts.login_link(book, "tb")
+    assert c.get("/").status_code == 200
+    assert main(["users", "disable", "tb", "--out", str(tmp_path)]) == 0
+    assert c.get("/").status_code == 401
+    assert c.post("/login", data={"token": unused}, headers=origin).status_code == 403
+    assert main(["users", "disable", "tb", "--out", str(tmp_path)]) == 16
+    assert accounts.users(book) == []
+    book.close()
 
 
 def test_serve_without_a_gradebook_names_the_fix(tmp_path, capsys):

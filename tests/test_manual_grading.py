@@ -18,9 +18,11 @@ from tests.serve_class import make_class
 ASSIGNMENT = "generative-tf"
 
 
-@pytest.fixture
-def course(tmp_path):
-    gradebook = make_class(f"sqlite:///{tmp_path}/g.db", 12)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def course(request, tmp_path):
+    """A class of 12 on SQLite, and on a throwaway PostgreSQL server (tests/postgres.py)."""
+    url = f"sqlite:///{tmp_path}/g.db" if request.param == "sqlite" else request.getfixturevalue("fresh_postgres_url")
+    gradebook = make_class(url, 12)
     answers = ClassAnswers(gradebook, gradebook_lab(), ASSIGNMENT)
     ta = accounts.add_user(gradebook, "ta1", accounts.TA)
     boss = accounts.add_user(gradebook, "boss", accounts.INSTRUCTOR)

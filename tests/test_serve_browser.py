@@ -39,6 +39,7 @@ CSP_MARK = "Content Security Policy"
 # asserts the status, for anything else (a missing favicon, script or image) it is an error
 LOAD_FAILED = "Failed to load resource"
 APP_SCRIPTS = "Array.from(document.scripts, s => s.src)"
+APP_SCRIPT_PATHS = ["/static/katex/katex.min.js", "/static/math.js", "/static/keys.js"]
 #: an image/png that is not a PNG, and one that would break out of src="..." (catalogue's HTML_OUTPUTS)
 HOSTILE_FIGURES = ("PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", 'iVBORw0KGgo=" onerror="alert(1)')
 
@@ -330,7 +331,9 @@ def test_hostile_answers_are_inert_in_the_browser(browser, tmp_path):
             assert response.ok, f"{url} answered {response.status}"
             page.wait_for_timeout(50)  # let a timer or an event handler fire if one got in
             watch.assert_clean()
-            assert page.evaluate(APP_SCRIPTS) == [app.base_url + "/static/keys.js"], f"{url}: a script got in"
+            assert page.evaluate(APP_SCRIPTS) == [app.base_url + path for path in APP_SCRIPT_PATHS], (
+                f"{url}: a script got in"
+            )
             assert page.evaluate("getComputedStyle(document.body).display") != "none", f"{url}: a style got in"
             if "/a/" in url and not url.endswith("/"):
                 answer = page.locator("#answer")
@@ -370,3 +373,37 @@ def test_logout_ends_the_session_and_its_cookie(browser, app, gradebook):
         assert response.status == 401, f"the ended session's cookie still opens {url} ({response.status})"
     replay.close()
     watch.assert_clean()
+
+
+# --- 6. LaTeX in answers ------------------------------------------------------------------------
+
+TEX_ANSWERS = (
+    r"The KL term is $\frac{1}{2}\sum_i (\mu_i^2 + \sigma_i^2 - \log \sigma_i^2 - 1)$ and $$x_1 < x_2$$",
+    r"Links are not followed: $\href{javascript:alert(1)}{click}$ $\url{javascript:alert(2)}$",
+    r"Nor is HTML: $</span><img src=x onerror=alert(3)>$ $\htmlClass{evil}{x}$ $$\htmlStyle{display:none}{y}$$",
+)
+
+
+def test_tex_is_rendered_by_the_self_hosted_katex_and_hostile_tex_stays_inert(browser, tmp_path):
+    the_lab = lab()
+    gradebook = Gradebook(f"sqlite:///{tmp_path}/tex.db")
+    rng = random.Random(0)
+    for n, text in enumerate(TEX_ANSWERS):
+        result = student_result(the_lab, f"student{n:03d}", rng)
+        items = tuple(replace(r, status=Outcome.MANUAL, answer=text) if r.item_id == ITEM else r for r in result.items)
+        grade = score(replace(result, items=items), the_lab.rubric, {}, the_lab.rubric_hash)
+        gradebook.record(
+            grade, export.submission_document(grade, "pl"), export.grader_version(), "k1", assignment=ASSIGNMENT
+        )
+    with serving(gradebook) as app:
+        page, watch = logged_in(browser, app, "ta-tex")
+        for view in answer_views(gradebook):
+            page.goto(answer_url(app, view.alias), wait_until="load")
+            page.wait_for_timeout(50)
+            watch.assert_clean()  # no dialog, no CSP violation (KaTeX styles through the CSSOM), no request out
+            answer = page.locator("#answer")
+            assert answer.locator(".katex").count() >= 1, f"{view.answer}: not rendered"
+            assert answer.locator("img, a[href^='javascript'], .evil").count() == 0, answer.inner_html()
+            if view.answer.startswith("The KL"):
+                assert answer.locator(".katex-display").count() == 1 and answer.locator("mfrac").count() == 1
+    gradebook.close()

@@ -260,3 +260,15 @@ def test_student_text_is_escaped_on_the_grading_screen(tmp_path):
     assert "<script>alert" not in page and "<img src=x" not in page and 'href="javascript' not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown as the text the student typed
     book.close()
+
+
+def test_only_digests_of_link_and_session_tokens_are_stored(app, gradebook):
+    """A copy of the gradebook logs nobody in: neither token is in any table, only its SHA-256."""
+    accounts.add_user(gradebook, "ta1", "ta")
+    link = accounts.login_link(gradebook, "ta1")
+    c = client(app)
+    c.post("/login", data={"token": link}, headers=SAME)
+    session = c.cookies.get("grader_session")
+    dump = "\n".join(gradebook.engine.raw_connection().driver_connection.iterdump())
+    assert link not in dump and session not in dump
+    assert accounts.digest(link) in dump and accounts.digest(session) in dump

@@ -80,6 +80,22 @@ def add_user(gradebook: Gradebook, name: str, role: str, actor: str = "cli") -> 
     return User(user_id, name, role)
 
 
+def disable_user(gradebook: Gradebook, name: str, actor: str = "cli") -> None:
+    """Close an account: its sessions end now and its links stop working; its grades and audit
+    rows stay (they name who gave them)."""
+    user = find_user(gradebook, name)
+    if user is None:
+        raise AccountError(f"{name!r} has no open account. Fix: `grader users list` shows who has one.")
+    with gradebook.writing() as conn:
+        conn.execute(update(users_table).where(users_table.c.id == user.id).values(disabled=True))
+        conn.execute(
+            update(sessions_table)
+            .where(and_(sessions_table.c.user_id == user.id, sessions_table.c.ended_at.is_(None)))
+            .values(ended_at=audit.now())
+        )
+        audit.log(conn, actor, "user.disable", student=name, before={"name": name, "role": user.role})
+
+
 def find_user(gradebook: Gradebook, name: str) -> User | None:
     t = users_table
     with gradebook.reading() as conn:

@@ -20,9 +20,11 @@ or grading key changed, so the next answer of 800 costs a dictionary lookup, not
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import threading
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import and_, select
@@ -134,51 +136,99 @@ def state_of(item: Item, result: ItemResult, grade: ManualGrade | None, flag: Fl
     return AUTO_ZERO if auto_decided(item, result) else UNGRADED
 
 
-class ClassAnswers:
-    """The kept results of one assignment, in memory, refreshed from the gradebook on demand."""
+@dataclass(frozen=True)
+class _Slot:
+    """What does not change between two reads of one answer: who, where, what they wrote."""
 
-    def __init__(self, gradebook: Gradebook, lab: Lab, assignment: str):
+    student: str
+    alias: str
+    position: int
+    text: str
+    digest: str
+    result: ItemResult
+
+
+class ClassAnswers:
+    """The kept results of one assignment, in memory, refreshed from the gradebook on demand.
+
+    Only a batch changes a kept result (a new file, a new grading key). This process's own
+    writes are seen at once (:attr:`Gradebook.changes`); another process's (a ``grader grade``
+    running beside the app) within ``recheck_s``. Each item's ordered answers are built once per
+    change of the results, so the next answer of 800 costs two small queries (grades, flags)."""
+
+    def __init__(self, gradebook: Gradebook, lab: Lab, assignment: str, recheck_s: float = 1.0):
         self.gradebook, self.lab, self.assignment = gradebook, lab, assignment
+        self.recheck_s = recheck_s
         self._results: dict[str, SubmissionResult] = {}
         self._versions: dict[str, str] = {}
+        self._slots: dict[str, list[_Slot]] = {}
+        self._seen: tuple[int, float] | None = None  # (gradebook.changes, monotonic time) at the last check
         self._lock = threading.Lock()
 
     def refresh(self) -> dict[str, SubmissionResult]:
-        """Reload the results whose file or grading key changed; return all of them by student."""
-        versions = self.gradebook.result_versions(self.assignment)
+        """Reload the results whose file or grading key changed; return all of them by student
+        (the mapping is this object's own: read it, do not change it)."""
         with self._lock:
+            now = time.monotonic()
+            if self._seen and self._seen[0] == self.gradebook.changes and now - self._seen[1] < self.recheck_s:
+                return self._results
+            versions = self.gradebook.result_versions(self.assignment)
+            self._seen = (self.gradebook.changes, now)
             stale = [s for s, v in versions.items() if self._versions.get(s) != v]
-            for gone in set(self._results) - set(versions):
-                self._results.pop(gone, None)
-                self._versions.pop(gone, None)
-            if stale:
-                for student, (_key, result) in self.gradebook.kept_results(self.assignment, stale).items():
-                    self._results[student] = result
-                    self._versions[student] = versions[student]
-            return dict(self._results)
+            gone = set(self._results) - set(versions)
+            if not stale and not gone:
+                return self._results
+            results = dict(self._results)
+            for student in gone:
+                results.pop(student, None)
+                self._versions.pop(student, None)
+            for student, (_key, result) in self.gradebook.kept_results(self.assignment, stale).items():
+                results[student] = result
+                self._versions[student] = versions[student]
+            self._results, self._slots = results, {}
+            # hundreds of parsed results make every full collection slow (100-200 ms pauses on
+            # the next requests); freezing them moves them out of the collector's way
+            gc.collect()
+            gc.freeze()
+            return self._results
+
+    def _item_slots(self, item: Item) -> list[_Slot]:
+        results = self.refresh()
+        with self._lock:
+            slots = self._slots.get(item.id)
+            if slots is None:
+                ordered = sorted(results, key=lambda s: order_key(self.assignment, item.id, s))
+                slots = []
+                for position, student in enumerate(ordered, 1):
+                    result = results[student]
+                    found = next(
+                        (r for r in result.items if r.item_id == item.id), ItemResult(item.id, Outcome.MISSING)
+                    )
+                    text = found.answer or ""
+                    slots.append(
+                        _Slot(student, alias(result.sha256, student), position, text, answer_digest(text), found)
+                    )
+                self._slots[item.id] = slots
+            return slots
 
     def answers(self, item: Item, version: int) -> list[AnswerView]:
         """Every graded student's answer to ``item``, in the item's order, with state and grade
         (``version``: the item's criteria version now)."""
-        results = self.refresh()
+        slots = self._item_slots(item)
         grades = manual_grades(self.gradebook, self.assignment, item.id)
         flags = item_flags(self.gradebook, self.assignment, item.id)
-        ordered = sorted(results, key=lambda s: order_key(self.assignment, item.id, s))
         views = []
-        for position, student in enumerate(ordered, 1):
-            result = results[student]
-            item_result = next((r for r in result.items if r.item_id == item.id), ItemResult(item.id, Outcome.MISSING))
-            text = item_result.answer or ""
-            grade, flag = grades.get(student), flags.get(student)
+        for slot in slots:
+            grade, flag = grades.get(slot.student), flags.get(slot.student)
             views.append(
                 AnswerView(
-                    student,
-                    alias(result.sha256, student),
-                    position,
-                    text,
-                    answer_digest(text),
-                    item_result,
-                    state_of(item, item_result, grade, flag, version),
+                    slot.student,
+                    slot.alias,
+                    slot.position,
+                    slot.text,
+                    slot.digest,
+                    slot.result,
+                    state_of(item, slot.result, grade, flag, version),
                     grade,
                     flag,
                 )

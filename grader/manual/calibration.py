@@ -16,7 +16,7 @@ from sqlalchemy import and_, delete, insert, select
 
 from ..agreement import Disagreement, disagreements, exact_agreement, krippendorff_alpha
 from ..errors import ManualScoreError
-from ..gradebook import Gradebook
+from ..gradebook import Gradebook, lock_key
 from ..rubric import Item
 from ..tables import calibration_grades_table, calibration_table
 from . import audit
@@ -39,6 +39,7 @@ def choose(gradebook: Gradebook, assignment: str, item_id: str, students: Iterab
     picked = sorted(set(students))
     t = calibration_table
     with gradebook.writing() as conn:
+        lock_key(conn, "calibration", assignment, item_id)
         before = [
             r.student
             for r in conn.execute(select(t.c.student).where(and_(t.c.assignment == assignment, t.c.item_id == item_id)))
@@ -88,6 +89,7 @@ def grade_blind(
     t = calibration_grades_table
     key = and_(t.c.assignment == assignment, t.c.item_id == item.id, t.c.student == student, t.c.grader == grader.name)
     with gradebook.writing() as conn:
+        lock_key(conn, "calibration_grades", assignment, item.id, student, grader.name)
         conn.execute(delete(t).where(key))
         conn.execute(
             insert(t).values(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, delete, insert, select, update
 
-from ..gradebook import Gradebook
+from ..gradebook import Gradebook, lock_key
 from ..i18n import Text
 from ..outcomes import Feedback
 from ..rubric import Item
@@ -84,6 +84,7 @@ def item_rubric(gradebook: Gradebook, assignment: str, item: Item) -> ItemRubric
         return saved
     rubric = declared(item)
     with gradebook.writing() as conn:
+        lock_key(conn, "item_rubrics", assignment, item.id)
         exists = conn.execute(
             select(item_rubrics_table.c.version).where(
                 and_(item_rubrics_table.c.assignment == assignment, item_rubrics_table.c.item_id == item.id)

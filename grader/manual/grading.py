@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import service
 from ..errors import GradingConflict, ManualScoreError
-from ..gradebook import Gradebook
+from ..gradebook import Gradebook, lock_key
 from ..labs import Lab
 from ..rubric import Item
 from ..tables import OVERRIDE, PART, claims_table, flags_table, manual_scores_table
@@ -67,6 +67,7 @@ def _write_versioned(
     key = _key(assignment, student, item_id)
     try:
         with gradebook.writing() as conn:
+            lock_key(conn, "manual_scores", assignment, student, item_id)
             row = conn.execute(select(t).where(key)).first()
             before = grade_from_row(row) if row else None
             if (before.version if before else 0) != expected_version:
@@ -242,6 +243,7 @@ def _claim(gradebook: Gradebook, assignment: str, item_id: str, student: str, gr
     key = and_(t.c.assignment == assignment, t.c.item_id == item_id, t.c.student == student)
     try:
         with gradebook.writing() as conn:
+            lock_key(conn, "claims", assignment, item_id, student)
             taken = conn.execute(
                 update(t)
                 .where(and_(key, or_(t.c.grader == grader, t.c.until <= audit.now())))
@@ -264,6 +266,7 @@ def set_flag(gradebook: Gradebook, assignment: str, item_id: str, student: str, 
     t = flags_table
     key = and_(t.c.assignment == assignment, t.c.student == student, t.c.item_id == item_id)
     with gradebook.writing() as conn:
+        lock_key(conn, "flags", assignment, student, item_id)
         existed = conn.execute(select(t.c.note).where(key)).first()
         conn.execute(delete(t).where(key))
         if on:
@@ -380,6 +383,7 @@ def edit_criteria(
     changed = {student for student, _before, _after in result.changes}
     t = manual_scores_table
     with gradebook.writing() as conn:
+        lock_key(conn, "item_rubrics", assignment, item.id)
         save(conn, assignment, new)
         audit.log(
             conn,

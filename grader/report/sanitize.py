@@ -10,6 +10,11 @@ instructor: treat them like any web form input. Two layers, so that a bug in one
    ``onerror``), every link gets ``rel="noopener noreferrer nofollow"``.
 
 The report pages also carry a Content-Security-Policy that forbids scripts (see render.py).
+
+:func:`markdown_with_math_to_safe_html` is the same with ``$...$`` and ``$$...$$`` kept as
+``<span class="math inline">`` / ``<div class="math block">`` holding the escaped TeX: what
+``grader serve`` renders with its self-hosted KaTeX (``katex.render`` builds the DOM itself, so
+the TeX is never parsed as HTML). The only classes allowed are those two.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import re
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 ALLOWED_TAGS = frozenset(
     {
@@ -73,6 +79,9 @@ def _markdown() -> MarkdownIt:
 
 
 _MD = _markdown()
+_MD_MATH = _markdown().use(dollarmath_plugin, allow_space=True, double_inline=True)
+# $$...$$ on a line of its own is div.math.block; inside a sentence, div.math.inline
+MATH_CLASSES = {"span": {"math", "inline"}, "div": {"math", "block", "inline"}}
 
 
 def clean_html(html: str) -> str:
@@ -90,6 +99,23 @@ def clean_html(html: str) -> str:
 def markdown_to_safe_html(text: str) -> Markup:
     """Render student markdown to sanitised HTML, marked safe for Jinja autoescaping."""
     return Markup(clean_html(_MD.render(text or "")))
+
+
+def markdown_with_math_to_safe_html(text: str) -> Markup:
+    """As :func:`markdown_to_safe_html`, with the TeX of ``$...$`` and ``$$...$$`` kept as
+    escaped text in ``span.math.inline`` / ``div.math.block`` for a client-side renderer."""
+    html = _MD_MATH.render(text or "")
+    return Markup(
+        nh3.clean(
+            html,
+            tags=set(ALLOWED_TAGS) | {"span", "div"},
+            attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+            allowed_classes=MATH_CLASSES,
+            url_schemes=set(URL_SCHEMES),
+            link_rel=LINK_REL,
+            strip_comments=True,
+        )
+    )
 
 
 def png_data_uri(b64: str) -> str:

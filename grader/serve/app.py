@@ -38,7 +38,7 @@ from ..manual.accounts import Session, User
 from ..manual.answers import AnswerView, ClassAnswers, alias, gradable_items
 from ..manual.criteria import item_rubric
 from ..report.files import safe_filename
-from ..report.sanitize import markdown_to_safe_html, png_data_uri
+from ..report.sanitize import markdown_with_math_to_safe_html, png_data_uri
 from ..settings import Settings
 from ..tables import submissions_table
 from . import instructor, rounds, views
@@ -74,7 +74,7 @@ class GradingApp:
         self.secure_cookies = secure_cookies
         self.login_limit = RateLimit()
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
-        self.templates.env.filters["markdown"] = markdown_to_safe_html
+        self.templates.env.filters["markdown"] = markdown_with_math_to_safe_html
         self.templates.env.filters["png"] = png_data_uri
         self.templates.env.filters["q"] = lambda value: quote(str(value), safe="")
         self._courses: dict[str, Course] = {}
@@ -289,7 +289,7 @@ class GradingApp:
         if view is None:
             raise HTTPException(404, "no such answer (its file may have been regraded under a new alias)")
         index = answers.index(view)
-        results = course.answers.refresh()
+        results = course.answers.refresh()  # what answers() just read: no second query
         usage: dict[str, int] = {}
         comments: dict[str, None] = {}
         for other in answers:

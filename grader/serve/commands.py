@@ -46,7 +46,9 @@ def add_commands(sub) -> None:
     link = users_sub.add_parser("link", help="a new one-time login link for an account")
     link.add_argument("name")
     listing = users_sub.add_parser("list", help="the accounts")
-    for command in (add, link, listing):
+    disable = users_sub.add_parser("disable", help="close an account: its sessions end, its links stop working")
+    disable.add_argument("name")
+    for command in (add, link, listing, disable):
         _gradebook_args(command)
         command.add_argument(
             "--url",
@@ -66,6 +68,10 @@ def _users(args) -> int:
         if args.action == "list":
             for user in accounts.users(gradebook):
                 print(f"{user.name}\t{user.role}")
+            return 0
+        if args.action == "disable":
+            accounts.disable_user(gradebook, args.name)
+            print(f"{args.name}: account closed, sessions ended (their grades and audit rows stay)")
             return 0
         if args.action == "add":
             accounts.add_user(gradebook, args.name, args.role)
