@@ -160,6 +160,10 @@ def test_a_changed_answer_needs_review_and_keeps_its_grade(course):
     )
     after = next(v for v in views(answers, the_item) if v.student == view.student)
     assert after.state == NEEDS_REVIEW and after.grade.points == pytest.approx(0.15)
+    # the grader is shown what changed, against the text they graded (kept in the audit row)
+    diff = grading.answer_diff(gradebook, ASSIGNMENT, view.student, "1.1", after.answer)
+    assert diff == [diff[0], f"-{view.answer}", "+A new answer."] and diff[0].startswith("@@")
+    assert grading.answer_diff(gradebook, ASSIGNMENT, view.student, "1.1", view.answer) == []
 
 
 def test_a_criteria_edit_is_previewed_then_applied_to_every_grade_that_used_it(course):
@@ -259,3 +263,27 @@ def test_four_graders_at_once_lose_no_grade_and_double_none(course):
     grades = manual_grades(gradebook, ASSIGNMENT, "1.1")
     assert all(grades[s].version == 1 for s in saved)
     assert len(audit.entries(gradebook, action="grade.save")) == len(saved)
+
+
+def test_assigned_answers_go_to_their_grader_first_and_to_nobody_else(course):
+    gradebook, answers, ta, boss = course
+    the_item = item(answers)
+    other = accounts.add_user(gradebook, "ta2", accounts.TA)
+    late = accounts.add_user(gradebook, "ta3", accounts.TA)
+    with pytest.raises(ManualScoreError, match="only an instructor"):
+        grading.assign_graders(answers, the_item, ["ta1"], ta)
+    given = grading.assign_graders(answers, the_item, ["ta1", "ta2"], boss)
+    free = len(to_grade(answers, the_item))
+    assert sum(given.values()) == free and abs(given["ta1"] - given["ta2"]) <= 1
+    held = grading.live_claims(gradebook, ASSIGNMENT, "1.1")
+    # ta1 grades exactly their share, then has nothing left; ta3 was given none and gets none
+    seen = []
+    while (view := grading.next_answer(answers, the_item, ta)) is not None:
+        assert held[view.student] == "ta1"
+        save(answers, the_item, view, ta, ("range",))
+        seen.append(view.student)
+    assert len(seen) == given["ta1"]
+    assert grading.next_answer(answers, the_item, late) is None
+    assert grading.next_answer(answers, the_item, other).student in {s for s, g in held.items() if g == "ta2"}
+    [entry] = audit.entries(gradebook, action="answers.assign")
+    assert entry.after == given

@@ -139,6 +139,7 @@ def test_a_ta_cannot_reach_instructor_actions(app, gradebook):
     form = {"csrf": csrf, "version": "1", "id": ["range"], "points": ["1"], "pl": ["x"], "en": ["x"], "apply": "1"}
     assert c.post(QUEUE + "criteria", data=form, headers=SAME).status_code == 403
     assert c.post(answer + "/reveal", data={"csrf": csrf}, headers=SAME).status_code == 403
+    assert c.post(QUEUE + "assign", data={"csrf": csrf, "grader": ["ta1"]}, headers=SAME).status_code == 403
     assert "Reveal" not in c.get(answer).text and "Edit criteria" not in c.get(QUEUE).text
     assert not audit.entries(gradebook, action="criteria.edit") and not audit.entries(
         gradebook, action="identity.reveal"
@@ -169,6 +170,7 @@ def test_every_write_leaves_an_audit_row_and_gets_change_nothing(app, gradebook)
         (answer + "/flag", {"on": "0"}, "answer.unflag"),
         (answer + "/reveal", {}, "identity.reveal"),
         (QUEUE + "auto-zero", {}, "grade.save"),
+        (QUEUE + "assign", {"grader": ["boss"]}, "answers.assign"),
         (
             QUEUE + "criteria",
             {

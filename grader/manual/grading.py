@@ -16,11 +16,12 @@ survive every regrade; an answer whose text changed shows as ``needs-review``.
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import service
@@ -35,6 +36,7 @@ from .answers import AUTO_ZERO, TO_GRADE, AnswerView, ClassAnswers, ManualGrade,
 from .criteria import Criterion, ItemRubric, Preview, edited, item_rubric, preview, save
 
 CLAIM_TIME = timedelta(minutes=10)
+ASSIGNMENT_TIME = timedelta(days=14)  # an instructor's assignment of answers to a grader
 COMMENT_LIMIT = 5000
 
 
@@ -60,9 +62,11 @@ def _write_versioned(
     action: str,
     reason: str,
     via: str = "",
+    answer: str | None = None,
 ) -> ManualGrade:
     """Insert (``expected_version`` 0) or update the grade iff its version is still the expected
-    one, with the audit row, in one transaction. Raises GradingConflict otherwise."""
+    one, with the audit row, in one transaction. Raises GradingConflict otherwise. ``answer``:
+    the text graded, kept in the audit row (what a later change of the answer is diffed against)."""
     t = manual_scores_table
     key = _key(assignment, student, item_id)
     try:
@@ -95,7 +99,7 @@ def _write_versioned(
                 student=student,
                 item_id=item_id,
                 before=before.as_dict() if before else None,
-                after=after.as_dict(),
+                after=after.as_dict() | ({"answer": answer} if answer is not None else {}),
                 reason=reason,
                 via=via,
             )
@@ -165,7 +169,17 @@ def save_grade(
         "via": via,
     }
     saved = _write_versioned(
-        gradebook, assignment, view.student, item.id, values, expected_version, grader.name, "grade.save", comment, via
+        gradebook,
+        assignment,
+        view.student,
+        item.id,
+        values,
+        expected_version,
+        grader.name,
+        "grade.save",
+        comment,
+        via,
+        answer=view.answer,
     )
     service.rescore(gradebook, lab, view.student, lang, assignment)
     return saved
@@ -214,51 +228,86 @@ def next_answer(
     answers: ClassAnswers, item: Item, grader: User, after: int = 0, skip: Iterable[str] = ()
 ) -> AnswerView | None:
     """The next answer for ``grader`` to grade after position ``after`` (wrapping round): one to
-    grade, not claimed by another grader, not in ``skip``; claimed for ``grader``."""
+    grade, not claimed by another grader, not in ``skip``; those assigned to ``grader`` first
+    (PrairieLearn's rule); claimed for ``grader``."""
     gradebook, assignment = answers.gradebook, answers.assignment
     version = item_rubric(gradebook, assignment, item).version
     views = answers.answers(item, version)
-    others = _claimed_by_others(gradebook, assignment, item.id, grader.name)
+    claims = live_claims(gradebook, assignment, item.id)
     skipped = set(skip)
-    candidates = [v for v in views if v.state in TO_GRADE and v.student not in others and v.student not in skipped]
-    candidates.sort(key=lambda v: (v.position <= after, v.position))
+    candidates = [
+        v
+        for v in views
+        if v.state in TO_GRADE and claims.get(v.student, grader.name) == grader.name and v.student not in skipped
+    ]
+    candidates.sort(key=lambda v: (v.student not in claims, v.position <= after, v.position))
     for view in candidates:
         if _claim(gradebook, assignment, item.id, view.student, grader.name):
             return view
     return None
 
 
-def _claimed_by_others(gradebook: Gradebook, assignment: str, item_id: str, grader: str) -> set[str]:
+def live_claims(gradebook: Gradebook, assignment: str, item_id: str) -> dict[str, str]:
+    """student -> the grader holding a live claim on their answer to ``item_id``."""
     t = claims_table
-    query = select(t.c.student).where(
-        and_(t.c.assignment == assignment, t.c.item_id == item_id, t.c.grader != grader, t.c.until > audit.now())
+    query = select(t.c.student, t.c.grader).where(
+        and_(t.c.assignment == assignment, t.c.item_id == item_id, t.c.until > audit.now())
     )
     with gradebook.reading() as conn:
-        return {row.student for row in conn.execute(query)}
+        return {row.student: row.grader for row in conn.execute(query)}
 
 
-def _claim(gradebook: Gradebook, assignment: str, item_id: str, student: str, grader: str) -> bool:
+def _claim(gradebook: Gradebook, assignment: str, item_id: str, student: str, grader: str, lasting=CLAIM_TIME) -> bool:
+    """Claim the answer for ``grader`` until ``lasting`` from now (an own longer claim, an
+    assignment, is kept); False when another grader holds a live claim on it."""
     t = claims_table
-    until = (datetime.now(UTC) + CLAIM_TIME).isoformat(timespec="microseconds")
+    now = audit.now()
+    until = (datetime.now(UTC) + lasting).isoformat(timespec="microseconds")
     key = and_(t.c.assignment == assignment, t.c.item_id == item_id, t.c.student == student)
     try:
         with gradebook.writing() as conn:
             lock_key(conn, "claims", assignment, item_id, student)
-            taken = conn.execute(
-                update(t)
-                .where(and_(key, or_(t.c.grader == grader, t.c.until <= audit.now())))
-                .values(grader=grader, until=until)
-            )
-            if taken.rowcount == 1:
-                return True
-            if conn.execute(select(t.c.grader).where(key)).first() is not None:
+            row = conn.execute(select(t.c.grader, t.c.until).where(key)).first()
+            if row is None:
+                conn.execute(
+                    insert(t).values(
+                        assignment=assignment, item_id=item_id, student=student, grader=grader, until=until
+                    )
+                )
+            elif row.grader == grader or row.until <= now:
+                later = max(until, row.until) if row.grader == grader else until
+                conn.execute(update(t).where(key).values(grader=grader, until=later))
+            else:
                 return False  # someone else's live claim
-            conn.execute(
-                insert(t).values(assignment=assignment, item_id=item_id, student=student, grader=grader, until=until)
-            )
             return True
     except IntegrityError:  # claimed by another grader in the same instant
         return False
+
+
+def assign_graders(
+    answers: ClassAnswers, item: Item, graders: Sequence[str], instructor: User, lasting: timedelta = ASSIGNMENT_TIME
+) -> dict[str, int]:
+    """Split ``item``'s answers still to grade, and not held by someone, among ``graders`` in
+    turn (in the item's pseudo-random order, so each gets a fair sample): each assigned answer is
+    a claim lasting ``lasting``, which "next" gives its grader first and nobody else. Returns how
+    many each grader got."""
+    if not instructor.is_instructor:
+        raise ManualScoreError("only an instructor assigns graders.")
+    names = sorted(set(graders))
+    if not names:
+        raise ManualScoreError(f"item {item.id}: choose at least one grader.")
+    gradebook, assignment = answers.gradebook, answers.assignment
+    views = answers.answers(item, item_rubric(gradebook, assignment, item).version)
+    claims = live_claims(gradebook, assignment, item.id)
+    free = [v for v in views if v.state in TO_GRADE and v.student not in claims]
+    given = dict.fromkeys(names, 0)
+    for n, view in enumerate(free):
+        name = names[n % len(names)]
+        if _claim(gradebook, assignment, item.id, view.student, name, lasting):
+            given[name] += 1
+    with gradebook.writing() as conn:
+        audit.log(conn, instructor.name, "answers.assign", assignment=assignment, item_id=item.id, after=given)
+    return given
 
 
 def set_flag(gradebook: Gradebook, assignment: str, item_id: str, student: str, by: User, note: str, on: bool) -> None:
@@ -423,6 +472,18 @@ def _rubric_dict(rubric: ItemRubric) -> dict:
         "scoring": rubric.scoring,
         "criteria": [{"id": c.id, "points": c.points, "pl": c.text.pl, "en": c.text.en} for c in rubric.criteria],
     }
+
+
+def answer_diff(gradebook: Gradebook, assignment: str, student: str, item_id: str, now: str) -> list[str]:
+    """How the answer ``now`` differs from the one last graded (a unified diff, line by line;
+    empty when it is the same or no graded text is on record): what a ``needs-review`` answer
+    shows, so the grader sees what changed instead of reading it all again."""
+    saves = audit.entries(gradebook, assignment=assignment, student=student, item_id=item_id, action="grade.save")
+    graded = next((e.after["answer"] for e in reversed(saves) if e.after and "answer" in e.after), None)
+    if graded is None or graded == now:
+        return []
+    lines = difflib.unified_diff(graded.splitlines(), now.splitlines(), "graded", "now", lineterm="", n=1)
+    return list(lines)[2:]  # without the ---/+++ header
 
 
 def reveal(gradebook: Gradebook, assignment: str, item_id: str, student: str, instructor: User) -> None:

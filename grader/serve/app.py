@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
@@ -35,7 +36,7 @@ from ..gradebook import Gradebook
 from ..labs import Lab, find_lab
 from ..manual import accounts, audit, calibration, grading
 from ..manual.accounts import Session, User
-from ..manual.answers import AnswerView, ClassAnswers, alias, gradable_items
+from ..manual.answers import NEEDS_REVIEW, AnswerView, ClassAnswers, alias, gradable_items
 from ..manual.criteria import item_rubric
 from ..report.files import safe_filename
 from ..report.sanitize import markdown_with_math_to_safe_html, png_data_uri
@@ -252,6 +253,8 @@ class GradingApp:
                 "answers": answers,
                 "progress": views.progress(answers, saves, conflicts),
                 "stats": views.grader_stats(answers) if session.user.is_instructor else [],
+                "held": Counter(grading.live_claims(self.gradebook, course.assignment, item.id).values()),
+                "people": accounts.users(self.gradebook) if session.user.is_instructor else [],
             }
 
         return self.page(request, "queue.html", session, **await run_in_threadpool(build))
@@ -327,6 +330,10 @@ class GradingApp:
             "history": audit.entries(
                 self.gradebook, assignment=course.assignment, student=view.student, item_id=item.id
             ),
+            # a needs-review answer shows what changed since it was graded
+            "diff": grading.answer_diff(self.gradebook, course.assignment, view.student, item.id, view.answer)
+            if view.state == NEEDS_REVIEW
+            else [],
             **extra,
         }
 
@@ -477,6 +484,7 @@ def create_app(
         Route(item + "/", get(state.queue)),
         Route(item + "/next", post(state.next), methods=["POST"]),
         Route(item + "/auto-zero", post(state.confirm_auto_zero), methods=["POST"]),
+        Route(item + "/assign", post(partial(instructor.assign, state)), methods=["POST"]),
         Route(item + "/criteria", get(partial(instructor.criteria_page, state))),
         Route(item + "/criteria", post(partial(instructor.criteria_post, state)), methods=["POST"]),
         Route(item + "/groups", get(partial(rounds.groups_page, state))),

@@ -180,3 +180,14 @@ def parse_criteria(form: FormData) -> list[Criterion]:
             raise GraderError(f"criterion {criterion_id}: points {points!r} is not a number.") from None
         criteria.append(Criterion(criterion_id, value, Text(str(pl).strip(), str(en).strip() or str(pl).strip())))
     return criteria
+
+
+async def assign(state: Pages, request: Request, session: Session, form: FormData) -> Response:
+    """Split an item's answers still to grade among the graders ticked (each gets its share first)."""
+    if not session.user.is_instructor:
+        return state.forbidden(request, session)
+    course = state.course(request.path_params["assignment"])
+    item = state.item(course, request.path_params["item"])
+    graders = [str(g) for g in form.getlist("grader")]
+    await run_in_threadpool(grading.assign_graders, course.answers, item, graders, session.user)
+    return state.redirect("a", course.assignment, item.id, "")

@@ -133,7 +133,7 @@ async def calibrate_answer(state: Pages, request: Request, session: Session) -> 
         view = context["view"]
         if view.student not in calibration.chosen(state.gradebook, course.assignment, item.id):
             raise HTTPException(404, "this answer is not in the calibration round")
-        return {**context, "history": [], "usage": {}, "comments": []}
+        return {**context, "history": [], "usage": {}, "comments": [], "diff": []}
 
     return state.page(request, "calibrate.html", session, **await run_in_threadpool(build))
 
