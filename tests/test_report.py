@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from grader.i18n import Text
-from grader.outcomes import CheckResult, Figure, Outcome, Table
+from grader.outcomes import CheckResult, Feedback, Figure, Outcome, Table
 from grader.report import markdown_to_safe_html, png_data_uri, render_dashboard, render_student_report, write_reports
 from grader.report.dashboard import histogram
 from grader.report.files import safe_filename
@@ -89,6 +89,28 @@ def test_student_report_escapes_everything_the_student_controls():
     assert links[0]["rel"] == "noopener noreferrer nofollow"
     assert len(parsed.named("img")) == 1  # the valid figure; the forged one is dropped
     assert parsed.named("table")  # markdown table rendered
+
+
+def test_the_graders_feedback_is_shown_in_both_languages_and_sanitised_like_student_text():
+    """A TA's comment is untrusted too (a paste from anywhere): it goes through the same
+    sanitiser; the criteria applied are shown with their points, in the report's language."""
+    grade = make_grade(manual_points=0.5)
+    feedback = Feedback(
+        criteria=(("range", 0.5, Text("Zakres [0, 1]", "The [0, 1] range")),),
+        comment="**Good.** <script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)>",
+        adjustment=-0.25,
+    )
+    items = tuple(dataclasses.replace(i, feedback=feedback) if i.id == "q1" else i for i in grade.items)
+    grade = dataclasses.replace(grade, items=items)
+    for lang, label, text in (
+        ("en", "The grader&#39;s feedback", "The [0, 1] range"),
+        ("pl", "Ocena prowadzącego", "Zakres [0, 1]"),
+    ):
+        html = render_student_report(grade, lang, "Lab", {})
+        parsed = assert_inert(html)
+        assert label in html and f"<strong>+0.5</strong> {text}" in html and "<strong>-0.25</strong>" in html
+        assert "<strong>Good.</strong>" in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert not parsed.named("img") and all("javascript" not in a.get("href", "") for a in parsed.named("a"))
 
 
 def test_every_page_has_csp_and_lang():
