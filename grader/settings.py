@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from .data.mnist import MNIST
 from .errors import SettingsError
 
@@ -92,9 +94,25 @@ class Settings:
             "RLIMIT_NOFILE": self.open_files,
             "RLIMIT_CORE": 0,
         }
-        if os.geteuid() != 0:  # not enforced for root (a cgroup limits processes there)
-            limits["RLIMIT_NPROC"] = self.max_processes
+        # RLIMIT_NPROC is not enforced for root (a cgroup limits processes there). For anyone else
+        # it counts every thread of the user, system-wide: a student's desktop (a browser, an IDE)
+        # can hold more than max_processes before the sandbox starts, so the limit is what the
+        # user already runs plus the sandbox's own budget. No geteuid on Windows: no limit there.
+        geteuid = getattr(os, "geteuid", None)
+        if geteuid is not None and geteuid() != 0:
+            limits["RLIMIT_NPROC"] = user_tasks() + self.max_processes
         return limits
+
+
+def user_tasks() -> int:
+    """How many processes and threads this user runs now (what RLIMIT_NPROC counts)."""
+    uid = os.getuid()
+    count = 0
+    for process in psutil.process_iter(["uids", "num_threads"]):
+        info = process.info
+        if info.get("uids") is not None and info["uids"].real == uid:
+            count += info.get("num_threads") or 1
+    return count
 
 
 def load_settings(overrides: dict | None = None, cwd: Path | None = None) -> Settings:

@@ -290,7 +290,7 @@ def test_the_forked_sandbox_mounts_the_recovers_after_the_binds(tmp_path, monkey
         def syscall(self, *_args):
             return 0
 
-    monkeypatch.setattr(namespaces, "_libc", NoSyscalls())
+    monkeypatch.setattr(namespaces, "_libc", lambda: NoSyscalls())
     monkeypatch.setattr(
         namespaces,
         "_mount",
