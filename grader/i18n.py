@@ -101,6 +101,12 @@ MESSAGES: dict[str, Text] = {
         pl="Błąd oceniarki (nie Twój): {error}. Prowadzący został powiadomiony.",
         en="Grader error (not yours): {error}. The instructor is notified.",
     ),
+    "missing_case": Text(
+        pl="Błąd oceniarki (nie Twój): brak przypadku testowego {case} w {where}. "
+        "Pobierz aktualny pakiet samosprawdzenia od prowadzącego.",
+        en="Grader error (not yours): the test case {case} is not in {where}. "
+        "Get the current self-check bundle from your instructor.",
+    ),
     "prose_empty": Text(
         pl="Brak odpowiedzi (pusta lub pozostawiona jako „TU WPISZ ODPOWIEDŹ”).",
         en="No answer (empty, or the placeholder left as it was).",

@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Callable
 from typing import Required, TypedDict
 
+from .cases import MissingCase
 from .checks import CheckFailure, SectionCode, check_title
 from .execute import NotebookRun
 from .extract import Program, Resolution, build_snapshot, resolve_item
@@ -74,6 +75,12 @@ CHECK_ENDINGS: tuple[tuple[type[BaseException], Callable[..., CheckEnding]], ...
     (
         KernelLost,
         lambda e, ctx, handle: CheckEnding(status=Outcome.ERRORED, message=message("worker_died", reason=str(e))),
+    ),
+    (
+        MissingCase,
+        lambda e, ctx, handle: CheckEnding(
+            status=Outcome.GRADER_ERROR, message=message("missing_case", case=e.key, where=e.where)
+        ),
     ),
     (
         ProbeBug,
