@@ -24,7 +24,7 @@ from sqlalchemy import (
 
 # The schema these tables describe: the newest revision in grader/migrations/versions/
 # (tests/test_gradebook_migrations.py keeps the two equal).
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 metadata = MetaData()
@@ -263,4 +263,27 @@ calibration_grades_table = Table(
     Column("points", Float, nullable=False),
     Column("criteria_json", Text, nullable=False),
     Column("at", String(40), nullable=False),
+)
+
+# The web self-check (grader/serve/selfcheck_web.py): one link per student of an assignment (only
+# its token's digest; re-issuing revokes the older one) and that student's last result only.
+student_links_table = Table(
+    "student_links",
+    metadata,
+    Column("token_sha256", String(64), primary_key=True),
+    Column("assignment", String(200), nullable=False),
+    Column("student", String(200), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+    Column("revoked_at", String(40)),
+)
+
+selfcheck_results_table = Table(
+    "selfcheck_results",
+    metadata,
+    Column("assignment", String(200), primary_key=True),
+    Column("student", String(200), primary_key=True),
+    Column("table_text", Text, nullable=False),
+    Column("notebook_sha256", String(64), nullable=False),
+    Column("checked_at", String(40), nullable=False),
 )

@@ -42,7 +42,7 @@ from ..report.files import safe_filename
 from ..report.sanitize import markdown_with_math_to_safe_html, png_data_uri
 from ..settings import Settings
 from ..tables import submissions_table
-from . import instructor, rounds, views
+from . import instructor, rounds, selfcheck_web, views
 from .security import RateLimit, SecurityHeaders, token_matches
 
 HERE = Path(__file__).parent
@@ -497,6 +497,8 @@ def create_app(
         Route(answer + "/save", post(state.save), methods=["POST"]),
         Route(answer + "/flag", post(state.flag), methods=["POST"]),
         Route(answer + "/reveal", post(state.reveal), methods=["POST"]),
+        Route("/check/{token}", (web := selfcheck_web.WebSelfCheck(state)).show),
+        Route("/check/{token}", web.run, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     middleware = [

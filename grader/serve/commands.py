@@ -1,16 +1,22 @@
-"""The command line of the web app: ``grader serve`` and ``grader users add|link|list``
+"""The command line of the web app: ``grader serve``, ``grader users add|link|list`` and
+``grader users student-links`` (the students' web self-check links)
 (attached to the main parser by :mod:`grader.cli`)."""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import os
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import uvicorn
 
 from .. import service
 from ..errors import GraderError
-from ..manual import accounts
+from ..manual import accounts, student_links
 from ..settings import load_settings
 from .app import create_app
 
@@ -48,6 +54,22 @@ def add_commands(sub) -> None:
     listing = users_sub.add_parser("list", help="the accounts")
     disable = users_sub.add_parser("disable", help="close an account: its sessions end, its links stop working")
     disable.add_argument("name")
+    student_links_ = users_sub.add_parser(
+        "student-links",
+        help="a web self-check link per student of an assignment, as CSV (student,link); revokes older ones",
+    )
+    student_links_.add_argument("--assignment", required=True, metavar="NAME")
+    student_links_.add_argument(
+        "--days", type=int, default=student_links.LINK_LIFETIME.days, help="days the links work (default 30)"
+    )
+    student_links_.add_argument("--csv", type=Path, metavar="FILE", help="write the CSV here (default: stdout)")
+    _gradebook_args(student_links_)
+    student_links_.add_argument(
+        "--url",
+        default=f"http://127.0.0.1:{DEFAULT_PORT}",
+        help="the app's address as students open it (default http://127.0.0.1:8000)",
+    )
+    student_links_.set_defaults(run=_student_links)
     for command in (add, link, listing, disable):
         _gradebook_args(command)
         command.add_argument(
@@ -78,6 +100,33 @@ def _users(args) -> int:
         token = accounts.login_link(gradebook, args.name)
     print(f"login link for {args.name} (works once, for {accounts.LINK_LIFETIME.days} days):")
     print(f"  {args.url.rstrip('/')}/login/{token}")
+    return 0
+
+
+def _student_links(args) -> int:
+    if args.days < 1:
+        raise GraderError(f"--days {args.days}: a link must work at least one day. Fix: --days 1 or more.")
+    with service.open_gradebook(args.out, args.db) as gradebook:
+        issued = student_links.issue_all(gradebook, args.assignment, lifetime=timedelta(days=args.days))
+    base = args.url.rstrip("/")
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(["student", "link"])
+    for student, token in issued:
+        # a key a spreadsheet would read as a formula is written as text
+        writer.writerow([("'" + student) if student[:1] in "=+-@" else student, f"{base}/check/{token}"])
+    if args.csv is None:
+        sys.stdout.write(text.getvalue())
+    else:
+        # the links are the students' credentials: readable by the instructor only
+        descriptor = os.open(args.csv, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as out:
+            out.write(text.getvalue())
+    print(
+        f"{len(issued)} self-check links for {args.assignment} (each works for {args.days} days; "
+        "older links of these students no longer work)",
+        file=sys.stderr,
+    )
     return 0
 
 
