@@ -106,6 +106,12 @@ def test_undeclared_and_hidden_cases_are_refused_by_a_public_book(pack):
         _ = CaseBook("fakelab")["twin", {"seed": 26}]
 
 
+def test_a_check_module_may_name_its_own_package(pack):
+    record("fakelab", pack / "public")
+    assert CaseBook("fakelab.public").pack == "fakelab"
+    assert np.array_equal(CaseBook("fakelab.public")["loss", {"seed": 1}].x, CaseBook("fakelab")["loss", {"seed": 1}].x)
+
+
 def test_a_case_hands_out_copies(pack):
     case = CaseBook("fakelab")["loss", {"seed": 1}]
     variants = case.variants
