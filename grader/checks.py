@@ -9,7 +9,8 @@ the sandbox), computes what is expected with the reference in this trusted proce
 This module is the check author's whole API (a lab's ``public/checks.py``, ``oracles.py`` and
 the analysis code they need import only it and :mod:`grader.i18n`): besides the helpers defined
 here it re-exports :class:`StudentCodeError` (the student's code raised inside a probe: catch it
-when a check tries an input the student may reject), the data sets of the registry
+when a check tries an input the student may reject), :class:`~grader.cases.CaseBook` (the fixed
+inputs and expected values of the lab's checks, live or recorded), the data sets of the registry
 (:func:`dataset`: ``dataset(name).load(dataset(name).standin)``; MNIST's loader and its stand-in's
 name also as ``load_mnist``, ``STANDIN``), and what section checks read code with (``parse``,
 ``parse_lock``, ``strip_magics``).
@@ -23,6 +24,7 @@ from typing import Protocol
 
 import numpy as np
 
+from .cases import CaseBook as CaseBook
 from .data import dataset
 from .data.mnist import STANDIN as STANDIN
 from .data.mnist import load_mnist as load_mnist
@@ -51,6 +53,7 @@ __all__ = [
     "Text",
     "Table",
     "StudentCodeError",
+    "CaseBook",
     "dataset",
     "strip_magics",
     "parse",

@@ -203,7 +203,7 @@ def lab_side_violations(modules: dict[str, Module]) -> list[str]:
         if parts[0] != "reference" or "public" not in parts:
             continue
         # public checks and their analysis code run in the judge; the rest is loaded into the sandbox
-        allowed = "grader.checks" if parts[-1] in {"checks", "oracles", "downstream"} else "grader.probes"
+        allowed = "grader.checks" if parts[-1] in {"checks", "oracles", "analysis", "downstream"} else "grader.probes"
         for target in sorted(_engine_imports(module, modules)):
             if target != allowed:
                 bad.append(

@@ -11,7 +11,12 @@ from grader.checks import CheckFailure  # noqa: E402
 from grader.sandbox.errors import StudentCodeError  # noqa: E402
 from grader.testing import assert_check_fails, student_from_source  # noqa: E402
 from reference.generative_tf.judge import checks as hidden_checks  # noqa: E402
-from reference.generative_tf.public import checks, oracles  # noqa: E402
+from reference.generative_tf.judge import oracles  # noqa: E402
+from reference.generative_tf.public import analysis, checks  # noqa: E402
+from tests.case_sources import both_case_sources  # noqa: E402
+
+# every test twice: on the live cases (the instructor's grader) and on their recording (the bundle)
+case_source = both_case_sources("reference.generative_tf")
 
 LAB = "generative_tf"
 
@@ -155,7 +160,7 @@ def test_a_loss_that_raises_is_the_students_error():
 def test_the_shipped_vae_case_separates_every_known_mistake(seed):
     values = oracles.vae_loss_variants(oracles.vae_case(seed))
     correct = values.pop("correct")
-    assert min(abs(v - correct) for v in values.values()) > 20 * oracles.LOSS_ATOL
+    assert min(abs(v - correct) for v in values.values()) > 20 * analysis.LOSS_ATOL
 
 
 # ----------------------------------------------------------------------------------- 3.data

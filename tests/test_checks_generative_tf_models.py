@@ -11,6 +11,10 @@ from grader.sandbox.errors import StudentCodeError  # noqa: E402
 from grader.testing import assert_check_fails, student_from_source  # noqa: E402
 from reference.generative_tf.judge import checks as hidden_checks  # noqa: E402
 from reference.generative_tf.public import checks  # noqa: E402
+from tests.case_sources import both_case_sources  # noqa: E402
+
+# every test twice: on the live cases (the instructor's grader) and on their recording (the bundle)
+case_source = both_case_sources("reference.generative_tf")
 
 
 def _passes(check, source, name):

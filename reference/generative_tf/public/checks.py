@@ -1,9 +1,12 @@
 """Public checks of the lab generative-tf: run by the judge, readable by students and the sandbox
 (the rubric's ``public: true`` checks; hidden checks: ``judge/checks.py``).
 
-Each check builds small seeded inputs, asks the sandbox for what the student's object computes
-(``student.probe``), computes the expected value here with float64 numpy oracles, and raises
-``CheckFailure`` with a message that names the fault when it recognises a known mistake.
+Each check takes its fixed inputs and expected values from the lab's cases (``CASES``: computed
+live by the judge-side recipes and float64 oracles, ``judge/cases.py``, or read from the recording
+in the self-check bundle; ``grader.cases``), asks the sandbox for what the student's object
+computes (``student.probe``), compares, and raises ``CheckFailure`` with a message that names the
+fault when it recognises a known mistake. The numeric checks take ``seed`` and ``cases``: their
+hidden twins in ``judge/checks.py`` run them on fresh seeds from the hidden book.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import weakref
 import numpy as np
 
 from grader.checks import (
+    CaseBook,
     CheckFailure,
     Probed,
     Student,
@@ -29,7 +33,10 @@ from grader.checks import (
     title_pl,
 )
 
-from . import oracles
+from . import analysis
+
+# the public cases: live in the checkout, recorded in the bundle (which may rename the pack: its own package)
+CASES = CaseBook(__package__)
 
 # ---------------------------------------------------------------------------------------------
 # Probes shared by the checks of one item
@@ -116,9 +123,9 @@ KL_HINT = Text(
 
 
 @title_pl("Strata z 2.5 używa KL w postaci zamkniętej")
-def check_loss_uses_closed_form_kl(student: Student) -> None:
+def check_loss_uses_closed_form_kl(student: Student, seed: int = 25, cases: CaseBook = CASES) -> None:
     """The 2.5 loss uses the closed-form KL"""
-    case = oracles.vae_case(seed=25)
+    case = cases["vae_loss", {"seed": seed}]
     reply = student.probe(
         "loss_on_fixed_model",
         x=case.x,
@@ -139,11 +146,11 @@ def check_loss_uses_closed_form_kl(student: Student) -> None:
             got=f"shape {got.shape}",
         )
     got = float(got.reshape(()))
-    variants = oracles.vae_loss_variants(case)
+    variants = case.variants
     expected = variants.pop("correct")
-    if matches(got, expected, atol=oracles.LOSS_ATOL, rtol=0):
+    if matches(got, expected, atol=analysis.LOSS_ATOL, rtol=0):
         return
-    fault = known_fault(got, variants, atol=oracles.LOSS_ATOL, rtol=0)
+    fault = known_fault(got, variants, atol=analysis.LOSS_ATOL, rtol=0)
     what = (
         LOSS_FAULTS[fault]
         if fault
@@ -171,7 +178,7 @@ def _kl_helper_hint(student: Student, case) -> Text | None:
         return Text(
             f"Twoja funkcja `{helper.name}` zgłasza błąd: {exc.error}", f"Your `{helper.name}` raises: {exc.error}"
         )
-    expected = oracles.kl_closed_form(case.mean, case.logvar)
+    expected = case.kl
     ok = value.shape in ((len(expected),), (len(expected), 1)) and np.allclose(value.reshape(-1), expected, atol=1e-3)
     if ok:
         return Text(
@@ -189,14 +196,15 @@ def _kl_helper_hint(student: Student, case) -> Text | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _conditioned(student: Student, n: int, size: int, k: int, seed: int):
+def _conditioned(student: Student, n: int, size: int, k: int, seed: int, cases: CaseBook = CASES):
     """Call the student's conditioned_mnist; if it fails for n > 1 but works for n = 1,
     name that fault (seed 001: sampling and reshape inside the loop over images)."""
-    x, y = oracles.digits_case(n, size, seed)
+    digits = cases["digits", {"n": n, "size": size, "seed": seed}]
+    x, y = digits.x, digits.y
     try:
         reply = student.probe("call_conditioned_mnist", x=x, y=y, num_imgs=k)
     except StudentCodeError as exc:
-        if n > 1 and _works_for_one(student, size, k, seed):
+        if n > 1 and _works_for_one(student, size, k, seed, cases):
             raise CheckFailure(
                 Text(
                     "conditioned_mnist działa dla jednego obrazu, ale nie dla kilku: losowanie pozycji lub "
@@ -217,10 +225,10 @@ def _conditioned(student: Student, n: int, size: int, k: int, seed: int):
     return x, y, reply
 
 
-def _works_for_one(student: Student, size: int, k: int, seed: int) -> bool:
-    x, y = oracles.digits_case(1, size, seed)
+def _works_for_one(student: Student, size: int, k: int, seed: int, cases: CaseBook) -> bool:
+    digits = cases["digits", {"n": 1, "size": size, "seed": seed}]
     try:
-        student.probe("call_conditioned_mnist", x=x, y=y, num_imgs=k)
+        student.probe("call_conditioned_mnist", x=digits.x, y=digits.y, num_imgs=k)
         return True
     except StudentCodeError:
         return False
@@ -277,7 +285,7 @@ def check_conditioned_shapes(student: Student) -> None:
 def check_conditioned_placement(student: Student) -> None:
     """Each output holds its digit, unchanged, in the grid cell its label names"""
     x, y, reply = _conditioned(student, 5, 14, 2, seed=32)
-    _raise_layout_problems(oracles.conditioned_layout_problems(x, y, 2, reply["x_res"], reply["y_res"]))
+    _raise_layout_problems(analysis.conditioned_layout_problems(x, y, 2, reply["x_res"], reply["y_res"]))
 
 
 @title_pl("Pozycje wylosowane dla jednej cyfry są różne (num_imgs do 9)")
@@ -285,7 +293,7 @@ def check_conditioned_distinct_positions(student: Student) -> None:
     """The num_imgs positions drawn for one digit are distinct (num_imgs up to 9)"""
     for k in (9, 3):
         x, y, reply = _conditioned(student, 3, 14, k, seed=33 + k)
-        problems = oracles.conditioned_layout_problems(x, y, k, reply["x_res"], reply["y_res"])
+        problems = analysis.conditioned_layout_problems(x, y, k, reply["x_res"], reply["y_res"])
         _raise_layout_problems(problems, first_kinds=("distinct", "count"))
 
 
@@ -319,10 +327,10 @@ DISC_FAULTS = {
 
 
 @title_pl("discriminator_loss = BCE(1, real) + BCE(0, fake) na logitach")
-def check_discriminator_loss_matches_bce(student: Student) -> None:
+def check_discriminator_loss_matches_bce(student: Student, seed: int = 44, cases: CaseBook = CASES) -> None:
     """discriminator_loss = BCE(1, real) + BCE(0, fake) on logits"""
-    real, fake = oracles.logits_case(seed=44)
-    got = student.probe("call_discriminator_loss", real=real, fake=fake)["loss"]
+    case = cases["logits", {"seed": seed}]
+    got = student.probe("call_discriminator_loss", real=case.real, fake=case.fake)["loss"]
     if got.size != 1:
         raise CheckFailure(
             Text("discriminator_loss powinna zwracać jedną liczbę", "discriminator_loss should return one number"),
@@ -330,7 +338,7 @@ def check_discriminator_loss_matches_bce(student: Student) -> None:
             got=f"shape {got.shape}",
         )
     got = float(got.reshape(()))
-    variants = oracles.discriminator_loss_variants(real, fake)
+    variants = case.variants
     expected = variants.pop("correct")
     if matches(got, expected, atol=1e-4, rtol=1e-5):
         return
@@ -361,10 +369,10 @@ ACCEPTED_LOSSES = ("binary_crossentropy", "mean_squared_error", "mean_absolute_e
 
 
 @title_pl("autoencoder jest skompilowany ze stratą odpowiednią dla danych z [0, 1]")
-def check_autoencoder_loss_suits_unit_data(student: Student) -> None:
+def check_autoencoder_loss_suits_unit_data(student: Student, seed: int = 12, cases: CaseBook = CASES) -> None:
     """autoencoder is compiled with a loss suited to data in [0, 1]"""
-    y_true, y_pred = oracles.reconstruction_case()
-    reply = student.probe("compiled_loss", y_true=y_true, y_pred=y_pred)
+    case = cases["reconstruction", {"seed": seed}]
+    reply = student.probe("compiled_loss", y_true=case.y_true, y_pred=case.y_pred)
     if not reply["compiled"]:
         raise CheckFailure(
             Text("autoencoder nie został skompilowany", "autoencoder is not compiled"),
@@ -374,7 +382,7 @@ def check_autoencoder_loss_suits_unit_data(student: Student) -> None:
             ),
         )
     value = float(np.asarray(reply["value"]).reshape(-1)[0])
-    reference = oracles.reconstruction_losses(y_true, y_pred)
+    reference = case.losses
     close = [k for k, v in reference.items() if abs(value - v) <= 1e-4 + 1e-4 * abs(v)]
     if any(k in ACCEPTED_LOSSES for k in close):
         return
@@ -417,7 +425,7 @@ def _point_sets(reply) -> list[np.ndarray]:
 
 def _require_points(reply, expected: np.ndarray, what: Text, hint: Text) -> None:
     sets = _point_sets(reply)
-    if any(oracles.matches_as_set(expected, s) for s in sets) or oracles.matches_as_set(expected, reply["points"]):
+    if any(analysis.matches_as_set(expected, s) for s in sets) or analysis.matches_as_set(expected, reply["points"]):
         return
     if not len(reply["points"]):
         raise CheckFailure(
@@ -433,11 +441,11 @@ def _require_points(reply, expected: np.ndarray, what: Text, hint: Text) -> None
 @title_pl("plot_latent_space (AE) rysuje po jednym punkcie na wejście w miejscu kodu z enkodera")
 def check_ae_latent_plot_draws_codes(student: Student) -> None:
     """plot_latent_space (AE) draws one point per input at the encoder's 2-D output"""
-    data, w, b = oracles.latent_case(seed=11, latent_outputs=2)
-    reply = student.probe("latent_plot", data=data, w=w, b=b)
+    case = CASES["latent", {"seed": 11, "latent_outputs": 2}]
+    reply = student.probe("latent_plot", data=case.data, w=case.w, b=case.b)
     _require_points(
         reply,
-        oracles.encoder_outputs(data, w, b),
+        case.outputs,
         Text(
             "narysowane punkty nie są kodami enkodera dla danych",
             "the points drawn are not the encoder's codes of the data",
@@ -452,11 +460,11 @@ def check_ae_latent_plot_draws_codes(student: Student) -> None:
 @title_pl("plot_latent_space (VAE) rysuje średnie z enkodera")
 def check_vae_latent_plot_draws_means(student: Student) -> None:
     """plot_latent_space (VAE) draws the encoder's means"""
-    data, w, b = oracles.latent_case(seed=21, latent_outputs=4)
-    reply = _shared_probe(student, "latent_plot", data=data, w=w, b=b)
+    case = CASES["latent", {"seed": 21, "latent_outputs": 4}]
+    reply = _shared_probe(student, "latent_plot", data=case.data, w=case.w, b=case.b)
     _require_points(
         reply,
-        oracles.encoder_outputs(data, w, b)[:, :2],
+        case.outputs[:, :2],
         Text(
             "narysowane punkty nie są średnimi z model.encode (czy to próbki z albo logvar?)",
             "the points drawn are not the means from model.encode (sampled z, or logvar?)",
@@ -471,11 +479,11 @@ def check_vae_latent_plot_draws_means(student: Student) -> None:
 @title_pl("plot_latent_space (VAE) pokazuje odchylenia standardowe exp(logvar/2)")
 def check_vae_latent_plot_shows_std(student: Student) -> None:
     """plot_latent_space (VAE) shows the standard deviations exp(logvar/2)"""
-    data, w, b = oracles.latent_case(seed=21, latent_outputs=4)
-    reply = _shared_probe(student, "latent_plot", data=data, w=w, b=b)
-    logvar = oracles.encoder_outputs(data, w, b)[:, 2:]
+    case = CASES["latent", {"seed": 21, "latent_outputs": 4}]
+    reply = _shared_probe(student, "latent_plot", data=case.data, w=case.w, b=case.b)
+    logvar = case.outputs[:, 2:]
     extents = reply["extents"]
-    if oracles.share_with_extent(np.exp(logvar / 2), extents) >= 0.9:
+    if analysis.share_with_extent(np.exp(logvar / 2), extents) >= 0.9:
         return
     hint = Text(
         "Np. plt.errorbar(mean[:, 0], mean[:, 1], xerr=std[:, 0], yerr=std[:, 1], fmt='o'), std = exp(logvar/2).",
@@ -483,7 +491,7 @@ def check_vae_latent_plot_shows_std(student: Student) -> None:
     )
     wrong = {"exp(logvar)": np.exp(logvar), "logvar": np.abs(logvar), "exp(logvar)/2": np.exp(logvar) / 2}
     for name, values in wrong.items():
-        if oracles.share_with_extent(values, extents) >= 0.9:
+        if analysis.share_with_extent(values, extents) >= 0.9:
             raise CheckFailure(
                 Text(
                     f"rysowane odchylenia to {name}, a odchylenie standardowe to exp(logvar/2)",
@@ -505,16 +513,18 @@ def check_vae_latent_plot_shows_std(student: Student) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _cond_cvae(student: Student, latent_dim: int, batch: int = 4):
-    rng = np.random.default_rng(300 + latent_dim)
-    img = rng.uniform(0, 1, (batch, 42, 42, 1)).astype(np.float32)
-    labels = np.eye(10, dtype=np.float32)[rng.integers(0, 10, batch)]
-    positions = rng.choice([0.0, 0.5, 1.0], (batch, 2)).astype(np.float32)
-    cond = np.hstack([labels, positions])
-    cond2 = np.hstack([np.roll(labels, 1, axis=1), 1 - positions]).astype(np.float32)
-    z = rng.normal(0, 1, (batch, latent_dim)).astype(np.float32)
-    eps = rng.normal(0, 1, (batch, latent_dim)).astype(np.float32)
-    return _shared_probe(student, "cond_cvae", latent_dim=latent_dim, img=img, cond=cond, cond2=cond2, z=z, eps=eps)
+def _cond_cvae(student: Student, latent_dim: int):
+    case = CASES["cond_cvae_inputs", {"latent_dim": latent_dim}]
+    return _shared_probe(
+        student,
+        "cond_cvae",
+        latent_dim=latent_dim,
+        img=case.img,
+        cond=case.cond,
+        cond2=case.cond2,
+        z=case.z,
+        eps=case.eps,
+    )
 
 
 @title_pl("Cond_CVAE: enkoder [obraz, warunek] -> 2*latent_dim, dekoder [z, warunek] -> (42, 42, 1)")
@@ -612,13 +622,9 @@ def check_cond_condition_changes_output(student: Student) -> None:
 
 
 @title_pl("compute_loss (3) równa się ELBO modelu warunkowego (Monte-Carlo lub KL zamknięta)")
-def check_cond_loss_matches_elbo(student: Student) -> None:
+def check_cond_loss_matches_elbo(student: Student, seed: int = 34, cases: CaseBook = CASES) -> None:
     """compute_loss (task 3) equals the conditioned model's ELBO (Monte-Carlo or closed-form KL)"""
-    rng = np.random.default_rng(33)
-    cond = np.hstack(
-        [np.eye(10, dtype=np.float32)[rng.integers(0, 10, 16)], rng.choice([0.0, 0.5, 1.0], (16, 2)).astype(np.float32)]
-    )
-    case = oracles.vae_case(seed=34, image=(42, 42, 1), cond=cond)
+    case = cases["cond_vae_loss", {"seed": seed}]
     got = student.probe(
         "loss_on_fixed_model",
         x=case.x,
@@ -627,7 +633,7 @@ def check_cond_loss_matches_elbo(student: Student) -> None:
         w_dec=case.w_dec,
         b_dec=case.b_dec,
         eps=case.eps,
-        cond=cond,
+        cond=case.cond,
     )["loss"]
     if got.size != 1:
         raise CheckFailure(
@@ -636,8 +642,8 @@ def check_cond_loss_matches_elbo(student: Student) -> None:
             got=f"shape {got.shape}",
         )
     got = float(got.reshape(()))
-    variants = oracles.vae_loss_variants(case, cond=cond)
-    tol = 2 * oracles.LOSS_ATOL
+    variants = case.variants
+    tol = 2 * analysis.LOSS_ATOL
     if known_fault(got, {k: variants[k] for k in ("correct", "mc")}, atol=tol, rtol=0):
         return  # the Monte-Carlo and the closed-form KL are both right here
     fault = known_fault(got, {k: v for k, v in variants.items() if k not in ("correct", "mc")}, atol=tol, rtol=0)
@@ -669,12 +675,12 @@ def check_cond_loss_matches_elbo(student: Student) -> None:
 _CONCAT_WITHOUT_LIST = re.compile(r"Concatenate\([^()]*\)\(\s*[^\[\s]")
 
 
-def _conditional(student: Student, args: list, x: np.ndarray, scale: float, seed: int):
-    rng = np.random.default_rng(seed)
-    labels = rng.integers(0, 10, len(x))
-    cond, cond2 = np.eye(10, dtype=np.float32)[labels], np.eye(10, dtype=np.float32)[(labels + 3) % 10]
+def _conditional(student: Student, args: list, inputs: str, scale: float):
+    case = CASES[inputs]
     try:
-        return _shared_probe(student, "conditional_model", args=args, x=x, cond=cond, cond2=cond2, scale=scale)
+        return _shared_probe(
+            student, "conditional_model", args=args, x=case.x, cond=case.cond, cond2=case.cond2, scale=scale
+        )
     except StudentCodeError as exc:
         if _CONCAT_WITHOUT_LIST.search(exc.traceback or ""):
             raise CheckFailure(
@@ -692,17 +698,15 @@ def _conditional(student: Student, args: list, x: np.ndarray, scale: float, seed
 
 
 def _generator(student: Student):
-    noise = np.random.default_rng(40).normal(0, 1, (8, 100)).astype(np.float32)
     # scale 100: a linear last layer stays within about +-0.5 on ordinary noise, like tanh;
     # on noise 100 times larger it reaches about +-9 while tanh stays within +-1.
-    return _conditional(student, [100, 10], noise, scale=100.0, seed=41)
+    return _conditional(student, [100, 10], "generator_inputs", scale=100.0)
 
 
 def _discriminator(student: Student):
     # scale 100: a linear last layer's logits then reach far outside [0, 1] whatever the random
     # initialisation (on ordinary images they may all fall inside by chance); a sigmoid never does.
-    images = np.random.default_rng(42).uniform(-1, 1, (8, 28, 28, 1)).astype(np.float32)
-    return _conditional(student, [[28, 28, 1], 10], images, scale=100.0, seed=43)
+    return _conditional(student, [[28, 28, 1], 10], "discriminator_inputs", scale=100.0)
 
 
 @title_pl("Generator: [szum, warunek] -> obraz (28, 28, 1) z wartościami w [-1, 1] (tanh)")
@@ -810,12 +814,15 @@ GAN_LR = 0.01
 
 
 def _gan_step(student: Student, freeze: str):
-    rng = np.random.default_rng(44)
-    images = rng.uniform(0.2, 1.0, (8, 28, 28, 1)).astype(np.float32)  # real: bright; fakes start near 0
-    cond = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 8)]
-    noise_cond = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 8)]
+    case = CASES["gan_step_inputs"]  # real images bright: the fakes start near 0
     reply = student.probe(
-        "gan_step", images=images, cond=cond, noise_cond=noise_cond, noise_dim=100, freeze=freeze, learning_rate=GAN_LR
+        "gan_step",
+        images=case.images,
+        cond=case.cond,
+        noise_cond=case.noise_cond,
+        noise_dim=100,
+        freeze=freeze,
+        learning_rate=GAN_LR,
     )
     delta = {
         k: float(np.mean(reply[f"{k}_after"]) - np.mean(reply[f"{k}_before"]))
