@@ -17,6 +17,10 @@ from grader.testing import assert_check_fails, student_from_source  # noqa: E402
 from reference.vae_pyro.judge import checks as hidden_checks  # noqa: E402
 from reference.vae_pyro.judge import solution  # noqa: E402
 from reference.vae_pyro.public import checks  # noqa: E402
+from tests.case_sources import both_case_sources  # noqa: E402
+
+# every test twice: on the live cases (the instructor's grader) and on their recording (the bundle)
+case_source = both_case_sources("reference.vae_pyro")
 
 LAB = "vae_pyro"
 _SOLUTION_FILE = Path(solution.__file__).read_text(encoding="utf-8")
@@ -136,7 +140,11 @@ def test_relu_scale_kept_positive_by_its_bias_is_caught():
     student = student_from_source(LAB, source, "VEncoder")
     assert (
         student.probe(
-            "encoder_outputs", x=checks.oracles.images(6, 3).reshape(6, -1), n_hidden=16, n_latent=3, shifts=[-50.0]
+            "encoder_outputs",
+            x=checks.CASES["images", {"count": 6, "seed": 3}].x.reshape(6, -1),
+            n_hidden=16,
+            n_latent=3,
+            shifts=[-50.0],
         )["scale"]
         > 0
     ).all()  # positive on typical inputs...
@@ -223,6 +231,8 @@ def test_decoder_ignoring_z():
 VAE_CHECKS = (
     checks.check_vae_encoder_forward_samples,
     checks.check_vae_decoder_forward_images,
+    hidden_checks.check_vae_encoder_forward_samples_on_fresh_inputs,
+    hidden_checks.check_vae_decoder_forward_images_on_fresh_inputs,
     hidden_checks.check_vae_elbo_trains,
 )
 SAMPLE = "z = dist.Normal(z_loc, z_scale).rsample()"
@@ -258,8 +268,14 @@ def test_vae_checks_pass_right_answers(check, source):
         ("z = z_scale * torch.randn_like(z_loc)", "does not approach z_loc"),
     ],
 )
-def test_vae_sampling_mutants(line, fragment):
-    _fails(checks.check_vae_encoder_forward_samples, vae_sampling(line), "VariationalAutoencoder", fragment)
+@pytest.mark.parametrize(
+    "check",
+    [checks.check_vae_encoder_forward_samples, hidden_checks.check_vae_encoder_forward_samples_on_fresh_inputs],
+    ids=["public", "fresh_inputs"],
+)
+def test_vae_sampling_mutants(check, line, fragment):
+    """Each mistake is named on the recorded case and on the hidden twin's fresh one."""
+    _fails(check, vae_sampling(line), "VariationalAutoencoder", fragment)
 
 
 def test_vae_sampling_check_does_not_depend_on_the_students_encoder():
@@ -268,13 +284,18 @@ def test_vae_sampling_check_does_not_depend_on_the_students_encoder():
     _passes(checks.check_vae_encoder_forward_samples, program(VEncoder=broken), "VariationalAutoencoder")
 
 
-def test_decoder_forward_double_sigmoid():
+@pytest.mark.parametrize(
+    "check",
+    [checks.check_vae_decoder_forward_images, hidden_checks.check_vae_decoder_forward_images_on_fresh_inputs],
+    ids=["public", "fresh_inputs"],
+)
+def test_decoder_forward_double_sigmoid(check):
     source = program(
         VariationalAutoencoder=edited(
             "VariationalAutoencoder", "r = self.decoder(z)", "r = torch.sigmoid(self.decoder(z))"
         )
     )
-    _fails(checks.check_vae_decoder_forward_images, source, "VariationalAutoencoder", "second time")
+    _fails(check, source, "VariationalAutoencoder", "second time")
 
 
 def test_decoder_forward_wrong_shape():

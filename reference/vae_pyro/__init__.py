@@ -5,11 +5,14 @@ Three sides, the same in every pack:
 - ``public/``: what students may see and the sandbox imports: ``scaffold.py`` (the template's
   imports and the classical autoencoder), ``src/`` (the course helpers the template imports as
   ``src.ae`` and ``src.utils``), ``probes.py`` (runs next to student code, decides nothing),
-  ``template.ipynb``, the public checks ``checks.py``, their float64 ``oracles.py`` and
-  ``downstream.py`` (reads task 2's stored outputs);
+  ``template.ipynb``, the public checks ``checks.py`` and their analysis code ``analysis.py``
+  and ``downstream.py`` (reads task 2's stored outputs; no answer: fixed inputs and expected
+  values come through ``grader.cases.CaseBook``);
 - ``judge/``: private, judge process only, never visible to the sandbox nor shipped to students:
-  ``solution.py`` (the trusted reference), ``solution.ipynb`` and the hidden checks ``checks.py``
-  (those the rubric marks ``public: false``);
+  ``solution.py`` (the trusted reference), ``solution.ipynb``, the hidden checks ``checks.py``
+  (those the rubric marks ``public: false``), the float64 ``oracles.py`` and the case recipes
+  ``cases.py`` that serve the checks their inputs and expected values (the self-check bundle
+  ships a recording of the public ones instead);
 - ``build/``: dev only, not in the wheel: ``python -m reference.vae_pyro.build.notebooks``
   writes the template, the solution notebook and the sample submissions.
 

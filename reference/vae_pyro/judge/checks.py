@@ -1,22 +1,45 @@
 """Hidden checks of the lab vae-pyro: the ones the rubric marks ``public: false``.
 
-Judge side only: this folder is never visible to the sandbox and never handed to students.
-The probe they call lives in ``public/probes.py``; the oracles in ``public/oracles.py``.
+Judge side only: this folder is never visible to the sandbox and never handed to students, so a
+student's self-check cannot run these and the report shows only their outcome. The probes they
+call live in ``public/probes.py``; they take their cases from the hidden book (``judge/cases.py``:
+the public cases and fresh ones).
+
+The ``*_on_fresh_inputs`` checks are the hidden twins of the public checks whose expected value
+comes from fixed inputs (1a.vae's sampling and decoding): the same check on a seed the
+self-check bundle never records, so an answer special-cased to the recorded inputs fails its
+twin. A twin has its own name because a hidden check may not resolve in the public module
+(load_rubric).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from grader.checks import CheckFailure, Student, Text, assert_finite, title_pl
+from grader.checks import CaseBook, CheckFailure, Student, Text, assert_finite, title_pl
 
-from ..public import oracles
+from ..public import checks as public
+from .cases import FRESH_SEEDS
+
+HIDDEN_CASES = CaseBook(public.CASES.pack, hidden=True)  # the public cases and the fresh ones
+
+
+@title_pl("encoder_forward losuje z ~ N(z_loc, z_scale): średnia i rozrzut próbek (na nowych danych)")
+def check_vae_encoder_forward_samples_on_fresh_inputs(student: Student, seed: int = FRESH_SEEDS["standin"]) -> None:
+    """encoder_forward samples z ~ N(z_loc, z_scale): the draws' mean and spread (on fresh inputs)"""
+    public.check_vae_encoder_forward_samples(student, seed=seed, cases=HIDDEN_CASES)
+
+
+@title_pl("decoder_forward(z) zwraca obrazy (B, 1, 28, 28) z dekodera (na nowych danych)")
+def check_vae_decoder_forward_images_on_fresh_inputs(student: Student, seed: int = FRESH_SEEDS["standin"]) -> None:
+    """decoder_forward(z) returns the decoder's images, shape (B, 1, 28, 28) (on fresh inputs)"""
+    public.check_vae_decoder_forward_images(student, seed=seed, cases=HIDDEN_CASES)
 
 
 @title_pl("Strata Trace_ELBO jest skończona i spada po kilku krokach optymalizacji")
 def check_vae_elbo_trains(student: Student) -> None:
     """The Trace_ELBO loss is finite and a few optimisation steps lower it"""
-    x = oracles.images(16, seed=5)
+    x = HIDDEN_CASES["images", {"count": 16, "seed": 5}].x
     reply = student.probe("vae_elbo_training", x=x, n_latent=4, n_hidden=32, steps=30, lr=5e-3, repeats=8, seed=4)
     before, after = float(reply["before"]), float(reply["after"])
     hint = Text(

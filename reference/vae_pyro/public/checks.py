@@ -1,10 +1,14 @@
 """Public checks of the lab vae-pyro: run by the judge, readable by students and the sandbox
 (the rubric's ``public: true`` checks; hidden checks: ``judge/checks.py``).
 
-Each check sends small seeded inputs (and, where an item must be graded independently of
-another, the weights of stand-in networks) to a probe in ``public/probes.py``, computes what a
-right answer returns here with the float64 oracles of ``oracles.py``, and raises
-``CheckFailure`` naming the fault when it recognises a known mistake. Property checks are the
+Each check takes its fixed inputs (small seeded images and latents and, where an item must be
+graded independently of another, the weights of stand-in networks) and expected values from the
+lab's cases (``CASES``: computed live by the judge-side recipes and float64 oracles,
+``judge/cases.py``, or read from the recording in the self-check bundle; ``grader.cases``), sends
+the inputs to a probe in ``public/probes.py``, compares, and raises ``CheckFailure`` naming the
+fault when it recognises a known mistake. The β-VAE checks score the latent the student's guide
+sampled with the analysis code of ``analysis.py``. The numeric checks of 1a.vae take ``seed`` and
+``cases``: their hidden twins in ``judge/checks.py`` run them on a fresh seed from the hidden book. Property checks are the
 framework-neutral helpers of :mod:`grader.checks` (shape, range, finiteness, closeness with
 dtype-aware tolerances, "differs"), the same ones the TensorFlow lab uses.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.checks import (
+    CaseBook,
     CheckFailure,
     Student,
     Table,
@@ -28,8 +33,13 @@ from grader.checks import (
     title_pl,
 )
 
-from . import oracles
+from . import analysis
 from .downstream import read_downstream
+
+# the public cases: live in the checkout, recorded in the bundle (which may rename the pack: its own package)
+CASES = CaseBook(__package__)
+# the report's data: hidden cases, served live only (a self-check runs no report)
+REPORT_CASES = CaseBook(__package__, hidden=True)
 
 # far below anything typical inputs produce: a ReLU there is exactly 0, softplus/exp stay > 0
 SHIFTS = (-50.0, -5.0, -10.0, 50.0)
@@ -42,7 +52,7 @@ ENCODER_CONFIGS = ((16, 3), (32, 10))  # (n_hidden_neurons, n_latent_features)
 
 
 def _encoder(student: Student, n_hidden: int, n_latent: int, batch: int = 6):
-    x = oracles.images(batch, seed=n_latent).reshape(batch, -1)
+    x = CASES["images", {"count": batch, "seed": n_latent}].x.reshape(batch, -1)
     return student.probe(
         "encoder_outputs", x=x, n_hidden=n_hidden, n_latent=n_latent, shifts=np.asarray(SHIFTS), seed=1
     )
@@ -160,7 +170,7 @@ def check_encoder_loc_unbounded(student: Student) -> None:
 
 
 def _decoder(student: Student, n_latent: int = 3):
-    z = np.random.default_rng(7).normal(0, 1, (5, n_latent)).astype(np.float32)
+    z = CASES["latents", {"n_latent": n_latent}].z
     return student.probe("decoder_outputs", z=z, n_hidden=16, shifts=np.asarray((-50.0, 50.0)), seed=2)
 
 
@@ -222,9 +232,17 @@ DRAWS = 400
 SAMPLING_CASE_SEED = 11
 
 
-def _sampling(student: Student):
-    case = oracles.standin_case(SAMPLING_CASE_SEED)
-    reply = student.probe("vae_sampling", x=case.x, z=case.z, draws=DRAWS, seed=3, **case.weights())
+STANDIN_WEIGHTS = ("w_loc", "b_loc", "w_scale", "b_scale", "w_dec", "b_dec")
+
+
+def _weights(case) -> dict:
+    """The stand-in networks' weights of a case, as the probes take them."""
+    return {name: case[name] for name in STANDIN_WEIGHTS}
+
+
+def _sampling(student: Student, seed: int, cases: CaseBook):
+    case = cases["standin", {"seed": seed}]
+    reply = student.probe("vae_sampling", x=case.x, z=case.z, draws=DRAWS, seed=3, **_weights(case))
     return case, reply
 
 
@@ -253,10 +271,12 @@ SAMPLING_FAULTS = {
 
 
 @title_pl("encoder_forward losuje z ~ N(z_loc, z_scale): średnia i rozrzut próbek")
-def check_vae_encoder_forward_samples(student: Student) -> None:
+def check_vae_encoder_forward_samples(
+    student: Student, seed: int = SAMPLING_CASE_SEED, cases: CaseBook = CASES
+) -> None:
     """encoder_forward samples z ~ N(z_loc, z_scale): the draws' mean and spread"""
-    case, reply = _sampling(student)
-    loc, scale = oracles.posterior(case)
+    case, reply = _sampling(student, seed, cases)
+    loc, scale = case.loc, case.scale
     samples = np.asarray(reply["samples"], np.float64)
     hint = Text(
         "z = z_loc + z_scale * eps, eps ~ N(0, I) (np. dist.Normal(z_loc, z_scale).rsample()).",
@@ -320,11 +340,11 @@ def check_vae_encoder_forward_samples(student: Student) -> None:
 
 
 @title_pl("decoder_forward(z) zwraca obrazy (B, 1, 28, 28) z dekodera")
-def check_vae_decoder_forward_images(student: Student) -> None:
+def check_vae_decoder_forward_images(student: Student, seed: int = SAMPLING_CASE_SEED, cases: CaseBook = CASES) -> None:
     """decoder_forward(z) returns the decoder's images, shape (B, 1, 28, 28)"""
-    case, reply = _sampling(student)
+    case, reply = _sampling(student, seed, cases)
     got = np.asarray(reply["decoded"])
-    expected = oracles.decoded(case, case.z).reshape(len(case.z), 1, 28, 28)
+    expected = case.decoded
     hint = Text(
         "r = self.decoder(z), bez dodatkowych aktywacji; szablon zmienia kształt na (-1, *input_shape).",
         "r = self.decoder(z), with no extra activation; the template reshapes it to (-1, *input_shape).",
@@ -335,7 +355,7 @@ def check_vae_decoder_forward_images(student: Student) -> None:
         Text("decoder_forward zwraca zły kształt", "decoder_forward returns the wrong shape"),
         hint=hint,
     )
-    if got.shape == expected.shape and np.allclose(got, oracles.sigmoid(expected), atol=1e-4):
+    if got.shape == expected.shape and np.allclose(got, case.decoded_twice, atol=1e-4):
         raise CheckFailure(
             Text(
                 "decoder_forward stosuje sigmoid drugi raz (dekoder już kończy się sigmoidą)",
@@ -375,8 +395,8 @@ BETA_FAULTS = {
 
 
 def _beta(student: Student):
-    case = oracles.standin_case(BETA_CASE_SEED)
-    reply = student.probe("beta_losses", x=case.x, betas=BETAS, rng_seed=17, seed=5, **case.weights())
+    case = CASES["standin", {"seed": BETA_CASE_SEED}]
+    reply = student.probe("beta_losses", x=case.x, betas=BETAS, rng_seed=17, seed=5, **_weights(case))
     latents = np.asarray(reply["latents"])
     if not np.allclose(latents, latents[:1], atol=1e-6):
         raise CheckFailure(
@@ -386,7 +406,7 @@ def _beta(student: Student):
             ),
             hint=Text("β nie powinna zmieniać losowania z.", "β should not change how z is sampled."),
         )
-    recon, kl = oracles.elbo_terms(case, latents[0])
+    recon, kl = analysis.elbo_terms(case, latents[0])
     return recon, kl, np.asarray(reply["losses"], np.float64)
 
 
@@ -398,7 +418,7 @@ def _beta_atol(recon: float) -> float:
 def check_beta_weights_kl_term(student: Student) -> None:
     """β-VAE loss = reconstruction + β·KL (for the same z)"""
     recon, kl, losses = _beta(student)
-    variants = oracles.beta_loss_variants(recon, kl, BETAS)
+    variants = analysis.beta_loss_variants(recon, kl, BETAS)
     expected = variants.pop("correct")
     atol = _beta_atol(recon)
     hint = Text(
@@ -521,25 +541,24 @@ def report_downstream_reference(student: Student) -> Table:
     vae = student.helper("VariationalAutoencoder")
     if vae is None:
         raise CheckFailure(Text("brak klasy VariationalAutoencoder", "no VariationalAutoencoder class"))
-    x, y = oracles.digits()
-    order = np.random.default_rng(0).permutation(len(x))
-    train, val = order[:1200], order[1200:]
-    reply = vae.probe("downstream_codes", x_train=x[train], x_val=x[val], seed=0, **DOWNSTREAM)
+    data = REPORT_CASES["downstream"]
+    x_train, x_val, y_train, y_val = data.x_train, data.x_val, data.y_train, data.y_val
+    reply = vae.probe("downstream_codes", x_train=x_train, x_val=x_val, seed=0, **DOWNSTREAM)
     rows = []
     for label, (tr, va) in {
-        Text("surowe piksele", "raw pixels"): (x[train].reshape(len(train), -1), x[val].reshape(len(val), -1)),
+        Text("surowe piksele", "raw pixels"): (x_train.reshape(len(x_train), -1), x_val.reshape(len(x_val), -1)),
         Text("kody (średnie) Twojego VAE", "your VAE's codes (means)"): (reply["train"], reply["val"]),
     }.items():
         tr, va = np.asarray(tr, np.float64), np.asarray(va, np.float64)
         if not (np.all(np.isfinite(tr)) and np.all(np.isfinite(va))):
             rows.append((label.pl + " / " + label.en, "NaN", "NaN", str(tr.shape[1])))
             continue
-        predicted = GaussianNB().fit(tr, y[train]).predict(va)
+        predicted = GaussianNB().fit(tr, y_train).predict(va)
         rows.append(
             (
                 label.pl + " / " + label.en,
-                f"{accuracy_score(y[val], predicted):.3f}",
-                f"{f1_score(y[val], predicted, average='macro'):.3f}",
+                f"{accuracy_score(y_val, predicted):.3f}",
+                f"{f1_score(y_val, predicted, average='macro'):.3f}",
                 str(tr.shape[1]),
             )
         )
@@ -553,10 +572,10 @@ def report_downstream_reference(student: Student) -> Table:
         ),
         rows=tuple(rows),
         note=Text(
-            f"GaussianNB na {len(train)} obrazach, test na {len(val)}; VAE z Twoją klasą (n_latent_features="
+            f"GaussianNB na {len(x_train)} obrazach, test na {len(x_val)}; VAE z Twoją klasą (n_latent_features="
             f"{DOWNSTREAM['n_latent']}) trenowany przez grader {DOWNSTREAM['epochs']} epoki train_ae na tych samych danych "
             "(cyfry zastępcze scikit-learn), z ziarnem 0.",
-            f"GaussianNB on {len(train)} images, tested on {len(val)}; the VAE built from your class (n_latent_features="
+            f"GaussianNB on {len(x_train)} images, tested on {len(x_val)}; the VAE built from your class (n_latent_features="
             f"{DOWNSTREAM['n_latent']}) trained by the grader for {DOWNSTREAM['epochs']} epochs of train_ae on the same "
             "data (scikit-learn stand-in digits), seed 0.",
         ),

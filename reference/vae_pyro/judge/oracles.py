@@ -1,10 +1,12 @@
-"""Float64 numpy oracles of the lab vae-pyro (judge side; no torch, no pyro).
+"""Float64 numpy oracles of the lab vae-pyro (judge side only, never shipped to students; no
+torch, no pyro). The checks never call them: the case recipes (``judge/cases.py``) do.
 
 The probes swap stand-in networks into the student's VAE (``public/probes.py``:
 ``StandInEncoder`` = linear mean and softplus scale, ``StandInDecoder`` = sigmoid of a linear
 map); :func:`standin_case` draws their weights, so everything a right answer returns is known
-here exactly: the posterior's ``loc`` and ``scale``, the decoded images, and for a latent ``z``
-the two terms of the ELBO. The scales are drawn away from 1 (0.2-0.5 and 2-4) so that using the
+here exactly: the posterior's ``loc`` and ``scale`` and the decoded images. The two terms of the
+ELBO depend on the latent ``z`` the student's guide sampled, so they are analysis code
+(``public/analysis.py``), computed from the recorded posterior. The scales are drawn away from 1 (0.2-0.5 and 2-4) so that using the
 variance, its square root or a unit scale instead of the standard deviation shows.
 """
 
@@ -16,9 +18,6 @@ from functools import lru_cache
 import numpy as np
 
 from grader.checks import STANDIN, load_mnist
-
-BERNOULLI_EPS = float(np.finfo(np.float32).eps)  # torch clamps Bernoulli probs to [eps, 1 - eps]
-LOG_2PI = float(np.log(2 * np.pi))
 
 
 @lru_cache(maxsize=1)
@@ -32,6 +31,7 @@ def digits() -> tuple[np.ndarray, np.ndarray]:
 
 
 def images(count: int, seed: int) -> np.ndarray:
+    """``count`` stand-in digits drawn without replacement with ``seed``."""
     x, _ = digits()
     return x[np.random.default_rng(seed).choice(len(x), count, replace=False)]
 
@@ -98,33 +98,3 @@ def posterior(case: StandInCase) -> tuple[np.ndarray, np.ndarray]:
 def decoded(case: StandInCase, z: np.ndarray) -> np.ndarray:
     """The stand-in decoder's Bernoulli means, (B, 784)."""
     return sigmoid(np.asarray(z, np.float64) @ case.w_dec.astype(np.float64) + case.b_dec)
-
-
-def normal_log_prob(z: np.ndarray, loc: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """log N(z; loc, scale) summed over the latent dimensions (``to_event(1)``), per example."""
-    return np.sum(-0.5 * ((z - loc) / scale) ** 2 - np.log(scale) - 0.5 * LOG_2PI, axis=-1)
-
-
-def elbo_terms(case: StandInCase, z: np.ndarray) -> tuple[float, float]:
-    """For the latent ``z`` the guide sampled: the reconstruction term ``-log p(x|z)`` and the
-    Monte-Carlo KL term ``log q(z|x) - log p(z)``, each summed over the batch, as Pyro's
-    ``Trace_ELBO`` scores them (grey pixels: ``x log p + (1-x) log(1-p)``)."""
-    z = np.asarray(z, np.float64)
-    loc, scale = posterior(case)
-    p = np.clip(decoded(case, z), BERNOULLI_EPS, 1 - BERNOULLI_EPS)
-    x = case.flat
-    log_px = np.sum(x * np.log(p) + (1 - x) * np.log1p(-p), axis=1)
-    kl = normal_log_prob(z, loc, scale) - normal_log_prob(z, np.zeros_like(z), np.ones_like(z))
-    return float(-np.sum(log_px)), float(np.sum(kl))
-
-
-def beta_loss_variants(recon: float, kl: float, beta: np.ndarray) -> dict[str, np.ndarray]:
-    """The loss as a function of beta: right, and as each known mistake computes it."""
-    beta = np.asarray(beta, np.float64)
-    return {
-        "correct": recon + beta * kl,
-        "beta_on_reconstruction": beta * recon + kl,
-        "beta_on_everything": beta * (recon + kl),
-        "beta_ignored": np.full_like(beta, recon + kl),
-        "beta_divides_kl": recon + kl / beta,
-    }
