@@ -55,10 +55,6 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _at(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def add_user(gradebook: Gradebook, name: str, role: str, actor: str = "cli") -> User:
     """A new account. Raises :class:`AccountError` for an unknown role, a name taken or not allowed."""
     if role not in ROLES:
@@ -122,7 +118,10 @@ def login_link(gradebook: Gradebook, name: str, actor: str = "cli", lifetime: ti
     with gradebook.writing() as conn:
         conn.execute(
             insert(login_links_table).values(
-                token_sha256=digest(token), user_id=user.id, created_at=_at(created), expires_at=_at(created + lifetime)
+                token_sha256=digest(token),
+                user_id=user.id,
+                created_at=audit.timestamp(created),
+                expires_at=audit.timestamp(created + lifetime),
             )
         )
         audit.log(conn, actor, "user.link", student=name)
@@ -137,8 +136,10 @@ def redeem(gradebook: Gradebook, token: str, lifetime: timedelta = SESSION_LIFET
     with gradebook.writing() as conn:
         used = conn.execute(
             update(t)
-            .where(and_(t.c.token_sha256 == digest(token), t.c.used_at.is_(None), t.c.expires_at > _at(moment)))
-            .values(used_at=_at(moment))
+            .where(
+                and_(t.c.token_sha256 == digest(token), t.c.used_at.is_(None), t.c.expires_at > audit.timestamp(moment))
+            )
+            .values(used_at=audit.timestamp(moment))
         )
         if used.rowcount != 1:
             return None
@@ -147,13 +148,13 @@ def redeem(gradebook: Gradebook, token: str, lifetime: timedelta = SESSION_LIFET
         if row.disabled:
             return None
         session_token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        expires = _at(moment + lifetime)
+        expires = audit.timestamp(moment + lifetime)
         conn.execute(
             insert(sessions_table).values(
                 token_sha256=digest(session_token),
                 user_id=user_id,
                 csrf_token=csrf,
-                created_at=_at(moment),
+                created_at=audit.timestamp(moment),
                 expires_at=expires,
             )
         )
@@ -171,7 +172,7 @@ def session(gradebook: Gradebook, token: str) -> Session | None:
             and_(
                 s.c.token_sha256 == digest(token),
                 s.c.ended_at.is_(None),
-                s.c.expires_at > _at(datetime.now(UTC)),
+                s.c.expires_at > audit.timestamp(datetime.now(UTC)),
                 u.c.disabled.is_(False),
             )
         )

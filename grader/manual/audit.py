@@ -16,9 +16,15 @@ from ..gradebook import Gradebook
 from ..tables import audit_log_table
 
 
+def timestamp(moment: datetime) -> str:
+    """``moment`` as every manual-grading table stores a time (UTC, ISO 8601, microseconds): one
+    format, so the tables' times compare as strings."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def now() -> str:
-    """The time a write happened, as every manual-grading table stores it (UTC, ISO 8601)."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+    """The time a write happened, as every manual-grading table stores it."""
+    return timestamp(datetime.now(UTC))
 
 
 @dataclass(frozen=True)

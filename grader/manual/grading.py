@@ -262,7 +262,7 @@ def _claim(gradebook: Gradebook, assignment: str, item_id: str, student: str, gr
     assignment, is kept); False when another grader holds a live claim on it."""
     t = claims_table
     now = audit.now()
-    until = (datetime.now(UTC) + lasting).isoformat(timespec="microseconds")
+    until = audit.timestamp(datetime.now(UTC) + lasting)
     key = and_(t.c.assignment == assignment, t.c.item_id == item_id, t.c.student == student)
     try:
         with gradebook.writing() as conn:

@@ -42,10 +42,6 @@ class LastResult:
     checked_at: str
 
 
-def _at(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def students_of(gradebook: Gradebook, assignment: str) -> list[str]:
     """Who gets a link: the roster's people when the gradebook holds a roster (so a student who
     has not handed in yet can check too), else every graded student of the assignment."""
@@ -77,15 +73,15 @@ def issue(
         revoked = conn.execute(
             update(t)
             .where(and_(t.c.assignment == assignment, t.c.student == student, t.c.revoked_at.is_(None)))
-            .values(revoked_at=_at(created))
+            .values(revoked_at=audit.timestamp(created))
         ).rowcount
-        expires = _at(created + lifetime)
+        expires = audit.timestamp(created + lifetime)
         conn.execute(
             insert(t).values(
                 token_sha256=digest(token),
                 assignment=assignment,
                 student=student,
-                created_at=_at(created),
+                created_at=audit.timestamp(created),
                 expires_at=expires,
             )
         )
@@ -115,7 +111,11 @@ def find(gradebook: Gradebook, token: str) -> StudentLink | None:
     """The page ``token`` opens, or None when it is unknown, expired or revoked."""
     t = student_links_table
     query = select(t.c.assignment, t.c.student, t.c.expires_at).where(
-        and_(t.c.token_sha256 == digest(token), t.c.revoked_at.is_(None), t.c.expires_at > _at(datetime.now(UTC)))
+        and_(
+            t.c.token_sha256 == digest(token),
+            t.c.revoked_at.is_(None),
+            t.c.expires_at > audit.timestamp(datetime.now(UTC)),
+        )
     )
     with gradebook.reading() as conn:
         row = conn.execute(query).first()
