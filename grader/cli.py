@@ -1,9 +1,11 @@
-"""The command line: ``grader grade``, ``grader export``, ``grader gradescope``, ``grader check``,
-``grader labs``, ``grader handout``, ``grader doctor``, and the web app's ``grader serve`` and
-``grader users`` (:mod:`grader.serve.commands`).
+"""The instructor's command line: ``grader grade``, ``grader export``, ``grader gradescope``,
+``grader handout``, the web app's ``grader serve`` and ``grader users``
+(:mod:`grader.serve.commands`), and the commands a student's install has too, ``grader check``,
+``grader labs`` and ``grader doctor`` (:mod:`grader.student_cli`, defined there once).
 
-The only place that catches :class:`GraderError`: it prints the message once and exits with
-the error's code (documented in docs/cli.md). Settings are built here, once.
+:func:`grader.student_cli.run` is the only place that catches :class:`GraderError`: it prints
+the message once and exits with the error's code (documented in docs/cli.md). Settings are
+built from the arguments, once.
 """
 
 from __future__ import annotations
@@ -19,40 +21,24 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tqdm import tqdm
 
 from . import service
+from .bundle import default_notebooks, write_selfcheck_bundle
 from .cluster import ClusterJudging
 from .course import Assignment, Intake, LatePolicy
-from .doctor import doctor_report
-from .errors import CourseError, ExportError, GraderError
-from .handout import write_handout
-from .labs import Lab, find_lab, list_labs
+from .errors import CourseError, ExportError
+from .handout import write_handout, write_install_note
+from .labs import Lab, find_lab
 from .lms import canvas, canvas_api, gradescope, moodle_feedback, moodle_worksheet
 from .lms.intake import canvas_intake, moodle_intake
 from .lms.marks import Mark
 from .outcomes import Grade
-from .selfcheck import run_self_check
 from .serve.commands import add_commands as add_serve_commands
-from .settings import Settings, load_settings
-
-LAB_HELP = (
-    "a lab id (see `grader labs`), a rubric .yaml file, or a lab folder holding lab.yaml or "
-    "rubrics/<lab>.yaml (a course's own lab, outside the grader)"
-)
+from .settings import load_settings
+from .student_cli import LAB_HELP, add_common, run, settings_from
+from .student_cli import add_commands as add_student_commands
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "command", None):
-        parser.print_help()
-        return 1
-    try:
-        return args.run(args)
-    except GraderError as exc:
-        print(f"grader: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("grader: interrupted; what was graded is in the gradebook.", file=sys.stderr)
-        return 130
+    return run(_parser(), argv)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--lab", required=True, help=LAB_HELP)
     grade.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
     grade.add_argument("--db", help="gradebook SQLAlchemy URL (default: sqlite:///OUT/gradebook.db)")
-    _common(grade)
+    add_common(grade)
     grade.add_argument("--jobs", type=int, help="submissions graded in parallel (default: one per core)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
     grade.add_argument(
@@ -157,57 +143,34 @@ def _parser() -> argparse.ArgumentParser:
     scope.add_argument("--wheel", type=Path, help="the grader's wheel to ship (default: built from this checkout)")
     scope.set_defaults(run=_gradescope)
 
-    check = sub.add_parser("check", help="a student's self-check: public checks, a table in the terminal")
-    check.add_argument("notebook", type=Path)
-    check.add_argument("--lab", required=True, help=LAB_HELP)
-    check.add_argument("--item", action="append", help="only this item (repeatable), e.g. --item 3.data")
-    _common(check)
-    check.set_defaults(run=_check)
-
     handout = sub.add_parser("handout", help="write what students get: the lab's template and the files it imports")
     handout.add_argument("lab", help=LAB_HELP)
     handout.add_argument("--out", type=Path, help="folder to write into (default: ./<lab>-handout)")
     handout.add_argument("--force", action="store_true", help="overwrite files already there")
+    handout.add_argument(
+        "--selfcheck",
+        action="store_true",
+        help="also the self-check bundle (OUT/selfcheck/: the engine's and the lab's wheels, no answers; "
+        "docs/selfcheck.md), verified before it is written",
+    )
+    handout.add_argument(
+        "--verify-with",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="also verify the bundle on these notebooks or folders of them (repeatable; always: the "
+        "template and the solution)",
+    )
     handout.set_defaults(run=_handout)
 
-    doctor = sub.add_parser(
-        "doctor", help="which isolation layers this machine gives student code, and what is missing"
-    )
-    doctor.set_defaults(run=_doctor)
-
-    labs = sub.add_parser("labs", help="list the registered labs (entry point group grader.labs): id, points, title")
-    labs.add_argument("--lang", choices=("pl", "en"))
-    labs.set_defaults(run=_labs)
+    add_student_commands(sub)
     add_serve_commands(sub)
     return parser
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", choices=("pl", "en"), help="language of messages and reports (default: pl)")
-    p.add_argument("--seed", type=int, help="seed for every framework (default: 0)")
-    p.add_argument("--keras", choices=("2", "3"), help="Keras of the sandbox (default: the lab's `keras:`)")
-    p.add_argument(
-        "--mode",
-        choices=("definitions", "execute"),
-        help="how every code item gets the student's objects (default: the rubric's `mode`)",
-    )
-
-
-def _settings(args) -> Settings:
-    return load_settings(
-        {
-            "lang": args.lang,
-            "seed": getattr(args, "seed", None),
-            "jobs": getattr(args, "jobs", None),
-            "keras": getattr(args, "keras", None),
-            "mode": getattr(args, "mode", None),
-            "pool": getattr(args, "pool", None),
-        }
-    )
-
-
 def _grade(args) -> int:
-    settings = _settings(args)
+    settings = settings_from(args)
     lab = find_lab(args.lab, settings)
     judging = ClusterJudging(args.scheduler) if args.scheduler else None
     intake = _intake(args, lab) if args.lms else None
@@ -372,33 +335,20 @@ def _gradescope(args) -> int:
     return 0
 
 
-def _check(args) -> int:
-    settings = _settings(args)
-    print(run_self_check(args.notebook, args.lab, settings, set(args.item) if args.item else None))
-    return 0
-
-
 def _handout(args) -> int:
-    lab = find_lab(args.lab, load_settings())
+    settings = load_settings()
+    lab = find_lab(args.lab, settings)
     out = args.out or Path(f"{lab.name}-handout")
     for path in write_handout(lab, out, force=args.force):
         print(path)
-    return 0
-
-
-def _doctor(args) -> int:
-    print(doctor_report(load_settings().isolation))
-    return 0
-
-
-def _labs(args) -> int:
-    settings = load_settings({"lang": args.lang})
-    for lab in list_labs(settings):
-        code = sum(1 for i in lab.rubric.items if i.kind == "code")
-        print(
-            f"{lab.name:24} {lab.rubric.max_points:g} pts, {len(lab.rubric.items)} items ({code} code)  "
-            f"{lab.title(settings.lang)}"
+    if args.selfcheck:
+        extra = [p for path in args.verify_with for p in (sorted(path.glob("*.ipynb")) if path.is_dir() else [path])]
+        bundle = write_selfcheck_bundle(
+            lab, out / "selfcheck", settings, verify_with=[*default_notebooks(lab), *extra], force=args.force
         )
+        for path in (bundle.engine_wheel, bundle.lab_wheel, write_install_note(lab, bundle)):
+            print(path)
+        print(f"verified on {len(extra) + len(default_notebooks(lab))} notebooks: the same table as `grader check`")
     return 0
 
 

@@ -52,7 +52,8 @@ class ClusterError(GraderError):
 
 
 class HandoutError(GraderError):
-    """``grader handout`` would overwrite files already in the folder (without ``--force``)."""
+    """``grader handout`` would overwrite files already in the folder (without ``--force``), or its
+    self-check bundle failed its verification (a leak, an import it lacks, a different verdict)."""
 
     exit_code = 9
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from .bundle import Bundle, requirements
 from .errors import HandoutError
 from .labs import Lab
 
@@ -29,3 +30,43 @@ def write_handout(lab: Lab, out_dir: Path, force: bool = False) -> list[Path]:
         else:
             shutil.copy2(source, target)
     return targets
+
+
+INSTALL_NOTE = """# Samosprawdzenie / Self-check: {lab}
+
+Dwa pliki w tym folderze to samosprawdzenie laboratorium {lab}: testy publiczne, bez rozwiązań.
+The two files in this folder are the self-check of the lab {lab}: its public checks, no answers.
+
+## Colab
+
+Wgraj oba pliki do sesji (albo podaj ich adresy URL od prowadzącego) i uruchom w komórce:
+Upload both files to the session (or use the URLs your instructor gives) and run in a cell:
+
+    !pip install -q {engine} {lab_wheel}
+    import grader; grader.check("ITEM")      # e.g. grader.check() for every item
+
+Colab's own TensorFlow and torch stay as they are.
+
+## Linux laptop / WSL2
+
+    python -m venv .venv
+    .venv/bin/pip install {engine} "{lab_wheel}[frameworks]"
+    .venv/bin/grader check MY-NOTEBOOK.ipynb
+
+(`[frameworks]` installs {frameworks}; leave it out if you have them.)
+macOS / Windows: use Colab, WSL2 or the web self-check link from your instructor.
+Details: docs/selfcheck.md of the course's grader.
+"""
+
+
+def write_install_note(lab: Lab, bundle: Bundle) -> Path:
+    """``INSTALL.md`` beside the bundle's wheels: what a student runs, in Polish and English."""
+    frameworks = ", ".join(requirements(lab)[1]) or "nothing"
+    path = bundle.lab_wheel.parent / "INSTALL.md"
+    path.write_text(
+        INSTALL_NOTE.format(
+            lab=lab.name, engine=bundle.engine_wheel.name, lab_wheel=bundle.lab_wheel.name, frameworks=frameworks
+        ),
+        encoding="utf-8",
+    )
+    return path

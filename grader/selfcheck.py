@@ -109,7 +109,7 @@ def check(
     notebook's metadata ``{"grader": {"lab": ...}}``.
     """
     path = Path(notebook) if notebook else _current_notebook()
-    lab = lab or _lab_from_metadata(path)
+    lab = lab or lab_from_metadata(path)
     settings = load_settings({"lang": lang})
     print(run_self_check(path, lab, settings, {item} if item else None))
 
@@ -158,7 +158,7 @@ def _colab_notebook() -> Path | None:
     return path
 
 
-def _lab_from_metadata(path: Path) -> str:
+def lab_from_metadata(path: Path) -> str:
     try:
         # read as the grader reads it: a stray cp1250 byte must not hide the lab
         lab = json.loads(decode_lenient(path.read_bytes())[0]).get("metadata", {}).get("grader", {}).get("lab")

@@ -27,6 +27,18 @@ PHRASES = [
 ]
 
 
+# what the HTTP tests of the app send: its own address, and the Origin of its own pages
+BASE = "http://127.0.0.1"
+SAME = {"origin": BASE}
+
+
+def client(app):
+    """Starlette's test client of ``app`` at :data:`BASE`, redirects left for the test to read."""
+    from starlette.testclient import TestClient  # the tests' dependency, not the benchmarks'
+
+    return TestClient(app, base_url=BASE, follow_redirects=False)
+
+
 def lab(name: str = "generative-tf") -> Lab:
     return find_lab(name, Settings())
 

@@ -43,7 +43,7 @@ SANDBOX_INSIDE = (
 # What the inside may import from the engine: the protocol and framework-neutral helpers.
 SANDBOX_INSIDE_MAY_IMPORT = ("grader.seeding", "grader.data", "grader.compat", "grader.frameworks", "grader._version")
 # Modules nothing else may import: the edges, called only by the user or the console script.
-EDGES = ("grader.cli", "grader.doctor", "grader.__main__")
+EDGES = ("grader.cli", "grader.student_cli", "grader.doctor", "grader.__main__")
 LAB_WORDS = ("generative", "vae_pyro", "vae-pyro", "autoencoders", "train_ae")
 # Data sets of the registry, and the packages that may name them (they define and serve them).
 DATA_WORDS = ("mnist",)

@@ -90,7 +90,7 @@ def test_on_colab_the_notebook_comes_from_the_editor(monkeypatch, tmp_path):
     monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
     path = selfcheck._current_notebook()
     assert asked == [("get_ipynb", 30)] and json.loads(path.read_text()) == shown
-    assert selfcheck._lab_from_metadata(path) == "generative-tf"
+    assert selfcheck.lab_from_metadata(path) == "generative-tf"
 
 
 def test_without_colab_or_a_saved_notebook_the_fix_is_named(monkeypatch):

@@ -9,7 +9,6 @@ import json
 import re
 
 import pytest
-from starlette.testclient import TestClient
 
 from grader import service
 from grader.cli import main
@@ -18,13 +17,12 @@ from grader.manual import accounts
 from grader.manual.answers import gradable_items
 from grader.serve.app import create_app
 from grader.settings import load_settings
+from tests.serve_class import SAME, client
 from tests.test_lms_moodle_worksheet import moodle_import
 from tests.test_lms_roundtrip import PARTICIPANTS, WORKSHEET, graded  # noqa: F401 - the graded demo class, a fixture
 
 pytestmark = pytest.mark.slow
 ASSIGNMENT = "ML Lab 3 2024"
-BASE = "http://127.0.0.1"
-SAME = {"origin": BASE}
 
 
 def test_grading_every_prose_answer_in_the_app_makes_every_export_complete(graded):  # noqa: F811
@@ -32,7 +30,7 @@ def test_grading_every_prose_answer_in_the_app_makes_every_export_complete(grade
     gradebook = service.open_gradebook(graded)
     accounts.add_user(gradebook, "boss", accounts.INSTRUCTOR)
     app = create_app(gradebook, allowed_hosts=["127.0.0.1"], lang="en", out_dir=graded)
-    c = TestClient(app, base_url=BASE, follow_redirects=False)
+    c = client(app)
     assert c.post("/login", data={"token": accounts.login_link(gradebook, "boss")}, headers=SAME).status_code == 303
     csrf = re.search(r'name="csrf" value="([^"]+)"', c.get("/").text).group(1)
     saved = 0

@@ -13,10 +13,8 @@ from grader.manual import accounts, audit
 from grader.manual.answers import manual_grades
 from grader.serve.app import create_app
 from grader.serve.security import CSP
-from tests.serve_class import lab, make_class
+from tests.serve_class import SAME, client, lab, make_class
 
-BASE = "http://127.0.0.1"
-SAME = {"origin": BASE}
 QUEUE = "/a/generative-tf/1.1/"
 
 
@@ -30,10 +28,6 @@ def gradebook(tmp_path):
 @pytest.fixture
 def app(gradebook):
     return create_app(gradebook, allowed_hosts=["127.0.0.1"])
-
-
-def client(app) -> TestClient:
-    return TestClient(app, base_url=BASE, follow_redirects=False)
 
 
 def logged_in(app, gradebook, name="ta1", role="ta") -> tuple[TestClient, str]:

@@ -7,15 +7,12 @@ import json
 import re
 
 import pytest
-from starlette.testclient import TestClient
 
 from grader.manual import accounts, audit, calibration
 from grader.manual.answers import manual_grades
 from grader.serve.app import create_app
-from tests.serve_class import make_class
+from tests.serve_class import SAME, client, make_class
 
-BASE = "http://127.0.0.1"
-SAME = {"origin": BASE}
 QUEUE = "/a/generative-tf/1.1/"
 
 
@@ -30,7 +27,7 @@ def setup(tmp_path):
 def login(app, book, name, role):
     if accounts.find_user(book, name) is None:
         accounts.add_user(book, name, role)
-    c = TestClient(app, base_url=BASE, follow_redirects=False)
+    c = client(app)
     assert c.post("/login", data={"token": accounts.login_link(book, name)}, headers=SAME).status_code == 303
     return c, re.search(r'name="csrf" value="([^"]+)"', c.get("/").text).group(1)
 

@@ -29,10 +29,8 @@ from grader.serve.app import create_app
 from grader.serve.selfcheck_web import MAX_UPLOAD, RUNS_PER_WINDOW, RunLimit
 from grader.settings import Settings
 from grader.tables import selfcheck_results_table
-from tests.serve_class import lab, make_class
+from tests.serve_class import SAME, client, lab, make_class
 
-BASE = "http://127.0.0.1"
-SAME = {"origin": BASE}
 ASSIGNMENT = "generative-tf"
 SAMPLES = Path(__file__).resolve().parent.parent / "submissions" / "generative-tf"
 BLANK = SAMPLES / "blank.ipynb"
@@ -50,10 +48,6 @@ def gradebook(tmp_path):
 @pytest.fixture
 def app(gradebook):
     return create_app(gradebook, allowed_hosts=["127.0.0.1"], lang="en")
-
-
-def client(app) -> TestClient:
-    return TestClient(app, base_url=BASE, follow_redirects=False)
 
 
 def upload(c: TestClient, token: str, data: bytes, name: str = "my notebook.ipynb", lang: str = "en"):

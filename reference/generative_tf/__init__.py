@@ -23,3 +23,7 @@ from pathlib import Path
 LAB_ID = "generative-tf"
 # the wheel installs rubrics/ beside reference/, as in the checkout
 RUBRIC = Path(__file__).resolve().parents[2] / "rubrics" / f"{LAB_ID}.yaml"
+# what the self-check bundle's wheel of this lab requires (grader/bundle.py), unpinned: the
+# frameworks sit behind its extra [frameworks], so Colab keeps its own TensorFlow
+SELFCHECK_REQUIRES = ("matplotlib>=3.8",)
+SELFCHECK_FRAMEWORKS = ("tensorflow>=2.16", "tf-keras>=2.16")

@@ -25,3 +25,7 @@ from pathlib import Path
 LAB_ID = "vae-pyro"
 # the wheel installs rubrics/ beside reference/, as in the checkout
 RUBRIC = Path(__file__).resolve().parents[2] / "rubrics" / f"{LAB_ID}.yaml"
+# what the self-check bundle's wheel of this lab requires (grader/bundle.py), unpinned: the
+# frameworks sit behind its extra [frameworks], so Colab keeps its own torch (pyro-ppl needs it)
+SELFCHECK_REQUIRES = ("matplotlib>=3.8", "scikit-learn>=1.4", "tqdm>=4.66")
+SELFCHECK_FRAMEWORKS = ("torch>=2.1", "pyro-ppl>=1.9")
