@@ -11,7 +11,12 @@ A check asks for a case by name and parameters::
 * **Live**: the lab's ``judge/cases.py`` (never shipped to students) declares ``PUBLIC`` and
   ``HIDDEN``: ``{name: (list of parameter sets, recipe)}``; a recipe returns a mapping of values.
   Only declared (name, parameters) pairs are served, and a public book serves no hidden one, so
-  the instructor's own tests fail at once on a case the recorded file would lack.
+  the instructor's own tests fail at once on a case the recorded file would lack. A hidden book
+  serves both, **merged** when they declare the same name: the union of the parameter sets, each
+  computed by the recipe of the book that declares it (a public set by the public recipe, also
+  when HIDDEN lists it again; a hidden set by the hidden recipe). So HIDDEN lists only the fresh
+  sets of a name, a hidden check gets exactly the public cases the recording holds, and a hidden
+  recipe, even another function, never changes what a public case is.
 * **Recorded**: ``cases.npz`` + ``cases.json`` beside the lab's public checks, written by
   :func:`record` from the live recipes.
 
@@ -130,23 +135,27 @@ def roundtrip(key: str, values: Mapping[str, Any]) -> dict:
 
 
 class LiveSource:
-    """Cases computed by the lab's recipes (``judge/cases.py``), declared ones only."""
+    """Cases computed by the lab's recipes (``judge/cases.py``), declared ones only. ``hidden``:
+    PUBLIC and HIDDEN merged per parameter set (the module docstring): each declared key keeps
+    the recipe of the first book declaring it, PUBLIC before HIDDEN."""
 
     def __init__(self, recipes_module: str, hidden: bool):
         module = importlib.import_module(recipes_module)
         self.where = f"{recipes_module} ({'PUBLIC and HIDDEN' if hidden else 'PUBLIC'})"
-        self._recipes: dict[str, tuple[Sequence[Params], Recipe]] = dict(module.PUBLIC)
-        if hidden:
-            self._recipes.update(module.HIDDEN)
+        self._declared: dict[str, Recipe] = {}  # case key -> its recipe
+        for book in (module.PUBLIC, module.HIDDEN) if hidden else (module.PUBLIC,):
+            for name, (param_sets, recipe) in book.items():
+                for params in param_sets:
+                    self._declared.setdefault(case_key(name, params), recipe)
         self._cache: dict[str, dict] = {}
 
     def get(self, name: str, params: Params) -> dict:
         key = case_key(name, params)
         if key not in self._cache:
-            declared = self._recipes.get(name)
-            if declared is None or not any(case_key(name, p) == key for p in declared[0]):
+            recipe = self._declared.get(key)
+            if recipe is None:
                 raise MissingCase(key, self.where)
-            self._cache[key] = roundtrip(key, declared[1](**params))
+            self._cache[key] = roundtrip(key, recipe(**params))
         return self._cache[key]
 
 

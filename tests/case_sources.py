@@ -6,15 +6,20 @@ and fails on the other is a case the recording gets wrong.
 In a test module: ``case_source = both_case_sources("reference.generative_tf")`` (an autouse
 fixture: every test of the module runs once per source, its id ending in ``-live`` or
 ``-recorded``). Hidden checks always read live cases: the bundle never holds them.
+
+Also the helpers the case tests share (tests/test_cases_labs.py for every lab pack,
+tests/test_cases_<lab>.py for what is particular to one): :func:`declared`, :func:`hidden_only`,
+:func:`same` (value for value), :func:`recorded_case`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from grader.cases import CaseBook, RecordedSource, record
+from grader.cases import CaseBook, RecordedSource, case_key, record
 
 SOURCES = ("live", "recorded")
 _RECORDINGS: dict[str, Path] = {}  # pack -> its recording, written once per test session
@@ -43,3 +48,44 @@ def both_case_sources(pack: str):
             CaseBook.override(pack, None)
 
     return case_source
+
+
+# --- what the case tests of every lab share (tests/test_cases_labs.py, tests/test_cases_<lab>.py)
+
+
+def declared(book: dict) -> list[tuple[str, dict]]:
+    """Every (name, parameters) a book (``PUBLIC`` or ``HIDDEN``) declares, sorted by name."""
+    return [(name, params) for name, (param_sets, _) in sorted(book.items()) for params in param_sets]
+
+
+def hidden_only(recipes) -> list[tuple[str, dict]]:
+    """The cases ``HIDDEN`` declares that ``PUBLIC`` does not: what the bundle must never hold."""
+    public = {case_key(n, p) for n, p in declared(recipes.PUBLIC)}
+    return [(name, params) for name, params in declared(recipes.HIDDEN) if case_key(name, params) not in public]
+
+
+def same(live, recorded, where: str) -> None:
+    """``live`` and ``recorded`` are the same values: types, dtypes, shapes and bytes."""
+    assert type(live) is type(recorded), f"{where}: {type(live).__name__} live, {type(recorded).__name__} recorded"
+    if isinstance(live, np.ndarray):
+        assert (live.dtype, live.shape) == (recorded.dtype, recorded.shape), where
+        assert live.tobytes() == recorded.tobytes(), where
+    elif isinstance(live, dict):
+        assert live.keys() == recorded.keys(), where
+        for key in live:
+            same(live[key], recorded[key], f"{where}.{key}")
+    elif isinstance(live, list):
+        assert len(live) == len(recorded), where
+        for i, (a, b) in enumerate(zip(live, recorded, strict=True)):
+            same(a, b, f"{where}[{i}]")
+    else:
+        assert live == recorded, where
+
+
+def recorded_case(pack: str, folder: Path, name: str, params: dict):
+    """The case ``name``/``params`` as a self-check reads it: from the recording in ``folder``."""
+    CaseBook.override(pack, RecordedSource(folder))
+    try:
+        return CaseBook(pack)[name, params]
+    finally:
+        CaseBook.override(pack, None)

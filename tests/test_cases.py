@@ -29,8 +29,12 @@ def _loss(seed):
 def _secret(seed):
     return {"y": np.full(2, seed, dtype=np.float64)}
 
+def _fresh_loss(seed):  # another function than the public recipe of the same name
+    return {"x": np.full((4, 3), seed, dtype=np.float32), "origin": "hidden"}
+
 PUBLIC = {"loss": ([{"seed": 1}, {"seed": 2}], _loss)}
-HIDDEN = {"twin": ([{"seed": 26}], _secret)}
+# "loss": a fresh set (3) and a public one listed again (1)
+HIDDEN = {"twin": ([{"seed": 26}], _secret), "loss": ([{"seed": 3}, {"seed": 1}], _fresh_loss)}
 """
 
 
@@ -104,6 +108,23 @@ def test_undeclared_and_hidden_cases_are_refused_by_a_public_book(pack):
     CaseBook.override("fakelab", RecordedSource(pack / "public"))
     with pytest.raises(MissingCase, match="recorded cases"):
         _ = CaseBook("fakelab")["twin", {"seed": 26}]
+
+
+def test_a_hidden_book_merges_a_names_public_and_hidden_parameter_sets(pack):
+    """HIDDEN declares ``loss`` too: the hidden book serves the union of the sets, each by the
+    recipe of the book declaring it, a public set by the public recipe even when HIDDEN lists
+    it again (a hidden check reads the public cases the recording holds)."""
+    public, hidden = CaseBook("fakelab"), CaseBook("fakelab", hidden=True)
+    for seed in (1, 2):  # replacing the public sets by the hidden ones would lose seed 2
+        left, right = hidden["loss", {"seed": seed}], public["loss", {"seed": seed}]
+        assert left.fields() == right.fields() and np.array_equal(left.x, right.x)
+        assert left.variants == right.variants and "origin" not in left.fields()
+    fresh = hidden["loss", {"seed": 3}]  # the fresh set: the hidden recipe
+    assert fresh.origin == "hidden" and fresh.x.tolist() == [[3.0] * 3] * 4
+    with pytest.raises(MissingCase, match=r"loss\(seed=4\)"):  # the union, nothing more
+        _ = hidden["loss", {"seed": 4}]
+    with pytest.raises(MissingCase, match=r"loss\(seed=3\)"):  # and the public book still only PUBLIC
+        _ = public["loss", {"seed": 3}]
 
 
 def test_a_check_module_may_name_its_own_package(pack):

@@ -1,144 +1,31 @@
-"""The cases of generative-tf (reference/generative_tf/judge/cases.py): the recording the
-self-check bundle ships equals what the instructor's grader computes live, value for value; the
-public book serves no hidden case; the lab's public side imports nothing of its judge side; and
-the hidden twins on fresh seeds catch an answer special-cased to the recorded public inputs."""
+"""The hidden twins of generative-tf (reference/generative_tf/judge/checks.py): each numeric public
+check has one in the rubric, on a fresh seed only the hidden book serves, and an answer
+special-cased to the recorded public inputs passes the public check and fails its twin. What
+every lab's cases share (recorded equals live, the public book refuses hidden cases, the public
+side's imports) is tested in tests/test_cases_labs.py."""
 
 from __future__ import annotations
 
-import ast
 import inspect
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from grader.cases import CaseBook, LiveSource, MissingCase, RecordedSource, case_key, record
+from grader.cases import CaseBook, RecordedSource, case_key
 from grader.testing import assert_check_fails, student_from_source
 from reference.generative_tf.judge import cases as recipes
 from reference.generative_tf.judge import checks as hidden_checks
 from reference.generative_tf.public import checks
-from tests.case_sources import recording
+from tests.case_sources import declared, hidden_only, recording
 
 PACK = "reference.generative_tf"
-PUBLIC_DIR = Path(__file__).resolve().parents[1] / "reference" / "generative_tf" / "public"
-
-
-def _declared(book: dict) -> list[tuple[str, dict]]:
-    return [(name, params) for name, (param_sets, _) in sorted(book.items()) for params in param_sets]
-
-
-HIDDEN_ONLY = [
-    (name, params)
-    for name, params in _declared(recipes.HIDDEN)
-    if case_key(name, params) not in {case_key(n, p) for n, p in _declared(recipes.PUBLIC)}
-]
+HIDDEN_ONLY = hidden_only(recipes)
 
 
 @pytest.fixture
 def recorded(tmp_path_factory) -> Path:
     return recording(PACK, tmp_path_factory)
-
-
-def _same(live, recorded, where: str) -> None:
-    assert type(live) is type(recorded), f"{where}: {type(live).__name__} live, {type(recorded).__name__} recorded"
-    if isinstance(live, np.ndarray):
-        assert (live.dtype, live.shape) == (recorded.dtype, recorded.shape), where
-        assert live.tobytes() == recorded.tobytes(), where
-    elif isinstance(live, dict):
-        assert live.keys() == recorded.keys(), where
-        for key in live:
-            _same(live[key], recorded[key], f"{where}.{key}")
-    elif isinstance(live, list):
-        assert len(live) == len(recorded), where
-        for i, (a, b) in enumerate(zip(live, recorded, strict=True)):
-            _same(a, b, f"{where}[{i}]")
-    else:
-        assert live == recorded, where
-
-
-def test_the_recording_holds_every_public_case_and_no_hidden_one(recorded, tmp_path):
-    keys = record(PACK, tmp_path)
-    assert keys == sorted(case_key(name, params) for name, params in _declared(recipes.PUBLIC))
-    assert HIDDEN_ONLY and not {case_key(n, p) for n, p in HIDDEN_ONLY} & set(keys)
-
-
-@pytest.mark.parametrize("name,params", _declared(recipes.PUBLIC), ids=lambda v: v if isinstance(v, str) else "")
-def test_every_public_case_recorded_equals_live(recorded, name, params):
-    live = LiveSource(f"{PACK}.judge.cases", hidden=False).get(name, params)
-    _same(live, RecordedSource(recorded).get(name, params), case_key(name, params))
-
-
-def test_the_comparison_tells_a_changed_value_apart(recorded):
-    live = LiveSource(f"{PACK}.judge.cases", hidden=False).get("vae_loss", {"seed": 25})
-    changed = dict(live, x=live["x"].astype(np.float64))
-    with pytest.raises(AssertionError, match="vae_loss"):
-        _same(changed, RecordedSource(recorded).get("vae_loss", {"seed": 25}), "vae_loss")
-    with pytest.raises(AssertionError, match="variants.correct"):
-        _same(dict(live, variants=dict(live["variants"], correct=0.0)), live, "vae_loss")
-
-
-@pytest.mark.parametrize("name,params", HIDDEN_ONLY, ids=lambda v: v if isinstance(v, str) else "")
-def test_the_public_book_refuses_every_hidden_case(recorded, name, params):
-    with pytest.raises(MissingCase, match="PUBLIC"):
-        _ = CaseBook(PACK)[name, params]
-    CaseBook.override(PACK, RecordedSource(recorded))
-    try:
-        with pytest.raises(MissingCase, match="recorded cases"):
-            _ = CaseBook(PACK)[name, params]
-    finally:
-        CaseBook.override(PACK, None)
-    assert CaseBook(PACK, hidden=True)[name, params].fields()  # the hidden checks' book serves it
-
-
-def test_the_hidden_book_still_serves_every_public_case():
-    hidden = CaseBook(PACK, hidden=True)
-    for name, params in _declared(recipes.PUBLIC):
-        assert hidden[name, params].fields() == CaseBook(PACK)[name, params].fields()
-
-
-# --- the public side never reaches the judge side ------------------------------------------------
-
-
-def judge_imports(source: str, module: str) -> list[str]:
-    """The modules of ``reference.generative_tf.judge`` that ``source`` (the module ``module``)
-    imports, relative imports resolved."""
-    judge = f"{PACK}.judge"
-    found = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            targets = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = module.split(".")[: len(module.split(".")) - node.level] if node.level else []
-            stem = ".".join([*base, *([node.module] if node.module else [])])
-            targets = [stem, *(f"{stem}.{alias.name}" for alias in node.names)]
-        else:
-            continue
-        found += [t for t in targets if t == judge or t.startswith(judge + ".")]
-    return sorted(set(found))
-
-
-@pytest.mark.parametrize("path", sorted(PUBLIC_DIR.glob("*.py")), ids=lambda p: p.name)
-def test_the_public_side_imports_nothing_of_the_judge(path):
-    assert judge_imports(path.read_text(encoding="utf-8"), f"{PACK}.public.{path.stem}") == []
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        "from ..judge import oracles",
-        "from .. import judge",
-        "from ..judge.cases import PUBLIC",
-        "import reference.generative_tf.judge.oracles",
-        "def f():\n    from reference.generative_tf.judge import oracles",
-    ],
-)
-def test_the_import_lint_catches_each_way_in(source):
-    assert judge_imports(source, f"{PACK}.public.checks")
-
-
-def test_the_import_lint_lets_public_and_engine_imports_through():
-    source = "from . import analysis\nfrom .analysis import LOSS_ATOL\nfrom grader.cases import CaseBook\nimport numpy"
-    assert judge_imports(source, f"{PACK}.public.checks") == []
 
 
 # --- hidden twins: an answer special-cased to the recorded inputs ---------------------------------
@@ -223,7 +110,7 @@ def test_every_numeric_public_check_has_a_hidden_twin_in_the_rubric():
 
     rubric, _ = load_rubric(Path(__file__).resolve().parents[1] / "rubrics" / "generative-tf.yaml")
     hidden = {spec.id for item in rubric.items for spec in item.checks if not spec.public}
-    public_keys = {case_key(n, p) for n, p in _declared(recipes.PUBLIC)}
+    public_keys = {case_key(n, p) for n, p in declared(recipes.PUBLIC)}
     for check, twin, _, (case_name, _), *_ in GAMED.values():
         assert twin.__name__ == f"{check.__name__}_on_fresh_inputs" and twin.__name__ in hidden
         fresh = {"seed": inspect.signature(twin).parameters["seed"].default}

@@ -274,6 +274,7 @@ def test_grader_handout_selfcheck_writes_a_verified_bundle_and_its_install_note(
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # about 50 cold self-checks on each side for generative-tf: minutes on 2 cores
 @pytest.mark.parametrize("lab_name", LABS)
 def test_the_installed_bundle_checks_every_sample_as_the_instructor_does(lab_name, tmp_path):
     """The equality test (benchmarks/selfcheck_bundle.py prints the same figures): every sample of

@@ -1,5 +1,5 @@
 """Public checks of the lab autoencoders-keras: run by the judge, readable by students and the sandbox
-(the rubric's ``public: true`` checks; hidden checks: the rubric has none).
+(the rubric's ``public: true`` checks; hidden checks: ``judge/checks.py``).
 
 Every exercise of seed 004 modifies a base network of the course's lab; a check reads the
 network the notebook built (in execute mode: after its capped training) through
@@ -19,27 +19,41 @@ network the notebook built (in execute mode: after its capped training) through
   normal maximum-likelihood estimate: clipping to [0, 1] censors pixels at 0 and 1, so the
   plain standard deviation of the difference would be biased) and compared with ``noise_factor``.
 
+The inputs (the probe rows, the regularizer arrays, the pixel positions of 4.1) come from the
+lab's cases (``CASES``: drawn live by the judge-side recipes, ``judge/cases.py``, or read from the
+recording in the self-check bundle; ``grader.cases``); how the replies are read is
+``analysis.py``. The checks that decide from what the student's code computes on those inputs
+take ``inputs`` (or ``seed``) and ``cases``: their hidden twins in ``judge/checks.py`` run them on
+fresh inputs from the hidden book.
+
 Weights (each item: 1.0 point, 0.5 scored by these checks, 0.5 by a person for the
-observation): 2.1 sizes 1 + swapped 2; 2.2 sizes 1 + same activation 2; 3.1 sizes 1 + penalty 2;
-4.1 changed 2 + consistent 2 + clipped 1; 5.1 sizes 1 + decoder activations 2.
+observation): 2.1 sizes 1 + swapped 1 + its twin 1; 2.2 sizes 1 + same activation 1 + its twin 1;
+3.1 sizes 1 + penalty 1 + its twin 1; 4.1 changed 2 + consistent 1 + its twin 1 + clipped 1; 5.1
+sizes 1 + decoder activations 1 + its twin 1. A check and its twin share the weight the check had
+alone, so an answer that is right or wrong on every input scores as before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from grader.checks import CheckFailure, Student, Text, assert_in_range, title_pl
+from grader.checks import CaseBook, CheckFailure, Student, Text, assert_in_range, title_pl
 
-from . import oracles
-from .oracles import DIM_X
+from . import analysis
+from .analysis import DIM_X
+
+# the public cases: live in the checkout, recorded in the bundle (which may rename the pack: its own package)
+CASES = CaseBook(__package__)
+PROBE_INPUTS: Mapping[str, int] = {"seed": 2022, "digits": 0}  # the case model_layers runs a model on
+PIXEL_SEED = 2022  # the case of the pixel positions noise_setup reads
 
 DIM_H, LAYER1, LAYER2 = 32, 128, 64
 BASE_L1 = 1e-4  # the lab's sparsity penalty (the seed's 10e-5)
 BASE_NOISE = 0.3  # the lab's noise factor
 NOISE_RTOL = 0.15  # the noise estimated from the arrays vs noise_factor (estimate's error ~2%)
-PIXELS = 5000  # pixel pairs per (clean, noisy) array pair
 
 # ---------------------------------------------------------------------------------------------
 # Reading a model
@@ -74,6 +88,7 @@ class Block:
 class Network:
     blocks: tuple[Block, ...]
     output_shape: tuple[int, ...]
+    reg_inputs: np.ndarray  # the arrays the regularizers' values were computed on
 
     @property
     def dense(self) -> list[Block]:
@@ -86,10 +101,11 @@ class Network:
         return " → ".join([str(dense[0].fan_in)] + [str(b.units) for b in dense])
 
 
-def read_network(student: Student) -> Network:
-    """The student's model as blocks (see :class:`Block`), activations identified."""
-    x, wide, reg_inputs = oracles.probe_inputs()
-    reply = student.probe("model_layers", x=x, wide=wide, reg_inputs=reg_inputs, seed=0)
+def read_network(student: Student, inputs: Mapping[str, int] = PROBE_INPUTS, cases: CaseBook = CASES) -> Network:
+    """The student's model as blocks (see :class:`Block`), activations identified, read on the
+    case ``probe_inputs`` of parameters ``inputs``."""
+    case = cases["probe_inputs", inputs]
+    reply = student.probe("model_layers", x=case.x, wide=case.wide, reg_inputs=case.reg_inputs, seed=0)
     if not reply["chain_matches"]:
         raise CheckFailure(
             Text(
@@ -105,7 +121,7 @@ def read_network(student: Student) -> Network:
         )
     blocks = []
     for i, kind in enumerate(reply["kinds"]):
-        function = oracles.identify_activation(reply[f"z_{i}"], reply[f"y_{i}"]) if kind == "dense" else ""
+        function = analysis.identify_activation(reply[f"z_{i}"], reply[f"y_{i}"]) if kind == "dense" else ""
         blocks.append(
             Block(
                 kind=kind,
@@ -118,7 +134,7 @@ def read_network(student: Student) -> Network:
                 kernel_reg=reply.get(f"kernel_reg_{i}"),
             )
         )
-    return Network(tuple(blocks), tuple(int(s) for s in reply["output_shape"]))
+    return Network(tuple(blocks), tuple(int(s) for s in reply["output_shape"]), case.reg_inputs)
 
 
 def _fmt(value: float) -> str:
@@ -165,8 +181,8 @@ def check_autoencoder_layer_sizes(student: Student) -> None:
         )
 
 
-def _encoder_decoder(student: Student) -> tuple[Block, Block]:
-    dense = read_network(student).dense
+def _encoder_decoder(student: Student, inputs: Mapping[str, int], cases: CaseBook) -> tuple[Block, Block]:
+    dense = read_network(student, inputs, cases).dense
     if len(dense) < 2:
         raise CheckFailure(
             Text(
@@ -191,9 +207,11 @@ SWAP_HINT = Text(
 
 
 @title_pl("Aktywacje zamienione: kodowanie sigmoid, dekodowanie relu")
-def check_activations_swapped(student: Student) -> None:
+def check_activations_swapped(
+    student: Student, inputs: Mapping[str, int] = PROBE_INPUTS, cases: CaseBook = CASES
+) -> None:
     """Activations swapped: sigmoid encoder, relu decoder"""
-    encoder, decoder = _encoder_decoder(student)
+    encoder, decoder = _encoder_decoder(student, inputs, cases)
     pair = (encoder.label, decoder.label)
     if encoder.uses("sigmoid") and decoder.uses("relu"):
         return
@@ -228,9 +246,11 @@ def check_activations_swapped(student: Student) -> None:
 
 
 @title_pl("Ta sama aktywacja w kodowaniu i dekodowaniu")
-def check_same_activation_both_layers(student: Student) -> None:
+def check_same_activation_both_layers(
+    student: Student, inputs: Mapping[str, int] = PROBE_INPUTS, cases: CaseBook = CASES
+) -> None:
     """The same activation in the encoder and the decoder"""
-    encoder, decoder = _encoder_decoder(student)
+    encoder, decoder = _encoder_decoder(student, inputs, cases)
     if encoder.function and encoder.function == decoder.function:
         return
     if not (encoder.function or decoder.function) and encoder.configured == decoder.configured:
@@ -269,9 +289,12 @@ PENALTY_HINT = Text(
 
 
 @title_pl("Kara L1 na aktywacjach kodu większa niż w sieci bazowej (1e-4)")
-def check_sparsity_penalty_increased(student: Student) -> None:
+def check_sparsity_penalty_increased(
+    student: Student, inputs: Mapping[str, int] = PROBE_INPUTS, cases: CaseBook = CASES
+) -> None:
     """An L1 activity penalty on the code larger than the base network's (1e-4)"""
-    dense = read_network(student).dense
+    net = read_network(student, inputs, cases)
+    dense = net.dense
     if not dense:
         raise CheckFailure(Text("sieć nie ma warstw Dense", "the network has no Dense layers"), hint=PENALTY_HINT)
     code = dense[0]
@@ -294,7 +317,7 @@ def check_sparsity_penalty_increased(student: Student) -> None:
                 "no sparsity penalty: the code layer has no activity_regularizer",
             )
         raise CheckFailure(what, expected="activity_regularizer = l1(λ > 1e-4)", got="none", hint=PENALTY_HINT)
-    l1, l2, fits = oracles.penalty_coefficients(code.activity)
+    l1, l2, fits = analysis.penalty_coefficients(code.activity, net.reg_inputs)
     got = f"l1 = {_fmt(l1)}, l2 = {_fmt(l2)}"
     if not fits:
         raise CheckFailure(
@@ -339,8 +362,8 @@ NOISE_HINT = Text(
 )
 
 
-def _noise(student: Student):
-    return student.probe("noise_setup", n_pixels=PIXELS, seed_pixels=2022, seed=0)
+def _noise(student: Student, seed: int = PIXEL_SEED, cases: CaseBook = CASES):
+    return student.probe("noise_setup", fractions=cases["pixel_draws", {"seed": seed}].fractions, seed=0)
 
 
 @title_pl("noise_factor różny od wartości bazowej 0.3")
@@ -418,16 +441,16 @@ def check_noisy_inputs_clipped(student: Student) -> None:
 
 
 @title_pl("Szum w x_train_noisy/x_test_noisy odpowiada noise_factor")
-def check_noise_matches_factor(student: Student) -> None:
+def check_noise_matches_factor(student: Student, seed: int = PIXEL_SEED, cases: CaseBook = CASES) -> None:
     """The noise in x_train_noisy/x_test_noisy matches noise_factor"""
-    reply = _noise(student)
+    reply = _noise(student, seed, cases)
     _noisy_arrays_present(reply)
     factor = float(reply["noise_factor"])
     for name in ("x_train_noisy", "x_test_noisy"):
         if f"clean_{name}" not in reply:
             continue  # no clean counterpart to compare with (x_train deleted?): nothing to estimate
         clipped = reply[f"{name}_min"] >= 0.0 and reply[f"{name}_max"] <= 1.0
-        estimate = oracles.estimate_noise_std(reply[f"clean_{name}"], reply[f"noisy_{name}"], clipped)
+        estimate = analysis.estimate_noise_std(reply[f"clean_{name}"], reply[f"noisy_{name}"], clipped)
         if factor > 0 and abs(estimate - factor) <= NOISE_RTOL * factor:
             continue
         base = abs(estimate - BASE_NOISE) <= NOISE_RTOL * BASE_NOISE and abs(factor - BASE_NOISE) > 1e-6
@@ -484,9 +507,11 @@ def check_deep_layer_sizes(student: Student) -> None:
 
 
 @title_pl("Warstwy dekodowania używają innej aktywacji niż bazowe relu")
-def check_deep_decoder_activations_changed(student: Student) -> None:
+def check_deep_decoder_activations_changed(
+    student: Student, inputs: Mapping[str, int] = PROBE_INPUTS, cases: CaseBook = CASES
+) -> None:
     """The decoder's layers use an activation other than the base relu"""
-    dense = read_network(student).dense
+    dense = read_network(student, inputs, cases).dense
     if len(dense) < 3:
         raise CheckFailure(
             Text(

@@ -166,11 +166,13 @@ def _accepts_training(layer) -> bool:
 NOISE_ARRAYS = (("x_train", "x_train_noisy"), ("x_test", "x_test_noisy"))
 
 
-def noise_setup(ns, n_pixels, seed_pixels):
+def noise_setup(ns, fractions):
     """The graded ``noise_factor`` and the notebook's clean and noisy arrays: for each array its
-    shape, range and whether it is finite, and for each (clean, noisy) pair up to ``n_pixels``
-    pixels drawn at the same positions (``clean_<name>``, ``noisy_<name>``), from which the
-    judge estimates the noise actually added."""
+    shape, range and whether it is finite, and for the ``i``-th (clean, noisy) pair the pixels at
+    the positions row ``i`` of ``fractions`` names (fractions of the array's size in [0, 1), at
+    most ``MAX_PIXELS``; ``clean_<name>``, ``noisy_<name>``), from which the judge estimates the
+    noise actually added. The judge draws the positions (the lab's cases), so every numpy reads
+    the same pixels."""
     value = ns.student
     try:
         factor = float(to_numpy(value))
@@ -194,13 +196,13 @@ def noise_setup(ns, n_pixels, seed_pixels):
             result[f"{name}_finite"] = bool(finite.all())
             result[f"{name}_min"] = float(array[finite].min()) if finite.any() else 0.0
             result[f"{name}_max"] = float(array[finite].max()) if finite.any() else 0.0
-    rng = np.random.default_rng(int(seed_pixels))
-    n = min(int(n_pixels), MAX_PIXELS)
-    for clean_name, noisy_name in NOISE_ARRAYS:
+    fractions = np.asarray(fractions, dtype=np.float64)[:, :MAX_PIXELS]
+    for (clean_name, noisy_name), row in zip(NOISE_ARRAYS, fractions):
         clean, noisy = arrays.get(clean_name), arrays.get(noisy_name)
         if clean is None or noisy is None or clean.shape != noisy.shape or clean.size == 0:
             continue
-        where = rng.integers(0, clean.size, n)
+        # a fraction just below 1 may round up to the size: the last pixel then
+        where = np.minimum((row * clean.size).astype(np.int64), clean.size - 1)
         result[f"clean_{noisy_name}"] = clean.reshape(-1)[where]
         result[f"noisy_{noisy_name}"] = noisy.reshape(-1)[where]
     return result

@@ -6,8 +6,8 @@ call live in ``public/probes.py``; they take their cases from the hidden book (`
 the public cases and fresh ones).
 
 The ``*_on_fresh_inputs`` checks are the hidden twins of the public checks whose expected value
-comes from fixed inputs (1a.vae's sampling and decoding): the same check on a seed the
-self-check bundle never records, so an answer special-cased to the recorded inputs fails its
+comes from fixed inputs (1a.vae's sampling and decoding, 3's β-VAE loss): the same check on a
+seed the self-check bundle never records, so an answer special-cased to the recorded inputs fails its
 twin. A twin has its own name because a hidden check may not resolve in the public module
 (load_rubric).
 """
@@ -34,6 +34,18 @@ def check_vae_encoder_forward_samples_on_fresh_inputs(student: Student, seed: in
 def check_vae_decoder_forward_images_on_fresh_inputs(student: Student, seed: int = FRESH_SEEDS["standin"]) -> None:
     """decoder_forward(z) returns the decoder's images, shape (B, 1, 28, 28) (on fresh inputs)"""
     public.check_vae_decoder_forward_images(student, seed=seed, cases=HIDDEN_CASES)
+
+
+@title_pl("Strata β-VAE = rekonstrukcja + β·KL (dla tego samego z) (na nowych danych)")
+def check_beta_weights_kl_term_on_fresh_inputs(student: Student, seed: int = FRESH_SEEDS["standin"]) -> None:
+    """β-VAE loss = reconstruction + β·KL (for the same z) (on fresh inputs)"""
+    public.check_beta_weights_kl_term(student, seed=seed, cases=HIDDEN_CASES)
+
+
+@title_pl("β = 1 daje stratę zwykłego VAE (na nowych danych)")
+def check_beta_one_is_plain_vae_on_fresh_inputs(student: Student, seed: int = FRESH_SEEDS["standin"]) -> None:
+    """β = 1 gives the plain VAE loss (on fresh inputs)"""
+    public.check_beta_one_is_plain_vae(student, seed=seed, cases=HIDDEN_CASES)
 
 
 @title_pl("Strata Trace_ELBO jest skończona i spada po kilku krokach optymalizacji")

@@ -7,8 +7,8 @@ lab's cases (``CASES``: computed live by the judge-side recipes and float64 orac
 ``judge/cases.py``, or read from the recording in the self-check bundle; ``grader.cases``), sends
 the inputs to a probe in ``public/probes.py``, compares, and raises ``CheckFailure`` naming the
 fault when it recognises a known mistake. The β-VAE checks score the latent the student's guide
-sampled with the analysis code of ``analysis.py``. The numeric checks of 1a.vae take ``seed`` and
-``cases``: their hidden twins in ``judge/checks.py`` run them on a fresh seed from the hidden book. Property checks are the
+sampled with the analysis code of ``analysis.py``. The numeric checks of 1a.vae and 3 take ``seed``
+and ``cases``: their hidden twins in ``judge/checks.py`` run them on a fresh seed from the hidden book. Property checks are the
 framework-neutral helpers of :mod:`grader.checks` (shape, range, finiteness, closeness with
 dtype-aware tolerances, "differs"), the same ones the TensorFlow lab uses.
 """
@@ -394,8 +394,8 @@ BETA_FAULTS = {
 }
 
 
-def _beta(student: Student):
-    case = CASES["standin", {"seed": BETA_CASE_SEED}]
+def _beta(student: Student, seed: int, cases: CaseBook):
+    case = cases["standin", {"seed": seed}]
     reply = student.probe("beta_losses", x=case.x, betas=BETAS, rng_seed=17, seed=5, **_weights(case))
     latents = np.asarray(reply["latents"])
     if not np.allclose(latents, latents[:1], atol=1e-6):
@@ -415,9 +415,9 @@ def _beta_atol(recon: float) -> float:
 
 
 @title_pl("Strata β-VAE = rekonstrukcja + β·KL (dla tego samego z)")
-def check_beta_weights_kl_term(student: Student) -> None:
+def check_beta_weights_kl_term(student: Student, seed: int = BETA_CASE_SEED, cases: CaseBook = CASES) -> None:
     """β-VAE loss = reconstruction + β·KL (for the same z)"""
-    recon, kl, losses = _beta(student)
+    recon, kl, losses = _beta(student, seed, cases)
     variants = analysis.beta_loss_variants(recon, kl, BETAS)
     expected = variants.pop("correct")
     atol = _beta_atol(recon)
@@ -442,9 +442,9 @@ def check_beta_weights_kl_term(student: Student) -> None:
 
 
 @title_pl("β = 1 daje stratę zwykłego VAE")
-def check_beta_one_is_plain_vae(student: Student) -> None:
+def check_beta_one_is_plain_vae(student: Student, seed: int = BETA_CASE_SEED, cases: CaseBook = CASES) -> None:
     """β = 1 gives the plain VAE loss"""
-    recon, kl, losses = _beta(student)
+    recon, kl, losses = _beta(student, seed, cases)
     got = losses[list(BETAS).index(1.0)]
     assert_close(
         np.asarray(got),

@@ -1,36 +1,21 @@
-"""Analysis code the checks of lab autoencoders-keras use: the judge's probe inputs, activation
-identification, regularizer coefficients and the censored-normal noise estimate (float64 numpy).
+"""Analysis code of the autoencoders-keras checks: public, shipped with the self-check bundle.
 
-Public, like the checks: students may read how their networks are analysed; nothing here
+What here reads the student's replies and encodes the task's specification, never its answer:
+the identification of an activation from (pre-activation, output) pairs, the fit of a
+regularizer's values as ``l1·Σ|a| + l2·Σa²``, and the censored-normal estimate of the noise a
+notebook added (float64 numpy). The inputs the replies are computed on (the probe rows, the
+regularizer arrays, the pixel positions) come from the lab's cases (``grader.cases.CaseBook``),
+drawn by the judge-side oracles (``judge/oracles.py``) or read from the recording. Nothing here
 decides a grade by itself.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import erf, log_ndtr
 
-from grader.checks import STANDIN, load_mnist
-
 DIM_X = 28 * 28  # pixels of one MNIST image: the autoencoders' input width
-
-
-@lru_cache(maxsize=1)
-def probe_inputs() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``x``: 24 rows of 784 (8 stand-in digits in [0, 1], the same negated, 4 digits ×5 and 4
-    normal rows: pre-activations of both signs); ``wide``: 8 normal rows (×1 and ×10) that each
-    Dense block also gets, cut to its fan-in; ``reg_inputs``: 3 arrays on which regularizers
-    are evaluated (their Σ|a| and Σa² are far from proportional, so l1 and l2 separate)."""
-    (images, _), _ = load_mnist(STANDIN)
-    digits = images[:8].reshape(8, -1).astype(np.float32) / 255.0
-    rng = np.random.default_rng(2022)
-    x = np.concatenate([digits, -digits, 5.0 * digits[:4], rng.normal(0.0, 1.0, (4, DIM_X))]).astype(np.float32)
-    wide = rng.normal(0.0, 1.0, (8, 1024)) * np.array([1.0] * 4 + [10.0] * 4)[:, None]
-    reg_inputs = np.stack([np.full((4, 8), 0.5), np.full((4, 8), 2.0), rng.normal(0.0, 1.0, (4, 8))])
-    return x, wide.astype(np.float32), reg_inputs.astype(np.float32)
 
 
 def _sigmoid(z):
@@ -89,11 +74,11 @@ def identify_activation(z: np.ndarray, y: np.ndarray) -> str:
     return ""
 
 
-def penalty_coefficients(values: np.ndarray) -> tuple[float, float, bool]:
-    """``(l1, l2, fits)``: a regularizer's values on ``reg_inputs`` as ``l1·Σ|a| + l2·Σa²``;
-    ``fits`` is False when no such pair explains them (a penalty of another form)."""
-    _, _, reg_inputs = probe_inputs()
-    a = reg_inputs.astype(np.float64)
+def penalty_coefficients(values: np.ndarray, reg_inputs: np.ndarray) -> tuple[float, float, bool]:
+    """``(l1, l2, fits)``: a regularizer's values on the arrays ``reg_inputs`` (the probe's
+    inputs, one value per array) as ``l1·Σ|a| + l2·Σa²``; ``fits`` is False when no such pair
+    explains them (a penalty of another form)."""
+    a = np.asarray(reg_inputs, np.float64)
     design = np.stack([np.abs(a).sum(axis=(1, 2)), (a**2).sum(axis=(1, 2))], axis=1)
     values = np.asarray(values, np.float64)
     (l1, l2), *_ = np.linalg.lstsq(design, values, rcond=None)
