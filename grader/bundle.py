@@ -532,7 +532,8 @@ def compare_with_instructor(
             != run_self_check(notebook, str(bundled.rubric_path), settings)
         ]
     finally:
-        sys.path.remove(str(site))
+        # find_lab put the unpacked lab's root on the path too (a lab outside the grader's packages)
+        sys.path[:] = [p for p in sys.path if not p.startswith(str(site))]
         for module in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
             del sys.modules[module]
 
