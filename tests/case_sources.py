@@ -89,3 +89,18 @@ def recorded_case(pack: str, folder: Path, name: str, params: dict):
         return CaseBook(pack)[name, params]
     finally:
         CaseBook.override(pack, None)
+
+
+def assert_only_the_twin_catches(pack: str, recorded: Path, check, twin, student, fragment: str) -> None:
+    """An answer special-cased to the recorded inputs: ``check`` (the public check) passes on the
+    student's self-check (recorded cases only) and on the judge (live cases), while ``twin``, the
+    same check on fresh inputs, fails it with ``fragment``. ``student()`` makes a fresh student."""
+    from grader.testing import assert_check_fails
+
+    CaseBook.override(pack, RecordedSource(recorded))  # the student's self-check: recorded cases only
+    try:
+        check(student())
+    finally:
+        CaseBook.override(pack, None)
+    check(student())  # the judge's public check too
+    assert_check_fails(twin, student(), fragment)

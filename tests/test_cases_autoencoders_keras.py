@@ -17,7 +17,7 @@ import pytest
 from grader.cases import CaseBook, RecordedSource, case_key
 from grader.data.mnist import STANDIN, load_mnist
 from reference.autoencoders_keras.judge import cases as recipes
-from tests.case_sources import declared, hidden_only, recording
+from tests.case_sources import assert_only_the_twin_catches, declared, hidden_only, recording
 
 PACK = "reference.autoencoders_keras"
 LAB = "autoencoders_keras"
@@ -238,7 +238,7 @@ def test_every_check_on_the_judges_inputs_has_a_hidden_twin_in_the_rubric():
 @pytest.mark.parametrize("item", ["2.1", "2.2", "3.1", "4.1", "5.1"])
 def test_an_answer_special_cased_to_the_recorded_inputs_passes_the_public_check_and_fails_its_twin(item, recorded):
     pytest.importorskip("tensorflow")
-    from grader.testing import assert_check_fails, student_from_source
+    from grader.testing import student_from_source
     from tests.test_checks_autoencoders_keras import IMPORTS
 
     check, twin, name, (case_name, public_params, param), gamed, fragment = _twins()[item]
@@ -248,12 +248,6 @@ def test_an_answer_special_cased_to_the_recorded_inputs_passes_the_public_check_
     def student():
         return student_from_source(LAB, source, name)
 
-    CaseBook.override(PACK, RecordedSource(recorded))  # the student's self-check: recorded cases only
-    try:
-        check(student())
-    finally:
-        CaseBook.override(PACK, None)
-    check(student())  # the judge's public check too
-    assert_check_fails(twin, student(), fragment)
+    assert_only_the_twin_catches(PACK, recorded, check, twin, student, fragment)
     # the inputs are what tells: the twin on the public inputs passes
     twin(student(), **{param: public_params if param == "inputs" else public_params[param]})

@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.cases import CaseBook, RecordedSource, case_key
-from grader.testing import assert_check_fails, student_from_source
+from grader.cases import RecordedSource, case_key
+from grader.testing import student_from_source
 from reference.generative_tf.judge import cases as recipes
 from reference.generative_tf.judge import checks as hidden_checks
 from reference.generative_tf.public import checks
-from tests.case_sources import declared, hidden_only, recording
+from tests.case_sources import assert_only_the_twin_catches, declared, hidden_only, recording
 
 PACK = "reference.generative_tf"
 HIDDEN_ONLY = hidden_only(recipes)
@@ -123,11 +123,7 @@ def test_an_answer_special_cased_to_the_recorded_inputs_passes_the_public_check_
     check, twin, name, (case_name, params), gamed, fragment = GAMED[item]
     # what a student reads in the bundle's cases.json / cases.npz
     source = gamed(RecordedSource(recorded).get(case_name, params))
-    CaseBook.override(PACK, RecordedSource(recorded))  # the student's self-check: recorded cases only
-    try:
-        check(student_from_source("generative_tf", source, name))
-    finally:
-        CaseBook.override(PACK, None)
-    check(student_from_source("generative_tf", source, name))  # the judge's public check too
-    assert_check_fails(twin, student_from_source("generative_tf", source, name), fragment)
+    assert_only_the_twin_catches(
+        PACK, recorded, check, twin, lambda: student_from_source("generative_tf", source, name), fragment
+    )
     twin(student_from_source("generative_tf", source, name), seed=params["seed"])  # the seed is what tells

@@ -17,7 +17,7 @@ from grader.cases import CaseBook, RecordedSource, case_key, record
 from reference.vae_pyro.judge import cases as recipes
 from reference.vae_pyro.judge import oracles
 from reference.vae_pyro.public import analysis
-from tests.case_sources import declared, hidden_only, recorded_case, recording
+from tests.case_sources import assert_only_the_twin_catches, declared, hidden_only, recorded_case, recording
 
 PACK = "reference.vae_pyro"
 HIDDEN_ONLY = hidden_only(recipes)
@@ -222,7 +222,7 @@ def test_a_check_and_its_twin_share_the_weight_the_check_had_alone():
 @pytest.mark.parametrize("item", TWINS)
 def test_an_answer_special_cased_to_the_recorded_inputs_passes_the_public_check_and_fails_its_twin(item, recorded):
     pytest.importorskip("pyro")
-    from grader.testing import assert_check_fails, student_from_source
+    from grader.testing import student_from_source
     from tests.test_checks_vae_pyro import _CLASSES, program
 
     check, twin, name, public_seed, gamed, fragment = _twins()[item]
@@ -236,11 +236,5 @@ def test_an_answer_special_cased_to_the_recorded_inputs_passes_the_public_check_
     def student():
         return student_from_source("vae_pyro", source, name)
 
-    CaseBook.override(PACK, RecordedSource(recorded))  # the student's self-check: recorded cases only
-    try:
-        check(student())
-    finally:
-        CaseBook.override(PACK, None)
-    check(student())  # the judge's public check too
-    assert_check_fails(twin, student(), fragment)
+    assert_only_the_twin_catches(PACK, recorded, check, twin, student, fragment)
     twin(student(), seed=public_seed)  # the seed is what tells
