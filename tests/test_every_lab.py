@@ -244,15 +244,25 @@ def test_building_twice_gives_the_same_bytes(first_build, lab, tmp_path):
 # ---------------------------------------------------------------------------------------------
 
 
+# what asserts a check failing: grader.testing's, and the twin's helper (tests/case_sources.py),
+# which asserts the twin failing and its public check passing on the same special-cased answer
+ASSERTS_FAILING = ("assert_check_fails", "assert_only_the_twin_catches")
+
+
 def checks_without_mutant_test(check_names: set[str], test_sources: dict[str, str]) -> set[str]:
-    """The checks no test file both names and asserts failing (``assert_check_fails``)."""
-    asserting = [text for text in test_sources.values() if "assert_check_fails" in text]
+    """The checks no test file both names and asserts failing (:data:`ASSERTS_FAILING`)."""
+    asserting = [text for text in test_sources.values() if any(a in text for a in ASSERTS_FAILING)]
     return {name for name in check_names if not any(re.search(rf"\b{name}\b", text) for text in asserting)}
 
 
 def test_the_mutant_scan_finds_a_check_no_test_fails():
-    sources = {"a.py": "assert_check_fails(checks.check_one, mutant)", "b.py": "checks.check_two(student)"}
-    assert checks_without_mutant_test({"check_one", "check_two"}, sources) == {"check_two"}
+    sources = {
+        "a.py": "assert_check_fails(checks.check_one, mutant)",
+        "b.py": "checks.check_two(student)",
+        "c.py": "assert_only_the_twin_catches(PACK, rec, checks.check_three, checks.check_three_twin, ...)",
+    }
+    names = {"check_one", "check_two", "check_three", "check_three_twin"}
+    assert checks_without_mutant_test(names, sources) == {"check_two"}
 
 
 @every_lab

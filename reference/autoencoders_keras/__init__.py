@@ -29,5 +29,5 @@ LAB_ID = "autoencoders-keras"
 RUBRIC = Path(__file__).resolve().parents[2] / "rubrics" / f"{LAB_ID}.yaml"
 # what the self-check bundle's wheel of this lab requires (grader/bundle.py), unpinned: the
 # frameworks sit behind its extra [frameworks], so Colab keeps its own TensorFlow
-SELFCHECK_REQUIRES = ("matplotlib>=3.8", "scikit-learn>=1.4")
+SELFCHECK_REQUIRES = ("matplotlib>=3.8", "scikit-learn>=1.4", "scipy>=1.11")
 SELFCHECK_FRAMEWORKS = ("tensorflow>=2.16", "tf-keras>=2.16")
