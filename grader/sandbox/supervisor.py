@@ -280,6 +280,9 @@ class Sandbox:
         env = {
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             "HOME": str(home),
+            # the working folder, as a shell and bubblewrap's --chdir leave it: set here for every
+            # start (warm, cold with or without bubblewrap) so that student code sees one environment
+            "PWD": str(home),
             "TMPDIR": str(home / "tmp"),
             "LANG": "C.UTF-8",
             "MPLBACKEND": "Agg",

@@ -174,9 +174,7 @@ def _become_worker(request: dict, worker_in: int, worker_out: int, log: int) -> 
         os.closerange(keep[-1] + 1, 1 << 16)
         os.environ.clear()
         os.environ.update(request["env"])
-        os.chdir(request["cwd"])
-        if request.get("view"):
-            os.environ["PWD"] = request["cwd"]  # as bubblewrap's --chdir leaves it
+        os.chdir(request["cwd"])  # the environment's PWD names it (supervisor._environment)
         tempfile.tempdir = None  # the zygote's TMPDIR is not this sandbox's
         signal.signal(signal.SIGINT, signal.default_int_handler)
         sys.argv = [worker.__file__, str(worker_in), str(worker_out)]  # what a cold worker's argv says
