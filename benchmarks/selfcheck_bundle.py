@@ -5,8 +5,8 @@ instructor's ``grader check`` does; and how long a cold self-check takes from it
 
 For each lab: ``grader handout LAB --selfcheck`` (built and verified by grader/bundle.py), the
 two wheels installed with ``--no-deps --no-index`` into a fresh virtual environment outside the
-checkout, which borrows the frameworks from the checkout's environment through a folder of links
-to its site-packages *without* the grader's own distribution (a ``.pth`` path line: no ``.pth``
+checkout, which borrows the frameworks from the checkout's environment through a hard-linked copy
+of its site-packages *without* the grader's own distribution (a ``.pth`` path line: no ``.pth``
 inside it runs, so the editable install of ``grader`` and ``reference`` stays out, and no entry
 point of the instructor's lab packs is seen). Then, from a folder outside the checkout with an
 empty environment: ``import reference`` must fail; every sample ``submissions/<lab>/*`` (and, for
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -46,21 +47,33 @@ def build(lab_name: str, out: Path) -> Bundle:
     return write_selfcheck_bundle(find_lab(lab_name, settings), out, settings, force=True)
 
 
-def frameworks_folder(work: Path) -> Path:
-    """Links to everything in the checkout's site-packages but the grader itself: its
-    distribution (whose entry points name ``reference.*``), its editable finder and every ``.pth``."""
-    folder = work / "frameworks"
-    if folder.is_dir():
+def frameworks_folder() -> Path:
+    """A copy, by hard links, of the checkout environment's site-packages without the grader itself
+    (its distribution, whose entry points name ``reference.*``, its editable finder, every ``.pth``).
+    Hard links, not symbolic ones: a sandbox under bubblewrap binds this folder, and a link into
+    the checkout's ``.venv`` would point at nothing there. Kept inside ``.venv`` (one filesystem,
+    made once per set-up: ``.venv/.setup-stamp`` names it)."""
+    source = Path(sysconfig.get_path("purelib"))
+    stamp = Path(sys.prefix) / ".setup-stamp"
+    # named site-packages, as in a student's venv: the sandbox binds back the sys.path entries so named
+    folder = Path(sys.prefix) / "selfcheck-frameworks" / "site-packages"
+    mark = folder / ".made-for"
+    wanted = stamp.read_text() if stamp.is_file() else "no stamp"
+    if mark.is_file() and mark.read_text() == wanted:
         return folder
+    shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    for entry in Path(sysconfig.get_path("purelib")).iterdir():
-        if entry.name.startswith(("grader-", "grader_", "__editable__")) or entry.suffix == ".pth":
-            continue
-        (folder / entry.name).symlink_to(entry)
+    entries = [
+        str(entry)
+        for entry in sorted(source.iterdir())
+        if not entry.name.startswith(("grader-", "grader_", "__editable__")) and entry.suffix != ".pth"
+    ]
+    subprocess.run(["cp", "-al", *entries, str(folder)], check=True)
+    mark.write_text(wanted)
     return folder
 
 
-def install(bundle: Bundle, venv: Path, work: Path) -> Path:
+def install(bundle: Bundle, venv: Path) -> Path:
     """A fresh venv with the bundle's two wheels and nothing else of the grader; its ``bin``."""
     subprocess.run([sys._base_executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
@@ -73,7 +86,7 @@ def install(bundle: Bundle, venv: Path, work: Path) -> Path:
         capture_output=True,
         text=True,
     ).stdout.strip()
-    (Path(site) / "frameworks.pth").write_text(f"{frameworks_folder(work)}\n")
+    (Path(site) / "frameworks.pth").write_text(f"{frameworks_folder()}\n")
     return venv / "bin"
 
 
@@ -89,13 +102,14 @@ def run(command: list[str], cwd: Path, env: dict[str, str]) -> str:
 
 
 def reaches_repository(bin_dir: Path, cwd: Path) -> list[str]:
-    """What of the repository the venv's python can import or sees on its path (nothing, if sound)."""
+    """What of the repository the venv's python can import or sees on its path (nothing, if sound;
+    the borrowed frameworks' folder lies in the checkout's ``.venv`` but holds no grader)."""
     code = (
         "import importlib.util, sys, grader; "
-        f"repo = {str(CHECKOUT)!r}; "
+        f"repo, frameworks = {str(CHECKOUT)!r}, {str(frameworks_folder())!r}; "
         "print('reference' if importlib.util.find_spec('reference') else ''); "
         "print('grader from repo' if grader.__file__.startswith(repo) else ''); "
-        "print(*[p for p in sys.path if p.startswith(repo)])"
+        "print(*[p for p in sys.path if p.startswith(repo) and p != frameworks])"
     )
     out = subprocess.run(
         [str(bin_dir / "python"), "-c", code],
@@ -141,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     different = 0
     for index, lab in enumerate(args.lab or LABS):
         bundle = build(lab, work / lab / "bundle")
-        bin_dir = install(bundle, work / lab / "venv", work)
+        bin_dir = install(bundle, work / lab / "venv")
         cwd = work / lab / "student"
         cwd.mkdir(parents=True, exist_ok=True)
         leaks = reaches_repository(bin_dir, cwd)

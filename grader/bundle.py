@@ -516,7 +516,7 @@ def compare_with_instructor(
 
     if not notebooks:
         return []
-    site = work / "site"
+    site = work / "site-packages"  # as installed: the sandbox then hides what it hides in a student's venv
     for name, data in lab_only.items():
         _write((site / name).parent, Path(name).name, data)
     package = lab_package(lab)

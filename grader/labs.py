@@ -57,12 +57,16 @@ class Lab:
     @property
     def private_dirs(self) -> tuple[Path, ...]:
         """Folders the sandbox must not see. A checkout or a course's lab folder: its whole root
-        (the public folder inside it is made visible again); an installed pack, whose root is the
-        site-packages the sandbox imports from: the pack's ``judge/`` and the rubrics."""
-        if self.pack_dir is not None and self.root.name in _INSTALL_FOLDERS:
-            # every installed pack's judge/, not only this one's: a sandbox of one lab must not
-            # read another lab's solution either
-            return (*sorted(self.pack_dir.parent.glob("*/judge")), self.rubric_path.parent)
+        (the public folder inside it is made visible again); an installed lab, whose root is, or
+        lies in, the site-packages the sandbox imports from (the instructor's wheel: the
+        site-packages itself; a student's self-check bundle: its package there): every installed
+        pack's ``judge/`` and the rubrics, never the root, or the probes would vanish with it."""
+        site = next((p for p in (self.root, *self.root.parents) if p.name in _INSTALL_FOLDERS), None)
+        if site is not None:
+            # every installed pack's judge/ (reference/<lab>/judge, or <pack>/judge), not only this
+            # one's: a sandbox of one lab must not read another lab's solution either
+            judges = {*site.glob("*/judge"), *site.glob("*/*/judge")}
+            return (*sorted(p for p in judges if p.is_dir()), self.rubric_path.parent)
         return (self.root,)
 
     @property

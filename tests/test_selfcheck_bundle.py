@@ -192,6 +192,27 @@ def test_the_filtered_rubric_keeps_every_public_verdict_and_drops_the_hidden_sid
     assert all(c.public for i in rubric.items for c in i.checks)
 
 
+def test_an_installed_bundle_hides_its_rubrics_from_the_sandbox_and_never_its_probes(built, tmp_path):
+    """With bubblewrap, a hidden folder is covered after the binds: hiding the bundle's whole
+    package (as a checkout's root is hidden) would hide the probes the sandbox runs."""
+    lab, _, _, _, files = built("generative-tf")
+    site = tmp_path / "site-packages"
+    for name, data in files.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_bytes(data)
+    package = bundle.lab_package(lab)
+    sys.path.insert(0, str(site))
+    try:
+        installed = find_lab(str(site / package / "rubrics" / f"{lab.name}.yaml"), SETTINGS)
+        assert installed.private_dirs == (site / package / "rubrics",)
+        shown = installed.sandbox_files
+        assert shown and not any(d in p.parents for p in shown for d in installed.private_dirs)
+    finally:
+        sys.path[:] = [p for p in sys.path if not p.startswith(str(site))]
+        for module in [m for m in sys.modules if m.startswith(package)]:
+            del sys.modules[module]
+
+
 def test_an_item_graded_by_hidden_checks_only_is_refused(tmp_path):
     lab = find_lab("generative-tf", SETTINGS)
     raw = yaml.safe_load(lab.rubric_path.read_text(encoding="utf-8"))
@@ -295,7 +316,7 @@ def test_the_installed_bundle_checks_every_sample_as_the_instructor_does(lab_nam
     """The equality test (benchmarks/selfcheck_bundle.py prints the same figures): every sample of
     the lab and, with the first lab, every broken input, in English; a third of them in Polish."""
     installed = bench.build(lab_name, tmp_path / "bundle")
-    bin_dir = bench.install(installed, tmp_path / "venv", tmp_path)
+    bin_dir = bench.install(installed, tmp_path / "venv")
     student = tmp_path / "student"
     student.mkdir()
     assert bench.reaches_repository(bin_dir, student) == []
