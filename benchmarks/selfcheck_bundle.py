@@ -140,8 +140,10 @@ def cold_seconds(bin_dir: Path, notebook: Path, cwd: Path, repeat: int = 3) -> f
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        run([str(bin_dir / "grader"), "check", str(notebook), "--lang", "en"], cwd, student_env(cwd / "home"))
+        out = run([str(bin_dir / "grader"), "check", str(notebook), "--lang", "en"], cwd, student_env(cwd / "home"))
         times.append(time.perf_counter() - start)
+        if not out.startswith("exit 0\n") or "ERROR" in out:  # a fast failure is not a figure
+            raise RuntimeError(f"the timed self-check of {notebook.name} did not check it:\n{out[-3000:]}")
     return statistics.median(times)
 
 
